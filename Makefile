@@ -1,0 +1,43 @@
+# Clas Local — the two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with the locked dependencies
+
+run: install ## migrate, seed the demo if the database is empty, serve http://127.0.0.1:$(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) clas demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
+	$(FLASK) db check
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		CLAS_TEST_ENGINE=postgresql $(BIN)/python -m pytest -m "not e2e" -p no:cacheprovider; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+		echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot run." >&2; exit 1; \
+	else \
+		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (set it to run the suite on PostgreSQL too)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+lock: ## re-resolve pyproject.toml's ranges into requirements.lock
+	rm -rf /tmp/clas-lock-venv && $(PYTHON) -m venv /tmp/clas-lock-venv
+	/tmp/clas-lock-venv/bin/pip install --quiet ".[test]"
+	(echo "# Exact versions for reproducible installs (make install). Regenerate with: make lock"; \
+	 /tmp/clas-lock-venv/bin/pip freeze --exclude-editable | grep -iv '^clas') > requirements.lock

@@ -1,0 +1,3 @@
+from clas_local import create_app
+
+app = create_app()

@@ -1,0 +1,95 @@
+"""Clas Local: the intranet of a comité local d'accompagnement à la scolarité."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g
+
+from clas_local.config import DEV_SECRET_KEY, Config, config_for_environment
+
+# Every domain blueprint, registered in this order; each lives in clas_local/<domain>/routes.py.
+BLUEPRINT_MODULES = (
+    "clas_local.core.routes",
+    "clas_local.auth.routes",
+    "clas_local.committees.routes",
+    "clas_local.partners.routes",
+    "clas_local.projects.routes",
+    "clas_local.meetings.routes",
+    "clas_local.calendar.routes",
+    "clas_local.invitations.routes",
+    "clas_local.attendance.routes",
+    "clas_local.evidence.routes",
+    "clas_local.mail.routes",
+    "clas_local.compliance.routes",
+    "clas_local.dossier.routes",
+    "clas_local.audit.routes",
+)
+
+
+def create_app(config: type[Config] | Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(Path(__file__).parent.parent / "templates"),
+        static_folder=str(Path(__file__).parent.parent / "static"),
+        instance_path=str(Path(__file__).parent.parent / "instance"),
+    )
+    app.config.from_object(config or config_for_environment())
+    _refuse_unsafe_production(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from clas_local import models  # noqa: F401  (register every table)
+    from clas_local.db import render_migration_item
+    from clas_local.extensions import csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent.parent / "migrations"),
+        render_as_batch=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    from clas_local import sqlite
+
+    with app.app_context():
+        sqlite.configure(db.engine)
+
+    from clas_local import auth, errors, security, templating
+
+    auth.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    import importlib
+
+    for module_name in BLUEPRINT_MODULES:
+        module = importlib.import_module(module_name)
+        app.register_blueprint(module.bp)
+
+    @app.before_request
+    def fresh_request_globals():
+        # g lives on the app context, which a test may keep across requests:
+        # start each request with no cached user, membership or refusal.
+        g.__dict__.clear()
+
+    from clas_local.cli import clas
+
+    app.cli.add_command(clas)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production":
+        key = app.config.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY manquante ou trop courte : en production, définissez une clé "
+                "aléatoire d'au moins 32 caractères (python -c 'import secrets; print(secrets.token_hex(32))')."
+            )

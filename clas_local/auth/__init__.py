@@ -1,0 +1,36 @@
+"""Accounts: Flask-Login wiring. Routes are in routes.py, rules in services.py."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from sqlalchemy import select
+
+from clas_local.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    # Flask-Login's "strong" protection drops the session when the IP or agent changes,
+    # which logs out phone users on every network switch; revocation is done by the
+    # rotating session token instead.
+    login_manager.session_protection = "basic"
+
+    from clas_local.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        user = db.session.scalar(select(User).where(User.session_token == session_token))
+        return user if user is not None and user.is_active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash
+
+        from clas_local.htmx import login_redirect
+
+        login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if request.headers.get("HX-Request") != "true":
+            flash(login_manager.login_message, "info")
+        return login_redirect(login_url)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from clas_local.auth import services
+from clas_local.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from clas_local.auth.passwords import verify_password
+from clas_local.errors import render_error
+from clas_local.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: an open redirect would turn the login page into a phishing tool."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("committees.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the failure in the audit log
+            form.password.errors.append(LOGIN_FAILED)
+            return render_template("auth/login.html", form=form, failed=True), 200
+        db.session.commit()
+        session.clear()  # no session data survives from before the login
+        login_user(user, remember=form.remember.data)
+        session.permanent = True
+        return redirect(_safe_next(request.args.get("next")), 303)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    services.logout(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def choose_password(token: str):
+    user, reason = services.user_for_password_token(token)
+    if user is None:
+        return render_error(410, reason, "Lien non valable")
+    form = NewPasswordForm(email=user.email)
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
+        return redirect(url_for("auth.login"), 303)
+    return render_template("auth/choose_password.html", form=form, user=user)
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm(email=current_user.email)
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("Le mot de passe actuel est incorrect.")
+        else:
+            user = current_user._get_current_object()
+            services.set_password(user, form.password.data)
+            db.session.commit()
+            # The rotated token logged out every other session; keep this one.
+            login_user(user)
+            flash("Votre mot de passe a été changé. Vos autres sessions sont fermées.", "success")
+            return redirect(url_for("auth.account"), 303)
+    return render_template("auth/account.html", form=form)

@@ -1,0 +1,134 @@
+"""`flask --app app clas …`: administration commands. Each domain adds its own in <domain>/cli.py."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from clas_local.extensions import db
+
+clas = AppGroup("clas", help="Commandes d'administration de Clas Local.")
+
+# Domain modules that register commands on `clas` when imported.
+COMMAND_MODULES = (
+    "clas_local.partners.cli",
+    "clas_local.calendar.cli",
+    "clas_local.invitations.cli",
+    "clas_local.audit.cli",
+    "clas_local.bench.cli",
+)
+
+
+@clas.command("create-committee")
+@click.option("--slug", required=True, help="Identifiant dans les adresses (ex. rennes-nord).")
+@click.option("--name", required=True, help="Nom du comité local.")
+@click.option("--zone", required=True, type=click.Choice(["A", "B", "C", "other"]), help="Zone de vacances.")
+@click.option("--timezone", default="Europe/Paris", show_default=True, help="Fuseau horaire (IANA).")
+@click.option("--host-organisation", default="", help="Mairie ou EPCI qui anime le comité.")
+def create_committee_command(slug, name, zone, timezone, host_organisation):
+    """Créer un comité local."""
+    from clas_local.committees.services import CommitteeError, create_committee
+
+    try:
+        committee = create_committee(slug, name, zone, timezone, host_organisation=host_organisation)
+    except CommitteeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Comité « {committee.name} » créé : /c/{committee.slug}/")
+
+
+@clas.command("create-user")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="Au moins 12 caractères.")
+@click.option("--name", "full_name", default="")
+@click.option("--role", type=click.Choice(["host", "porteur", "school", "viewer"]))
+@click.option("--committee", "slug", help="Identifiant du comité où donner ce rôle.")
+@click.option("--partner-id", type=int, help="Organisation d'un porteur ou d'une école.")
+@click.option("--admin", is_flag=True, help="Administrateur de l'instance.")
+def create_user_command(email, password, full_name, role, slug, partner_id, admin):
+    """Créer un compte (ou changer son mot de passe) et lui donner un rôle dans un comité."""
+    from clas_local.auth import services
+    from clas_local.auth.models import Role
+    from clas_local.auth.passwords import password_problem
+    from clas_local.committees.models import Committee
+
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem)
+    if bool(role) != bool(slug):
+        raise click.ClickException("--role et --committee vont ensemble.")
+    if not role and not admin:
+        raise click.ClickException("Donnez un rôle dans un comité (--role, --committee) ou --admin.")
+    user = services.find_user(email)
+    try:
+        user = user or services.create_user(email, full_name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    services.set_password(user, password)
+    user.is_admin = user.is_admin or admin
+    if slug:
+        committee = db.session.scalar(select(Committee).where(Committee.slug == slug))
+        if committee is None:
+            raise click.ClickException(f"Aucun comité « {slug} ».")
+        services.add_member(committee, email, Role(role), full_name, partner_id)
+    db.session.commit()
+    click.echo(f"Compte {user.email} prêt" + (f" ({role} de {slug})" if slug else "") + (" [admin]" if admin else ""))
+
+
+@clas.command("demo")
+def demo_command():
+    """Créer (ou compléter) le comité de démonstration « demo » et afficher les identifiants."""
+    from clas_local.demo import seed_demo
+
+    logins = seed_demo()
+    db.session.commit()
+    click.echo("Comité de démonstration prêt : /c/demo/")
+    click.echo("Identifiants de démonstration :")
+    for role, email, password in logins:
+        click.echo(f"  {role:<10} {email:<32} {password}")
+
+
+@clas.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(dest: Path):
+    """Copier la base SQLite de façon cohérente, même pendant que l'application écrit."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            "La base est PostgreSQL : utilisez pg_dump, par exemple "
+            "« pg_dump --format=custom --file=clas.dump NOM_DE_LA_BASE »."
+        )
+    source_path = url.database
+    if not source_path or source_path == ":memory:":
+        raise click.ClickException("Une base en mémoire ne se sauvegarde pas.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partial")
+    # SQLite's online backup API copies a consistent snapshot while writers go on.
+    with sqlite3.connect(source_path, timeout=30) as source, sqlite3.connect(partial) as target:
+        source.backup(target)
+    with sqlite3.connect(partial) as check:
+        result = check.execute("PRAGMA integrity_check").fetchone()[0]
+    if result != "ok":
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"La copie est corrompue ({result}) : sauvegarde abandonnée.")
+    shutil.move(partial, dest)
+    click.echo(f"Sauvegarde écrite dans {dest} (contrôle d'intégrité : ok)")
+
+
+def _register_domain_commands() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not name.startswith(exc.name or "\0"):
+                raise
+
+
+_register_domain_commands()

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from clas_local.forms import Form, enum_choices
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from clas_local.auth.models import Role
+from clas_local.committees.models import HolidayZone
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class MemberForm(Form):
+    email = EmailField(
+        "Adresse e-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=254)]
+    )
+    full_name = StringField("Nom et prénom", validators=[Optional(), Length(max=200)])
+    role = SelectField("Rôle", choices=enum_choices(Role), validators=[DataRequired(REQUIRED)])
+    partner_id = SelectField(
+        "Organisation",
+        description="Pour un porteur : l'organisme qui porte ses projets. Pour une école : son établissement.",
+        coerce=lambda value: int(value) if value else None,
+        validate_choice=True,
+    )
+
+
+class CommitteeForm(Form):
+    name = StringField("Nom du comité", validators=[DataRequired(REQUIRED), Length(max=200)])
+    slug = StringField(
+        "Identifiant (dans les adresses)",
+        description="Minuscules, chiffres et tirets, par exemple « rennes-nord ».",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=2, max=60),
+            Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Minuscules, chiffres et tirets uniquement."),
+        ],
+    )
+    host_organisation = StringField("Collectivité porteuse", validators=[Optional(), Length(max=200)])
+    holiday_zone = SelectField("Zone de vacances scolaires", choices=enum_choices(HolidayZone))
+    timezone = StringField("Fuseau horaire", default="Europe/Paris", validators=[DataRequired(REQUIRED)])
+    host_email = EmailField(
+        "E-mail de l'animateur du comité",
+        validators=[Optional(), Email("Adresse e-mail invalide.")],
+    )

@@ -1,0 +1,70 @@
+"""The comité local: the tenant every other object belongs to."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from clas_local.db import NAME_LEN, Base, LabelledEnum, TimestampMixin, enum_column
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+SIREN_RE = re.compile(r"^\d{9}$")
+
+
+class HolidayZone(LabelledEnum):
+    A = ("A", "Zone A")
+    B = ("B", "Zone B")
+    C = ("C", "Zone C")
+    OTHER = ("other", "Autre (outre-mer, Corse…)")
+
+
+class Committee(TimestampMixin, Base):
+    __tablename__ = "committee"
+    __table_args__ = (CheckConstraint("length(slug) >= 2", name="slug_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    host_organisation: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    # INSEE commune codes of the territory; a JSON list works alike on both engines.
+    insee_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    epci_siren: Mapped[str | None] = mapped_column(String(9))
+    holiday_zone: Mapped[HolidayZone] = mapped_column(enum_column(HolidayZone, "holiday_zone"))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    # Sender shown as ORGANIZER and From: in invitations; falls back to MAIL_DEFAULT_SENDER.
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+
+    def __repr__(self) -> str:
+        return f"<Committee {self.slug}>"
+
+    @validates("slug")
+    def _check_slug(self, _key: str, slug: str) -> str:
+        if not SLUG_RE.match(slug or ""):
+            raise ValueError("L'identifiant ne peut contenir que des minuscules, chiffres et tirets.")
+        return slug
+
+    @validates("timezone")
+    def _check_timezone(self, _key: str, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"Fuseau horaire inconnu : {name}") from exc
+        return name
+
+    @validates("insee_codes")
+    def _check_insee(self, _key: str, codes: list[str]) -> list[str]:
+        for code in codes or []:
+            if not INSEE_RE.match(code):
+                raise ValueError(f"Code INSEE invalide : {code}")
+        return list(codes or [])
+
+    @validates("epci_siren")
+    def _check_siren(self, _key: str, siren: str | None) -> str | None:
+        if siren and not SIREN_RE.match(siren):
+            raise ValueError("Le SIREN d'un EPCI compte 9 chiffres.")
+        return siren or None

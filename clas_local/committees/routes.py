@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from clas_local import htmx, permissions
+from clas_local.audit.services import record
+from clas_local.auth import services as auth_services
+from clas_local.auth.models import Membership, Role, User
+from clas_local.committees.forms import CommitteeForm, MemberForm
+from clas_local.committees.models import Committee
+from clas_local.committees.services import CommitteeError, create_committee
+from clas_local.extensions import db
+from clas_local.forms import choices
+from clas_local.loaders import load_committee, refuse
+from clas_local.mail import services as mail
+from clas_local.mail.models import MessageKind
+from clas_local.meetings.queries import upcoming_meetings
+from clas_local.partners.models import Partner
+
+bp = Blueprint("committees", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.user_id == current_user.id)
+        .options(selectinload(Membership.committee))
+        .join(Committee)
+        .order_by(Committee.name)
+    ).all()
+    if len(memberships) == 1 and not current_user.is_admin:
+        return redirect(url_for("committees.home", slug=memberships[0].committee.slug))
+    return render_template("committees/index.html", memberships=memberships)
+
+
+@bp.get("/c/<slug>/")
+@login_required
+def home(slug: str):
+    committee = load_committee(slug)
+    now = datetime.now(timezone.utc)
+    meetings = db.session.scalars(upcoming_meetings(current_user, committee, now)).all()
+    members = _members(committee)
+    return render_template("committees/home.html", committee=committee, meetings=meetings, members=members)
+
+
+def _members(committee: Committee) -> list[Membership]:
+    return db.session.scalars(
+        select(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.committee_id == committee.id)
+        .options(selectinload(Membership.user), selectinload(Membership.partner))
+        .order_by(Membership.role, User.full_name, User.email)
+    ).all()
+
+
+def _member_form(committee: Committee) -> MemberForm:
+    form = MemberForm()
+    partners = db.session.execute(
+        select(Partner.id, Partner.name).where(Partner.committee_id == committee.id).order_by(Partner.name)
+    ).all()
+    form.partner_id.choices = choices([("", "— Aucune —"), *partners])
+    return form
+
+
+@bp.route("/c/<slug>/members", methods=["GET", "POST"])
+@login_required
+def members(slug: str):
+    committee = load_committee(slug, permissions.can_manage_committee)
+    form = _member_form(committee)
+    password_link = None
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        if role in (Role.PORTEUR, Role.SCHOOL) and not form.partner_id.data:
+            form.partner_id.errors.append("Choisissez l'organisation de ce porteur ou de cette école.")
+        else:
+            membership = auth_services.add_member(
+                committee, form.email.data, role, form.full_name.data or "", form.partner_id.data
+            )
+            user = membership.user
+            if user.password_hash is None:
+                token = auth_services.password_link_token(user)
+                password_link = current_app.config["BASE_URL"] + url_for("auth.choose_password", token=token)
+                _queue_account_email(committee, user, password_link)
+            db.session.commit()
+            flash(f"{user.email} est maintenant membre du comité ({role.label}).", "success")
+            if password_link is None:
+                return htmx.redirect(url_for("committees.members", slug=slug))
+            form = _member_form(committee)
+    return htmx.render(
+        "committees/members.html",
+        "committees/_members.html",
+        committee=committee,
+        members=_members(committee),
+        form=form,
+        password_link=password_link,
+    )
+
+
+def _queue_account_email(committee: Committee, user: User, link: str) -> None:
+    text = render_template("mail/account.txt", committee=committee, user=user, link=link)
+    message = mail.build_message(user.email, f"Votre accès à Clas Local – {committee.name}", text, committee=committee)
+    outgoing = mail.queue(message, MessageKind.ACCOUNT, committee=committee)
+    if current_app.config.get("MAIL_SERVER"):
+        mail.deliver(outgoing)
+
+
+@bp.post("/c/<slug>/members/<int:membership_id>/remove")
+@login_required
+def remove_member(slug: str, membership_id: int):
+    committee = load_committee(slug, permissions.can_manage_committee)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.id == membership_id, Membership.committee_id == committee.id)
+    )
+    if membership is None:
+        refuse(404, f"membership {membership_id}")
+    if membership.user_id == current_user.id:
+        flash("Vous ne pouvez pas vous retirer vous-même du comité.", "error")
+    else:
+        record("member.remove", membership, committee=committee, summary=membership.user.email)
+        db.session.delete(membership)
+        db.session.commit()
+        flash(f"{membership.user.email} n'est plus membre du comité.", "success")
+    return htmx.redirect(url_for("committees.members", slug=slug))
+
+
+@bp.route("/admin", methods=["GET", "POST"])
+@login_required
+def admin():
+    if not current_user.is_admin:
+        refuse(404, "admin")
+    form = CommitteeForm()
+    if form.validate_on_submit():
+        try:
+            committee = create_committee(
+                form.slug.data,
+                form.name.data,
+                form.holiday_zone.data,
+                form.timezone.data,
+                host_organisation=form.host_organisation.data or "",
+            )
+        except CommitteeError as exc:
+            form.slug.errors.append(str(exc))
+        else:
+            if form.host_email.data:
+                membership = auth_services.add_member(committee, form.host_email.data, Role.HOST)
+                if membership.user.password_hash is None:
+                    token = auth_services.password_link_token(membership.user)
+                    link = current_app.config["BASE_URL"] + url_for("auth.choose_password", token=token)
+                    _queue_account_email(committee, membership.user, link)
+                    flash(f"Lien à transmettre à l'animateur pour choisir son mot de passe : {link}", "info")
+            db.session.commit()
+            flash(f"Le comité « {committee.name} » est créé.", "success")
+            return redirect(url_for("committees.admin"), 303)
+    committees = db.session.scalars(select(Committee).order_by(Committee.name)).all()
+    return render_template("committees/admin.html", form=form, committees=committees)

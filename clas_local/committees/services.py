@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from clas_local.audit.services import record
+from clas_local.committees.models import Committee, HolidayZone
+from clas_local.extensions import db
+
+
+class CommitteeError(ValueError):
+    """A French message saying why the committee cannot be created."""
+
+
+def create_committee(slug: str, name: str, zone: str, timezone: str = "Europe/Paris", **fields) -> Committee:
+    if db.session.scalar(select(Committee.id).where(Committee.slug == slug)):
+        raise CommitteeError(f"Un comité utilise déjà l'identifiant « {slug} ».")
+    try:
+        holiday_zone = HolidayZone(zone)
+    except ValueError as exc:
+        raise CommitteeError("La zone doit être A, B, C ou other.") from exc
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise CommitteeError(f"Fuseau horaire inconnu : {timezone}") from exc
+    try:
+        committee = Committee(slug=slug, name=name, holiday_zone=holiday_zone, timezone=timezone, **fields)
+    except ValueError as exc:
+        raise CommitteeError(str(exc)) from exc
+    db.session.add(committee)
+    db.session.flush()
+    record("committee.create", committee, committee=committee, summary=name)
+    return committee

@@ -1,0 +1,100 @@
+"""Configuration, every value overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# The development key is public: production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'clas_local.sqlite'}")
+    # Plain postgresql:// URLs (as pg tools write them) use psycopg 3, the driver we install.
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    ENV_NAME = os.environ.get("CLAS_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Where uploaded evidence files live: never under static/.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10)
+    OUTBOX_FOLDER = os.environ.get("OUTBOX_FOLDER", str(INSTANCE / "outbox"))
+    ANTIVIRUS_COMMAND = os.environ.get("ANTIVIRUS_COMMAND", "")
+
+    # Public address used in e-mails, calendar URLs and feed links.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "clas-local@localhost")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    REMINDER_DAYS_BEFORE = _int("REMINDER_DAYS_BEFORE", 7)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    AUDIT_RETENTION_DAYS = _int("AUDIT_RETENTION_DAYS", 365)
+
+    PASSWORD_LINK_MAX_AGE = timedelta(hours=_int("PASSWORD_LINK_HOURS", 72))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SESSION_HOURS", 12))
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_DAYS", 14))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_I18N_ENABLED = False  # WTForms' bundled French messages (see forms.Form), no Flask-Babel
+    WTF_I18N_ENABLED = False  # WTForms' bundled French messages (see forms.Form), no Flask-Babel
+    WTF_CSRF_SSL_STRICT = True
+
+    # Room for the multipart envelope around the largest allowed file.
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MAIL_SERVER = ""
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+def config_for_environment() -> type[Config]:
+    return ProductionConfig if os.environ.get("CLAS_ENV") == "production" else Config

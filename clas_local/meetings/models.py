@@ -1,0 +1,97 @@
+"""Concertation meetings (the referential's key moments and the comité local) and their minutes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clas_local.db import NAME_LEN, Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_column
+
+
+class MeetingKind(LabelledEnum):
+    DIAGNOSTIC = ("diagnostic", "Diagnostic")
+    LANCEMENT = ("lancement", "Lancement")
+    SUIVI = ("suivi", "Suivi")
+    BILAN = ("bilan", "Bilan")
+    COMITE_LOCAL = ("comite_local", "Comité local")
+    AUTRE = ("autre", "Autre réunion")
+
+
+# The four moments the referential names for the concertation with schools.
+KEY_MOMENTS = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT, MeetingKind.SUIVI, MeetingKind.BILAN)
+
+
+class MeetingStatus(LabelledEnum):
+    PLANNED = ("planned", "Prévue")
+    CANCELLED = ("cancelled", "Annulée")
+    HELD = ("held", "Tenue")
+
+
+def new_calendar_uid() -> str:
+    return f"{uuid.uuid4()}@clas-local"
+
+
+class Meeting(TimestampMixin, Base):
+    __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("sequence >= 0", name="sequence_positive"),
+        CheckConstraint(
+            "project_id IS NOT NULL OR kind IN ('comite_local', 'autre')", name="key_moment_has_project"
+        ),
+        Index("ix_meeting_committee_starts", "committee_id", "starts_at"),
+        Index("ix_meeting_project_starts", "project_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    # None: a meeting of the comité local itself.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, "meeting_kind"))
+    title: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus, "meeting_status"), default=MeetingStatus.PLANNED
+    )
+    # RFC 5545: the UID never changes; SEQUENCE rises on every material change.
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_calendar_uid)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    committee: Mapped["Committee"] = relationship()  # noqa: F821
+    project: Mapped["Project | None"] = relationship()  # noqa: F821
+    invitations: Mapped[list["Invitation"]] = relationship(  # noqa: F821
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Invitation.id"
+    )
+    attendances: Mapped[list["Attendance"]] = relationship(  # noqa: F821
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Attendance.id"
+    )
+    minutes: Mapped[Minutes | None] = relationship(back_populates="meeting", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.kind.value} {self.starts_at:%Y-%m-%d}>"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.kind.label
+
+
+class Minutes(TimestampMixin, Base):
+    """The compte rendu of a meeting. Never a child's name: the form says so."""
+
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes")

@@ -1,0 +1,154 @@
+"""Who may do what. Every rule about *who may* lives here; views only call these.
+
+A user's role is per committee (Membership). Porteurs act on the projects their
+organisation holds; school users see the meetings their school is invited to;
+viewers read everything in the committee; hosts do everything in it. The
+instance admin creates committees and appoints hosts, and sees no committee's
+content without a membership.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import select
+
+from clas_local.auth.models import Membership, Role, User
+from clas_local.committees.models import Committee
+from clas_local.extensions import db
+from clas_local.partners.models import TERRITORY_KINDS, Partner, PartnerKind
+
+
+def membership(user: User | None, committee: Committee) -> Membership | None:
+    """The user's membership in the committee, looked up once per request."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache: dict = g.setdefault("_memberships", {})
+    key = (user.id, committee.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership).where(Membership.user_id == user.id, Membership.committee_id == committee.id)
+        )
+    return cache[key]
+
+
+def role(user: User | None, committee: Committee) -> Role | None:
+    found = membership(user, committee)
+    return found.role if found else None
+
+
+def _partner_id(user: User | None, committee: Committee) -> int | None:
+    found = membership(user, committee)
+    return found.partner_id if found else None
+
+
+# -- committee ---------------------------------------------------------------------------
+
+
+def can_view_committee(user: User | None, committee: Committee) -> bool:
+    return role(user, committee) is not None
+
+
+def can_manage_committee(user: User | None, committee: Committee) -> bool:
+    """Members, settings, imports: the host's work."""
+    return role(user, committee) is Role.HOST
+
+
+def can_view_dashboard(user: User | None, committee: Committee) -> bool:
+    return role(user, committee) in (Role.HOST, Role.VIEWER)
+
+
+def can_view_audit(user: User | None, committee: Committee) -> bool:
+    return role(user, committee) is Role.HOST
+
+
+# -- directory ---------------------------------------------------------------------------
+
+
+def can_view_directory(user: User | None, committee: Committee) -> bool:
+    return role(user, committee) in (Role.HOST, Role.PORTEUR, Role.VIEWER)
+
+
+def can_create_partner(user: User | None, committee: Committee, kind: PartnerKind | None = None) -> bool:
+    """Hosts add any partner; porteurs add the territory partners of their projects."""
+    current = role(user, committee)
+    if current is Role.HOST:
+        return True
+    return current is Role.PORTEUR and (kind is None or kind in TERRITORY_KINDS)
+
+
+def can_edit_partner(user: User | None, partner: Partner) -> bool:
+    return role(user, partner.committee) is Role.HOST
+
+
+# -- projects ----------------------------------------------------------------------------
+
+
+def is_project_porteur(user: User | None, project) -> bool:
+    committee = project.committee
+    return role(user, committee) is Role.PORTEUR and _partner_id(user, committee) == project.porteur_id
+
+
+def can_view_project(user: User | None, project) -> bool:
+    current = role(user, project.committee)
+    return current in (Role.HOST, Role.VIEWER) or is_project_porteur(user, project)
+
+
+def can_edit_project(user: User | None, project) -> bool:
+    return role(user, project.committee) is Role.HOST or is_project_porteur(user, project)
+
+
+def can_create_project(user: User | None, committee: Committee) -> bool:
+    return role(user, committee) in (Role.HOST, Role.PORTEUR)
+
+
+# -- meetings ----------------------------------------------------------------------------
+
+
+def can_view_meeting(user: User | None, meeting) -> bool:
+    committee = meeting.committee
+    current = role(user, committee)
+    if current in (Role.HOST, Role.VIEWER):
+        return True
+    if current is Role.PORTEUR:
+        # Their projects' meetings, and the comité local meetings they take part in.
+        return meeting.project is None or is_project_porteur(user, meeting.project)
+    if current is Role.SCHOOL:
+        school_id = _partner_id(user, committee)
+        return school_id is not None and any(inv.partner_id == school_id for inv in meeting.invitations)
+    return False
+
+
+def can_edit_meeting(user: User | None, meeting) -> bool:
+    """Plan, change, invite, record attendance, write minutes, file evidence."""
+    committee = meeting.committee
+    if role(user, committee) is Role.HOST:
+        return True
+    return meeting.project is not None and is_project_porteur(user, meeting.project)
+
+
+def can_create_meeting(user: User | None, committee: Committee, project=None) -> bool:
+    if role(user, committee) is Role.HOST:
+        return True
+    return project is not None and is_project_porteur(user, project)
+
+
+def can_answer_invitation(user: User | None, invitation) -> bool:
+    """A school user answers for their own school's invitations."""
+    committee = invitation.meeting.committee
+    return role(user, committee) is Role.SCHOOL and _partner_id(user, committee) == invitation.partner_id
+
+
+# -- evidence ----------------------------------------------------------------------------
+
+
+def can_delete_evidence(user: User | None, evidence) -> bool:
+    committee = evidence.committee
+    if role(user, committee) is Role.HOST:
+        return True
+    return user is not None and user.is_authenticated and evidence.uploaded_by_id == user.id
+
+
+def can_view_evidence(user: User | None, evidence) -> bool:
+    if evidence.meeting is not None:
+        return can_view_meeting(user, evidence.meeting)
+    return evidence.project is not None and can_view_project(user, evidence.project)

@@ -1,0 +1,121 @@
+"""Clas projects, the schools and territory partners they work with, and their collectifs."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from clas_local.db import NAME_LEN, Base, TimestampMixin
+
+SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+def school_year_error(value: str) -> str | None:
+    match = SCHOOL_YEAR_RE.match(value or "")
+    if not match or int(match[2]) != int(match[1]) + 1:
+        return "L'année scolaire s'écrit « 2026-2027 » (deux années qui se suivent)."
+    return None
+
+
+class Project(TimestampMixin, Base):
+    __tablename__ = "project"
+    __table_args__ = (
+        CheckConstraint("school_year LIKE '____-____'", name="school_year_format"),
+        Index("ix_project_committee_year", "committee_id", "school_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    school_year: Mapped[str] = mapped_column(String(9))
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    # The organisation holding the project (association, centre social, commune…).
+    porteur_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    # The coordinator the referential requires, a contact at the porteur.
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    is_rural: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    committee: Mapped["Committee"] = relationship()  # noqa: F821
+    porteur: Mapped["Partner"] = relationship(foreign_keys=[porteur_id])  # noqa: F821
+    coordinator: Mapped["Contact | None"] = relationship(foreign_keys=[coordinator_id])  # noqa: F821
+    schools: Mapped[list[ProjectSchool]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectSchool.id"
+    )
+    territory_partners: Mapped[list[ProjectPartner]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectPartner.id"
+    )
+    collectifs: Mapped[list[Collectif]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Collectif.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Project {self.name} {self.school_year}>"
+
+    @validates("school_year")
+    def _check_school_year(self, _key: str, value: str) -> str:
+        error = school_year_error(value)
+        if error:
+            raise ValueError(error)
+        return value
+
+    @property
+    def first_year(self) -> int:
+        return int(self.school_year[:4])
+
+
+class ProjectSchool(Base):
+    """A school the project works with, and the person there who is its referent."""
+
+    __tablename__ = "project_school"
+    __table_args__ = (UniqueConstraint("project_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    referent_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+
+    project: Mapped[Project] = relationship(back_populates="schools")
+    partner: Mapped["Partner"] = relationship()  # noqa: F821
+    referent_contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+
+
+class ProjectPartner(Base):
+    """A territory partner of the project, with a sentence on the relation."""
+
+    __tablename__ = "project_partner"
+    __table_args__ = (UniqueConstraint("project_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    relation: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship(back_populates="territory_partners")
+    partner: Mapped["Partner"] = relationship()  # noqa: F821
+
+
+class Collectif(TimestampMixin, Base):
+    """A group of children. Counts only: no child's personal data is ever stored."""
+
+    __tablename__ = "collectif"
+    __table_args__ = (
+        CheckConstraint("children_count >= 0 AND children_count <= 100", name="children_count_range"),
+        CheckConstraint("animateurs_count >= 0 AND animateurs_count <= 20", name="animateurs_range"),
+        CheckConstraint("weekly_sessions >= 0 AND weekly_sessions <= 14", name="weekly_sessions_range"),
+        CheckConstraint("session_minutes >= 0 AND session_minutes <= 600", name="session_minutes_range"),
+        CheckConstraint("planned_weeks >= 0 AND planned_weeks <= 53", name="planned_weeks_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    children_count: Mapped[int] = mapped_column(Integer, default=0)
+    animateurs_count: Mapped[int] = mapped_column(Integer, default=0)
+    weekly_sessions: Mapped[int] = mapped_column(Integer, default=0)
+    session_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    planned_weeks: Mapped[int] = mapped_column(Integer, default=0)
+    place: Mapped[str] = mapped_column(String(300), default="")
+
+    project: Mapped[Project] = relationship(back_populates="collectifs")

@@ -1,0 +1,60 @@
+import email
+import email.policy
+import re
+
+from clas_local.auth.models import Membership, Role, User
+from clas_local.extensions import db
+from clas_local.mail.models import OutgoingMessage
+from tests.conftest import page_text, post
+
+
+def test_host_adds_a_member_who_then_chooses_a_password(app, client, login_as, make_partner):
+    login_as("host")
+    school = make_partner(__import__("clas_local.partners.models", fromlist=["PartnerKind"]).PartnerKind.ECOLE)
+    response = post(
+        client,
+        "/c/rennes/members",
+        {"email": "direction@ecole.fr", "full_name": "Mme Durand", "role": "school", "partner_id": str(school.id)},
+    )
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "direction@ecole.fr est maintenant membre du comité" in page
+    link = re.search(r'value="(http://localhost/mot-de-passe/[^"]+)"', page).group(1)
+
+    user = db.session.query(User).filter_by(email="direction@ecole.fr").one()
+    membership = db.session.query(Membership).filter_by(user_id=user.id).one()
+    assert membership.role is Role.SCHOOL and membership.partner_id == school.id
+    # Without MAIL_SERVER the message is recorded and written to the outbox.
+    message = db.session.query(OutgoingMessage).filter_by(recipient="direction@ecole.fr").one()
+    body = email.message_from_bytes(message.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+    assert link in body
+
+    app.test_client().get(link.replace("http://localhost", ""))
+    other = app.test_client()
+    answer = post(other, link.replace("http://localhost", ""), {"password": "Le chat dort sur la box", "confirm": "Le chat dort sur la box"})
+    assert answer.status_code == 303
+
+
+def test_porteur_needs_an_organisation(client, login_as):
+    login_as("host")
+    response = post(client, "/c/rennes/members", {"email": "p@asso.fr", "role": "porteur", "partner_id": ""})
+    assert "Choisissez l'organisation" in page_text(response)
+    assert db.session.query(User).filter_by(email="p@asso.fr").count() == 0
+
+
+def test_invalid_email_changes_nothing(client, login_as):
+    login_as("host")
+    before = db.session.query(Membership).count()
+    response = post(client, "/c/rennes/members", {"email": "pas-une-adresse", "role": "viewer"}, htmx=True)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Adresse e-mail invalide." in page
+    assert "<html" not in page  # the form fragment only
+    assert db.session.query(Membership).count() == before
+
+
+def test_unknown_role_is_refused(client, login_as):
+    login_as("host")
+    response = post(client, "/c/rennes/members", {"email": "x@y.fr", "role": "superuser"})
+    assert "Not a valid choice" not in page_text(response)
+    assert db.session.query(User).filter_by(email="x@y.fr").count() == 0
