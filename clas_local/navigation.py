@@ -20,7 +20,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("committees.home", "Accueil", permissions.can_view_committee),
-    NavItem("dashboard.index", "Tableau de bord", permissions.can_view_dashboard),
+    NavItem("compliance.dashboard", "Tableau de bord", permissions.can_view_dashboard),
     NavItem("partners.index", "Annuaire", permissions.can_view_directory),
     NavItem("projects.index", "Projets", permissions.can_view_committee),
     NavItem("meetings.index", "Réunions", permissions.can_view_committee),

@@ -26,6 +26,7 @@ STEPS = (
     "clas_local.demo.meetings",
     "clas_local.demo.invitations",
     "clas_local.demo.attendance",
+    "clas_local.demo.history",
 )
 
 

@@ -1,0 +1,43 @@
+"""Sections that several domains add to one page (the meeting page, the project page).
+
+A page declares a slot; each domain that has something to show there provides, in
+`clas_local/<domain>/panels.py`, a function `<slot>_panel(obj, user) -> dict | None`
+(the template's context, or None to show nothing) and a template
+`<domain>/_<slot>_panel.html`. The page renders them in the order below, so no domain
+edits another's view or template.
+
+    {% for panel in panels %}{% include panel.template %}{% endfor %}   (the context is `panel.context`)
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+SLOTS: dict[str, tuple[str, ...]] = {
+    "meeting": ("invitations", "attendance", "evidence"),
+    "project": ("meetings", "compliance", "evidence"),
+}
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict
+
+
+def panels(slot: str, obj, user) -> list[Panel]:
+    found = []
+    for domain in SLOTS[slot]:
+        module_name = f"clas_local.{domain}.panels"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        provider = getattr(module, f"{slot}_panel", None)
+        context = provider(obj, user) if provider else None
+        if context is not None:
+            found.append(Panel(f"{domain}/_{slot}_panel.html", context))
+    return found
