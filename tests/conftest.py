@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from clas_local import create_app
 from clas_local.config import TestConfig
@@ -40,26 +40,34 @@ def _postgres_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory) -> str:
-    """Build the schema once with the migrations; return the URL (PostgreSQL) or file (SQLite)."""
+def database_template(tmp_path_factory):
+    """Build the schema once with the migrations; return the URL (PostgreSQL) or file (SQLite).
+
+    On PostgreSQL each run gets a database of its own (dropped at the end), so that
+    several runs on one server never clobber each other."""
     if ENGINE == "postgresql":
-        url = _postgres_url()
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        server_url = make_url(_postgres_url())
+        name = f"{server_url.database}_run_{os.getpid()}"
+        admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server_url.set(database=name).render_as_string(hide_password=False)
         app = create_app(_config(SQLALCHEMY_DATABASE_URI=url))
         with app.app_context():
             upgrade(directory=MIGRATIONS)
             db.engine.dispose()
-        return url
+        yield url
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
     path = tmp_path_factory.mktemp("schema") / "template.sqlite"
     app = create_app(_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         db.engine.dispose()
-    return str(path)
+    yield str(path)
 
 
 @pytest.fixture
