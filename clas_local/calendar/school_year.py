@@ -1,0 +1,187 @@
+"""The French school calendar as the Clas referential uses it.
+
+Pure functions (no database): the activity window of a school year, the school weeks it
+holds, and the warnings shown (never blocks) when a meeting falls on a school holiday,
+a public holiday, a weekend or outside its school year.
+
+Sources: `vacances-scolaires-france` (zones A, B, C, one row per holiday day) and
+`holidays` (French public holidays, names in French). What depends only on the year and
+the zone is computed once per process (functools.lru_cache): the school calendar of a
+year never changes while the application runs.
+
+Zone "other" (overseas departments, Corse…): the package knows nothing of their school
+calendars, so these committees get no school-holiday nor public-holiday warnings (their
+public holidays differ too: abolition de l'esclavage…); the window starts after the
+*national* Toussaint holidays of metropolitan France (identical in zones A, B and C),
+and their school weeks count every week of the window that holds a working day.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays as public_holidays
+from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
+
+from clas_local.committees.models import HolidayZone
+from clas_local.i18n import MONTHS
+from clas_local.projects.models import SCHOOL_YEAR_RE
+
+# The referential: activity runs from after the Toussaint holidays of year N to 15 June N+1.
+ACTIVITY_END_MONTH_DAY = (6, 15)
+# Metropolitan France has the same Toussaint holidays in every zone.
+NATIONAL_ZONE = "B"
+TOUSSAINT = "Vacances de la Toussaint"
+
+
+class SchoolYearError(ValueError):
+    pass
+
+
+@functools.lru_cache(maxsize=1)
+def _school_holiday_dates() -> SchoolHolidayDates:
+    # Reading the package's CSV takes a while: once per process.
+    return SchoolHolidayDates()
+
+
+def parse_school_year(school_year: str) -> int:
+    """ "2026-2027" → 2026."""
+    match = SCHOOL_YEAR_RE.match(school_year or "")
+    if not match or int(match[2]) != int(match[1]) + 1:
+        raise SchoolYearError(f"Année scolaire invalide : {school_year!r}")
+    return int(match[1])
+
+
+def school_year_of(day: date) -> str:
+    """The school year a day belongs to: from 1 September to 31 August."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return f"{first}-{first + 1}"
+
+
+def _zone_value(zone: HolidayZone | str) -> str:
+    return zone.value if isinstance(zone, HolidayZone) else str(zone)
+
+
+@functools.lru_cache(maxsize=256)
+def school_holidays(year: int, zone: str) -> dict[date, str]:
+    """Every school-holiday day of calendar `year` in `zone` → its French name (« vacances de Noël »).
+
+    Empty for zone "other" and for years the package does not cover."""
+    if zone not in SchoolHolidayDates.SUPPORTED_ZONES:
+        return {}
+    try:
+        rows = _school_holiday_dates().holidays_for_year_and_zone(year, zone)
+    except UnsupportedYearException:
+        return {}
+    return {day: _holiday_label(row["nom_vacances"]) for day, row in rows.items()}
+
+
+def _holiday_label(name: str) -> str:
+    # "Vacances de Noël" → "vacances de Noël"; "Pont de l'Ascension" → "pont de l'Ascension".
+    return name[0].lower() + name[1:]
+
+
+@functools.lru_cache(maxsize=64)
+def french_public_holidays(year: int) -> dict[date, str]:
+    """Metropolitan France's public holidays of `year`, names in French."""
+    return dict(public_holidays.France(years=year, language="fr"))
+
+
+def _is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in french_public_holidays(day.year)
+
+
+def _national_toussaint_end(year: int) -> date | None:
+    try:
+        rows = _school_holiday_dates().holidays_for_year_zone_and_name(year, NATIONAL_ZONE, TOUSSAINT)
+    except UnsupportedYearException:
+        return None
+    return max(rows) if rows else None
+
+
+@functools.lru_cache(maxsize=256)
+def _activity_window(first_year: int, zone: str) -> tuple[date, date]:
+    toussaint_end = None
+    if zone in SchoolHolidayDates.SUPPORTED_ZONES:
+        toussaint = {
+            day for day, name in school_holidays(first_year, zone).items() if name == _holiday_label(TOUSSAINT)
+        }
+        toussaint_end = max(toussaint) if toussaint else None
+    if toussaint_end is None:
+        toussaint_end = _national_toussaint_end(first_year)
+    if toussaint_end is None:
+        # A year the package does not cover: the Toussaint holidays end around 1 November.
+        toussaint_end = date(first_year, 11, 1)
+    start = toussaint_end + timedelta(days=1)
+    while not _is_working_day(start) or start in school_holidays(start.year, zone):
+        start += timedelta(days=1)
+    return start, date(first_year + 1, *ACTIVITY_END_MONTH_DAY)
+
+
+def activity_window(school_year: str, zone: HolidayZone | str) -> tuple[date, date]:
+    """First school day after the Toussaint holidays of year N in `zone` → 15 June N+1.
+
+    Zone "other", or a year the package does not cover: after the national (metropolitan)
+    Toussaint holidays, or else from the first working day after 1 November."""
+    return _activity_window(parse_school_year(school_year), _zone_value(zone))
+
+
+def is_school_day(day: date, zone: HolidayZone | str) -> bool:
+    return _is_working_day(day) and day not in school_holidays(day.year, _zone_value(zone))
+
+
+@functools.lru_cache(maxsize=256)
+def _school_weeks(first_year: int, zone: str) -> int:
+    start, end = _activity_window(first_year, zone)
+    monday = start - timedelta(days=start.weekday())
+    weeks = 0
+    while monday <= end:
+        days = (monday + timedelta(days=offset) for offset in range(5))
+        if any(start <= day <= end and is_school_day(day, zone) for day in days):
+            weeks += 1
+        monday += timedelta(days=7)
+    return weeks
+
+
+def school_weeks(school_year: str, zone: HolidayZone | str) -> int:
+    """Weeks (Monday to Friday) of the activity window holding at least one school day.
+
+    Some years hold fewer than the 27 weeks the referential plans for: callers say so."""
+    return _school_weeks(parse_school_year(school_year), _zone_value(zone))
+
+
+def public_holiday_label(day: date) -> str | None:
+    """« 11 novembre : Armistice », or None."""
+    name = french_public_holidays(day.year).get(day)
+    if name is None:
+        return None
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} : {name}"
+
+
+def calendar_warnings(start: datetime, committee, *, project=None, school_year: str | None = None) -> list[str]:
+    """Why this start may be a poor choice, in French; empty when nothing stands out.
+
+    `start` is aware (UTC or any zone) or naive in the committee's time zone. The school
+    year checked is the project's, or `school_year` when given."""
+    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    local_start = start.astimezone(tz) if start.tzinfo else start.replace(tzinfo=tz)
+    day = local_start.date()
+    zone = _zone_value(committee.holiday_zone)
+    warnings: list[str] = []
+    if zone != HolidayZone.OTHER.value:
+        holiday = school_holidays(day.year, zone).get(day)
+        if holiday:
+            article = "les" if holiday.startswith("vacances") else "le"
+            warnings.append(f"Cette date tombe pendant {article} {holiday} (zone {zone}) : les écoles sont fermées.")
+        public_holiday = public_holiday_label(day)
+        if public_holiday:
+            warnings.append(f"Cette date est un jour férié ({public_holiday}).")
+    if day.weekday() >= 5:
+        warnings.append(f"Cette date tombe un {'samedi' if day.weekday() == 5 else 'dimanche'}.")
+    year = project.school_year if project is not None else school_year
+    if year and school_year_of(day) != year:
+        warnings.append(f"Cette date est en dehors de l'année scolaire {year} (du 1er septembre au 31 août).")
+    return warnings
