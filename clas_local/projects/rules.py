@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from clas_local.i18n import format_day
+
 CONFORME = "conforme"
 A_VERIFIER = "à vérifier"
 
@@ -227,23 +229,28 @@ def weeks_rule(planned_weeks: int, *, available_weeks: int | None = None) -> Rul
     return _ok("weeks", f"{planned} : au moins 27 semaines de fonctionnement.", SOURCE_SESSIONS)
 
 
-def school_weeks_rule(available_weeks: int, *, school_year: str) -> RuleResult:
-    """Whether the year's activity window (after Toussaint → 15 June) holds 27 school weeks."""
+def school_weeks_rule(
+    available_weeks: int, *, school_year: str, window: tuple[date, date] | None = None
+) -> RuleResult:
+    """Whether the year's activity window (after Toussaint → 15 June) holds 27 school weeks.
+
+    `window`: the window's first and last day (calendar.school_year.activity_window), named
+    in the reason when given."""
     weeks = _weeks(available_weeks)
+    if window is None:
+        period = "la période d'activité préconisée (de la rentrée de la Toussaint au 15 juin)"
+    else:
+        period = (
+            f"la période d'activité préconisée, du {format_day(window[0])} au {format_day(window[1])},"
+        )
     if available_weeks < WEEKS:
         return _check(
             "school_weeks",
-            f"En {school_year}, la période d'activité préconisée (de la rentrée de la Toussaint au 15 juin) "
-            f"ne compte que {weeks} d'école : 27 semaines de fonctionnement obligent à commencer plus tôt "
-            "ou à poursuivre pendant des vacances.",
+            f"En {school_year}, {period} ne compte que {weeks} d'école : 27 semaines de fonctionnement "
+            "obligent à commencer plus tôt ou à poursuivre pendant des vacances.",
             SOURCE_PERIOD,
         )
-    return _ok(
-        "school_weeks",
-        f"En {school_year}, la période d'activité préconisée (de la rentrée de la Toussaint au 15 juin) "
-        f"compte {weeks} d'école.",
-        SOURCE_PERIOD,
-    )
+    return _ok("school_weeks", f"En {school_year}, {period} compte {weeks} d'école.", SOURCE_PERIOD)
 
 
 def collectif_warnings(
@@ -256,12 +263,3 @@ def collectif_warnings(
         sessions_rule(collectif.weekly_sessions, collectif.session_minutes, rural=rural),
         weeks_rule(collectif.planned_weeks, available_weeks=available_weeks),
     ]
-
-
-# -- school years ----------------------------------------------------------------------------
-
-
-def school_year_of(day: date) -> str:
-    """The school year a day belongs to: September to August (« 2026-2027 » from 1 Sept 2026)."""
-    first = day.year if day.month >= 9 else day.year - 1
-    return f"{first}-{first + 1}"

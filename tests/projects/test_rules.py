@@ -20,7 +20,6 @@ from clas_local.projects.rules import (
     collectif_warnings,
     duration_fr,
     school_weeks_rule,
-    school_year_of,
     sessions_rule,
     weeks_rule,
 )
@@ -154,9 +153,9 @@ def test_durations_are_written_the_french_way(minutes, text):
     assert duration_fr(minutes) == text
 
 
-@pytest.mark.parametrize(
-    ("day", "year"),
-    [(date(2026, 9, 1), "2026-2027"), (date(2026, 8, 31), "2025-2026"), (date(2027, 1, 15), "2026-2027"), (date(2026, 12, 31), "2026-2027")],
-)
-def test_school_year_runs_from_september_to_august(day, year):
-    assert school_year_of(day) == year
+def test_school_weeks_name_the_window_when_given():
+    result = school_weeks_rule(26, school_year="2027-2028", window=(date(2027, 11, 8), date(2028, 6, 15)))
+    assert result.reason.startswith(
+        "En 2027-2028, la période d'activité préconisée, du lundi 8 novembre 2027 au jeudi 15 juin 2028, "
+        "ne compte que 26 semaines d'école"
+    )
