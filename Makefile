@@ -23,6 +23,8 @@ run: install ## migrate, seed the demo if the database is empty, serve http://12
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
+	@# ical.js (Thunderbird's parser) reads our .ics files in the calendar tests.
+	@if [ ! -d tests/js/node_modules ]; then (cd tests/js && npm ci --no-audit --no-fund); fi
 	$(FLASK) db check
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
