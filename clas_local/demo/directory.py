@@ -1,18 +1,21 @@
-"""Demo directory: real schools of the national directory export, and the territory's actors."""
+"""Demo directory: real schools of the national directory export, and the territory's actors.
+
+The schools come through the same importer as `clas import-schools`, from a copy of the
+2023 Ille-et-Vilaine export of the « Annuaire de l'éducation » (../shared/data/).
+"""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlalchemy import select
 
 from clas_local.extensions import db
-from clas_local.partners.models import Contact, EducationPrioritaire, Partner, PartnerKind, Sector
+from clas_local.partners.importer import import_schools
+from clas_local.partners.models import Contact, Partner, PartnerKind
+from clas_local.partners.services import refresh_search_text
 
 EXPORT = Path(__file__).parent / "data" / "fr-en-annuaire-education-ille-et-vilaine-2023.csv"
-KINDS = {"Ecole": PartnerKind.ECOLE, "Collège": PartnerKind.COLLEGE, "Lycée": PartnerKind.LYCEE}
-EP = {"REP": EducationPrioritaire.REP, "REP+": EducationPrioritaire.REP_PLUS}
 
 # Territory partners: (key, kind, name, commune, contact name, function, e-mail)
 TERRITORY = (
@@ -50,47 +53,26 @@ SCHOOL_CONTACTS = (
     ("0350671P", "Gwenaëlle Tanguy", "Directrice"),
 )
 
-DEMO_COMMUNES = {"35238", "35315", "35351"}
-
-
-def _school_rows():
-    with EXPORT.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter=";"):
-            if row["Code_commune"] in DEMO_COMMUNES and row["Type_etablissement"] in KINDS:
-                yield row
+DEMO_COMMUNES = ("35238", "35315", "35351")
 
 
 def seed(context) -> None:
     committee = context.committee
-    existing = {p.uai or p.name: p for p in db.session.scalars(select(Partner).where(Partner.committee_id == committee.id))}
-    for row in _school_rows():
-        uai = row["Identifiant_de_l_etablissement"]
-        if uai in existing:
-            context.partners[uai] = existing[uai]
-            continue
-        partner = Partner(
-            committee=committee,
-            kind=KINDS[row["Type_etablissement"]],
-            name=row["Nom_etablissement"],
-            uai=uai,
-            education_prioritaire=EP.get(row["Appartenance_Education_Prioritaire"], EducationPrioritaire.NONE),
-            sector=Sector.PRIVATE if row["Statut_public_prive"].lower().startswith("priv") else Sector.PUBLIC,
-            address=row["Adresse_1"],
-            postcode=row["Code postal"],
-            commune_code=row["Code_commune"],
-            commune_name=row["Nom_commune"],
-            phone=row["Telephone"],
-            email=row["Mail"],
-            circonscription=row["nom_circonscription"],
-        )
-        db.session.add(partner)
-        context.partners[uai] = partner
+    # Idempotent by UAI: a second run finds every school unchanged. Demo seeding is not audited.
+    import_schools(committee, EXPORT.read_bytes(), communes=DEMO_COMMUNES, audit=False)
+    partners = db.session.scalars(select(Partner).where(Partner.committee_id == committee.id)).all()
+    for partner in partners:
+        if partner.uai:
+            context.partners[partner.uai] = partner
+    by_name = {partner.name: partner for partner in partners if not partner.uai}
     for key, kind, name, commune, person, function, email in TERRITORY:
-        partner = existing.get(name)
+        partner = by_name.get(name)
         if partner is None:
             partner = Partner(committee=committee, kind=kind, name=name, commune_name=commune)
             partner.contacts.append(Contact(full_name=person, function=function, email=email))
             db.session.add(partner)
+        if not partner.search_text:
+            refresh_search_text(partner)
         context.partners[key] = partner
     for uai, person, function in SCHOOL_CONTACTS:
         school = context.partners[uai]
