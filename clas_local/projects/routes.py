@@ -1,3 +1,475 @@
-from flask import Blueprint
+"""Project screens: the list, the project page, and editing a project, its schools,
+territory partners and collectifs (HTMX in place, POST-redirect-GET without JavaScript)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from clas_local import htmx, panels, permissions
+from clas_local.auth.models import Role
+from clas_local.calendar.school_year import school_year_of
+from clas_local.extensions import db
+from clas_local.forms import choices
+from clas_local.loaders import load_committee, load_project, refuse
+from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Partner
+from clas_local.projects import queries, services
+from clas_local.projects.forms import (
+    CollectifForm,
+    PartnerLinkForm,
+    ProjectForm,
+    ReferentForm,
+    RelationForm,
+    SchoolLinkForm,
+)
+from clas_local.projects.rules import duration_fr
+from clas_local.projects.models import SCHOOL_YEAR_RE, Collectif, Project, ProjectPartner, ProjectSchool
 
 bp = Blueprint("projects", __name__)
+
+
+@bp.app_template_filter("duration_fr")
+def duration_filter(minutes: int) -> str:
+    return duration_fr(minutes)
+
+# Sub-forms live several to a page: a prefix keeps their ids apart, and the CSRF token
+# is checked once for every POST by CSRFProtect (the page sends it as a plain field).
+NO_CSRF = {"csrf": False}
+NO_CONTACT = ("", "— Aucun contact référent —")
+
+
+def _today(committee):
+    return datetime.now(ZoneInfo(committee.timezone or "Europe/Paris")).date()
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+def _filters(committee) -> queries.ProjectFilters:
+    """Filters from the query string; no `school_year` at all means the current school year."""
+    if "school_year" in request.args:
+        year = request.args.get("school_year", "").strip()
+        if year and not SCHOOL_YEAR_RE.match(year):
+            year = school_year_of(_today(committee))
+    else:
+        year = school_year_of(_today(committee))
+    porteur_id = request.args.get("porteur", type=int)
+    return queries.ProjectFilters(school_year=year, porteur_id=porteur_id)
+
+
+@bp.get("/c/<slug>/projects")
+@login_required
+def index(slug: str):
+    committee = load_committee(slug)
+    filters = _filters(committee)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pagination, rows = queries.project_list(current_user, committee, filters, page)
+    is_porteur = permissions.role(current_user, committee) is Role.PORTEUR
+    params = {"slug": slug, "school_year": filters.school_year}
+    if filters.porteur_id is not None:
+        params["porteur"] = filters.porteur_id
+    return htmx.render(
+        "projects/index.html",
+        "projects/_list.html",
+        committee=committee,
+        rows=rows,
+        pagination=pagination,
+        filters=filters,
+        params=params,
+        years=queries.school_year_options(committee, _today(committee)),
+        porteurs=[] if is_porteur else queries.porteur_options(current_user, committee),
+        can_create=permissions.can_create_project(current_user, committee),
+    )
+
+
+# -- project page ---------------------------------------------------------------------------
+
+
+def _reload(project_id: int) -> Project:
+    return db.session.scalar(
+        select(Project)
+        .where(Project.id == project_id)
+        .options(*queries.DETAIL_OPTIONS)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _contact_choices(contacts, empty=NO_CONTACT):
+    pairs = [(c.id, c.display_name + (f" – {c.function}" if c.function else "")) for c in contacts if not c.anonymised_at]
+    return choices([empty, *pairs])
+
+
+def _referent_form(link: ProjectSchool, formdata=None) -> ReferentForm:
+    form = ReferentForm(formdata=formdata, prefix=f"school-{link.id}", meta=NO_CSRF)
+    form.referent_contact_id.choices = _contact_choices(link.partner.contacts)
+    if formdata is None:
+        form.referent_contact_id.data = str(link.referent_contact_id or "")
+    return form
+
+
+def _relation_form(link: ProjectPartner, formdata=None) -> RelationForm:
+    form = RelationForm(formdata=formdata, prefix=f"partner-{link.id}", meta=NO_CSRF)
+    if formdata is None:
+        form.relation.data = link.relation
+    return form
+
+
+def _school_link_form(committee, project, formdata=None) -> SchoolLinkForm:
+    form = SchoolLinkForm(formdata=formdata, prefix="school", meta=NO_CSRF)
+    candidates = queries.school_candidates(committee, project)
+    form.partner_id.choices = choices(
+        [("", "— Choisir —"), *((s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in candidates)]
+    )
+    # One group per school: the referent is chosen among that school's contacts.
+    referents = choices([NO_CONTACT])
+    for school in candidates:
+        referents += [replace(choice, optgroup=school.name) for choice in _contact_choices(school.contacts)[1:]]
+    form.referent_contact_id.choices = referents
+    return form
+
+
+def _partner_link_form(committee, project, formdata=None) -> PartnerLinkForm:
+    form = PartnerLinkForm(formdata=formdata, prefix="partner", meta=NO_CSRF)
+    candidates = queries.territory_candidates(committee, project)
+    form.partner_id.choices = choices([("", "— Choisir —"), *((p.id, f"{p.name} ({p.kind.label})") for p in candidates)])
+    return form
+
+
+def _collectif_form(formdata=None, obj=None, prefix="collectif") -> CollectifForm:
+    return CollectifForm(formdata=formdata, obj=obj, prefix=prefix, meta=NO_CSRF)
+
+
+def _context(committee, project: Project, **forms) -> dict:
+    """Everything the project page and its sections show; `forms` replaces a section's form (errors)."""
+    can_edit = permissions.can_edit_project(current_user, project)
+    weeks = queries.school_weeks_of(project)
+    context = {
+        "committee": committee,
+        "project": project,
+        "can_edit": can_edit,
+        "school_weeks": weeks,
+        "collectifs": queries.collectifs_with_warnings(project, weeks),
+    }
+    if can_edit:
+        context.update(
+            school_form=forms.get("school_form") or _school_link_form(committee, project),
+            partner_form=forms.get("partner_form") or _partner_link_form(committee, project),
+            collectif_form=forms.get("collectif_form") or _collectif_form(),
+            referent_forms={
+                link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
+            },
+            relation_forms={
+                link.id: forms.get(f"relation_{link.id}") or _relation_form(link) for link in project.territory_partners
+            },
+        )
+    return context
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>")
+@login_required
+def detail(slug: str, project_id: int):
+    committee = load_committee(slug)
+    project = load_project(committee, project_id, options=queries.DETAIL_OPTIONS)
+    return _page(committee, project)
+
+
+def _page(committee, project, status: int = 200, **forms):
+    context = _context(committee, project, **forms)
+    context["panels"] = panels.panels("project", project, current_user)
+    return htmx.render("projects/detail.html", status=status, **context)
+
+
+SECTIONS = {"schools": "ecoles", "partners": "partenaires", "collectifs": "collectifs"}
+
+
+def _section(committee, project, section: str, *, ok: bool, notice: str = "", **forms):
+    """After a change to one section: HTMX gets the section back, a browser the page again.
+
+    Success: 200 fragment (with an event other panels may listen to) or 303 to the page.
+    Bad input: the fragment or the whole page with the messages, status 422, nothing saved."""
+    status = 200 if ok else 422
+    if htmx.is_fragment_request():
+        if ok:
+            project = _reload(project.id)
+        context = _context(committee, project, **forms)
+        response = htmx.render(
+            f"projects/_{section}.html", f"projects/_{section}.html", status=status, notice=notice, **context
+        )
+        return htmx.trigger(response, "project-changed") if ok else response
+    if ok:
+        flash(notice, "success")
+        return htmx.redirect(url_for("projects.detail", slug=committee.slug, project_id=project.id) + f"#{SECTIONS[section]}")
+    return _page(committee, project, status=status, **forms)
+
+
+def _load_editable(slug: str, project_id: int):
+    committee = load_committee(slug)
+    project = load_project(committee, project_id, permissions.can_edit_project, options=queries.DETAIL_OPTIONS)
+    return committee, project
+
+
+# -- create / edit ------------------------------------------------------------------------------
+
+
+def _fixed_porteur(committee) -> Partner | None:
+    """A porteur creates projects for their own organisation only."""
+    member = permissions.membership(current_user, committee)
+    if member.role is Role.PORTEUR:
+        if member.partner is None:
+            refuse(403, "porteur without organisation")
+        return member.partner
+    return None
+
+
+def _project_form(committee, fixed_porteur: Partner | None, project: Project | None = None) -> ProjectForm:
+    form = ProjectForm(obj=project) if project is not None and request.method == "GET" else ProjectForm()
+    porteurs = [fixed_porteur] if fixed_porteur is not None else queries.porteur_candidates(committee)
+    if fixed_porteur is not None:
+        del form.porteur_id
+    else:
+        form.porteur_id.choices = choices([("", "— Choisir —"), *((p.id, p.name) for p in porteurs)])
+        if project is not None and request.method == "GET":
+            form.porteur_id.data = str(project.porteur_id)
+    coordinators = choices([("", "— Pas encore désigné —")])
+    for porteur in porteurs:
+        coordinators += [replace(choice, optgroup=porteur.name) for choice in _contact_choices(porteur.contacts)[1:]]
+    form.coordinator_id.choices = coordinators
+    if project is not None and request.method == "GET":
+        form.coordinator_id.data = str(project.coordinator_id or "")
+    return form
+
+
+def _project_fields(form: ProjectForm, committee, fixed_porteur: Partner | None) -> dict | None:
+    """The validated fields, or None after adding a message to the form."""
+    porteur_id = fixed_porteur.id if fixed_porteur is not None else int(form.porteur_id.data)
+    coordinator_id = int(form.coordinator_id.data) if form.coordinator_id.data else None
+    if coordinator_id is not None and queries.contact_of(porteur_id, coordinator_id) is None:
+        form.coordinator_id.errors.append("Choisissez une personne de l'organisation qui porte le projet.")
+        return None
+    return {
+        "name": form.name.data,
+        "school_year": form.school_year.data,
+        "porteur_id": porteur_id,
+        "coordinator_id": coordinator_id,
+        "is_rural": bool(form.is_rural.data),
+        "description": (form.description.data or "").strip(),
+    }
+
+
+def _form_page(committee, form, project=None, fixed_porteur=None, status=200):
+    return htmx.render(
+        "projects/form.html",
+        "projects/_form.html",
+        status=status,
+        committee=committee,
+        form=form,
+        project=project,
+        fixed_porteur=fixed_porteur,
+    )
+
+
+@bp.route("/c/<slug>/projects/new", methods=["GET", "POST"])
+@login_required
+def create(slug: str):
+    committee = load_committee(slug, permissions.can_create_project)
+    fixed_porteur = _fixed_porteur(committee)
+    form = _project_form(committee, fixed_porteur)
+    if request.method == "GET":
+        form.school_year.data = school_year_of(_today(committee))
+    if form.validate_on_submit():
+        fields = _project_fields(form, committee, fixed_porteur)
+        if fields is not None:
+            project = services.create_project(committee, **fields)
+            db.session.commit()
+            flash(f"Le projet « {project.name} » est créé. Ajoutez maintenant ses écoles, ses partenaires et ses collectifs.", "success")
+            return htmx.redirect(url_for("projects.detail", slug=slug, project_id=project.id))
+    status = 422 if request.method == "POST" else 200
+    return _form_page(committee, form, fixed_porteur=fixed_porteur, status=status)
+
+
+@bp.route("/c/<slug>/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, project_id: int):
+    committee, project = _load_editable(slug, project_id)
+    fixed_porteur = project.porteur if permissions.is_project_porteur(current_user, project) else None
+    form = _project_form(committee, fixed_porteur, project)
+    if form.validate_on_submit():
+        fields = _project_fields(form, committee, fixed_porteur)
+        if fields is not None:
+            changed = services.update_project(project, **fields)
+            db.session.commit()
+            flash("Le projet est enregistré." if changed else "Aucune modification.", "success")
+            return htmx.redirect(url_for("projects.detail", slug=slug, project_id=project.id))
+    status = 422 if request.method == "POST" else 200
+    return _form_page(committee, form, project=project, fixed_porteur=fixed_porteur, status=status)
+
+
+# -- schools ----------------------------------------------------------------------------------
+
+
+def _school_link(project: Project, link_id: int) -> ProjectSchool:
+    link = next((link for link in project.schools if link.id == link_id), None)
+    if link is None:
+        refuse(404, f"ProjectSchool {link_id}")
+    return link
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/schools")
+@login_required
+def add_school(slug: str, project_id: int):
+    committee, project = _load_editable(slug, project_id)
+    form = _school_link_form(committee, project, request.form)
+    if form.validate():
+        school = queries.partner_in_committee(committee, int(form.partner_id.data), SCHOOL_KINDS)
+        referent = None
+        if form.referent_contact_id.data:
+            referent = queries.contact_of(school.id, int(form.referent_contact_id.data))
+            if referent is None:
+                form.referent_contact_id.errors.append(f"Choisissez une personne de l'établissement « {school.name} ».")
+        if not form.referent_contact_id.errors:
+            services.link_school(project, school, referent)
+            db.session.commit()
+            return _section(committee, project, "schools", ok=True, notice=f"{school.name} est lié au projet.")
+    return _section(committee, project, "schools", ok=False, school_form=form)
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>")
+@login_required
+def set_referent(slug: str, project_id: int, link_id: int):
+    committee, project = _load_editable(slug, project_id)
+    link = _school_link(project, link_id)
+    form = _referent_form(link, request.form)
+    if form.validate():
+        contact_id = form.referent_contact_id.data
+        referent = queries.contact_of(link.partner_id, int(contact_id)) if contact_id else None
+        services.set_referent(link, referent)
+        name = link.partner.name
+        db.session.commit()
+        return _section(committee, project, "schools", ok=True, notice=f"Contact référent de {name} enregistré.")
+    return _section(committee, project, "schools", ok=False, **{f"referent_{link.id}": form})
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/remove")
+@login_required
+def remove_school(slug: str, project_id: int, link_id: int):
+    committee, project = _load_editable(slug, project_id)
+    link = _school_link(project, link_id)
+    name = link.partner.name
+    services.unlink_school(link)
+    db.session.commit()
+    return _section(committee, project, "schools", ok=True, notice=f"{name} est retiré du projet.")
+
+
+# -- territory partners -------------------------------------------------------------------------
+
+
+def _partner_link(project: Project, link_id: int) -> ProjectPartner:
+    link = next((link for link in project.territory_partners if link.id == link_id), None)
+    if link is None:
+        refuse(404, f"ProjectPartner {link_id}")
+    return link
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/partners")
+@login_required
+def add_partner(slug: str, project_id: int):
+    committee, project = _load_editable(slug, project_id)
+    form = _partner_link_form(committee, project, request.form)
+    if form.validate():
+        partner = queries.partner_in_committee(committee, int(form.partner_id.data), TERRITORY_KINDS)
+        services.link_partner(project, partner, form.relation.data)
+        db.session.commit()
+        return _section(committee, project, "partners", ok=True, notice=f"{partner.name} est lié au projet.")
+    return _section(committee, project, "partners", ok=False, partner_form=form)
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/partners/<int:link_id>")
+@login_required
+def update_relation(slug: str, project_id: int, link_id: int):
+    committee, project = _load_editable(slug, project_id)
+    link = _partner_link(project, link_id)
+    form = _relation_form(link, request.form)
+    if form.validate():
+        services.update_relation(link, form.relation.data)
+        name = link.partner.name
+        db.session.commit()
+        return _section(committee, project, "partners", ok=True, notice=f"Relation avec {name} enregistrée.")
+    return _section(committee, project, "partners", ok=False, **{f"relation_{link.id}": form})
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/partners/<int:link_id>/remove")
+@login_required
+def remove_partner(slug: str, project_id: int, link_id: int):
+    committee, project = _load_editable(slug, project_id)
+    link = _partner_link(project, link_id)
+    name = link.partner.name
+    services.unlink_partner(link)
+    db.session.commit()
+    return _section(committee, project, "partners", ok=True, notice=f"{name} est retiré du projet.")
+
+
+# -- collectifs ---------------------------------------------------------------------------------
+
+
+def _collectif(project: Project, collectif_id: int) -> Collectif:
+    collectif = next((c for c in project.collectifs if c.id == collectif_id), None)
+    if collectif is None:
+        refuse(404, f"Collectif {collectif_id}")
+    return collectif
+
+
+def _collectif_fields(form: CollectifForm) -> dict:
+    return {name: form[name].data for name in services.COLLECTIF_FIELDS} | {"place": form.place.data or ""}
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/collectifs")
+@login_required
+def add_collectif(slug: str, project_id: int):
+    committee, project = _load_editable(slug, project_id)
+    form = _collectif_form(request.form)
+    if form.validate():
+        collectif = services.add_collectif(project, **_collectif_fields(form))
+        name = collectif.name
+        db.session.commit()
+        return _section(committee, project, "collectifs", ok=True, notice=f"Le collectif « {name} » est ajouté.")
+    return _section(committee, project, "collectifs", ok=False, collectif_form=form)
+
+
+@bp.route("/c/<slug>/projects/<int:project_id>/collectifs/<int:collectif_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_collectif(slug: str, project_id: int, collectif_id: int):
+    committee, project = _load_editable(slug, project_id)
+    collectif = _collectif(project, collectif_id)
+    formdata = request.form if request.method == "POST" else None
+    form = _collectif_form(formdata, obj=collectif if formdata is None else None)
+    if formdata is not None and form.validate():
+        changed = services.update_collectif(collectif, **_collectif_fields(form))
+        db.session.commit()
+        flash(f"Le collectif « {collectif.name} » est enregistré." if changed else "Aucune modification.", "success")
+        return htmx.redirect(url_for("projects.detail", slug=slug, project_id=project.id) + "#collectifs")
+    status = 422 if formdata is not None else 200
+    return htmx.render(
+        "projects/collectif_form.html",
+        "projects/_collectif_form.html",
+        status=status,
+        committee=committee,
+        project=project,
+        collectif=collectif,
+        form=form,
+    )
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/collectifs/<int:collectif_id>/remove")
+@login_required
+def remove_collectif(slug: str, project_id: int, collectif_id: int):
+    committee, project = _load_editable(slug, project_id)
+    collectif = _collectif(project, collectif_id)
+    name = collectif.name
+    services.remove_collectif(collectif)
+    db.session.commit()
+    return _section(committee, project, "collectifs", ok=True, notice=f"Le collectif « {name} » est supprimé.")

@@ -1,0 +1,207 @@
+"""Reads of projects, always restricted to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, false, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from clas_local import permissions
+from clas_local.auth.models import Role
+from clas_local.calendar.school_year import activity_window, school_weeks, school_year_of
+from clas_local.extensions import db
+from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
+from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
+from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
+
+PER_PAGE = 50
+
+
+def visible_projects(user, committee) -> Select:
+    """select(Project) restricted to what `user` may see: the SQL twin of permissions.can_view_project."""
+    query = select(Project).where(Project.committee_id == committee.id)
+    member = permissions.membership(user, committee)
+    if member is None:
+        return query.where(false())
+    if member.role in (Role.HOST, Role.VIEWER):
+        return query
+    if member.role is Role.PORTEUR and member.partner_id is not None:
+        return query.where(Project.porteur_id == member.partner_id)
+    return query.where(false())
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    school_year: str  # "" = every year
+    porteur_id: int | None
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project: Project
+    schools_count: int
+    collectifs_count: int
+    children_count: int
+
+
+def project_list(user, committee, filters: ProjectFilters, page: int = 1):
+    """A page of visible projects (porteur loaded) and their rows with counts: 4 queries whatever the size."""
+    query = visible_projects(user, committee).options(joinedload(Project.porteur))
+    if filters.school_year:
+        query = query.where(Project.school_year == filters.school_year)
+    if filters.porteur_id is not None:
+        query = query.where(Project.porteur_id == filters.porteur_id)
+    query = query.order_by(Project.school_year.desc(), Project.name, Project.id)
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, max_per_page=PER_PAGE)
+    projects = list(pagination.items)
+    counts = _counts([p.id for p in projects])
+    rows = [ProjectRow(p, *counts.get(p.id, (0, 0, 0))) for p in projects]
+    return pagination, rows
+
+
+def _counts(project_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """project id → (schools, collectifs, children), in one query."""
+    if not project_ids:
+        return {}
+    schools = (
+        select(func.count(ProjectSchool.id))
+        .where(ProjectSchool.project_id == Project.id)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    collectifs = (
+        select(func.count(Collectif.id)).where(Collectif.project_id == Project.id).correlate(Project).scalar_subquery()
+    )
+    children = (
+        select(func.coalesce(func.sum(Collectif.children_count), 0))
+        .where(Collectif.project_id == Project.id)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Project.id, schools, collectifs, children).where(Project.id.in_(project_ids)))
+    return {row[0]: (row[1], row[2], int(row[3])) for row in rows}
+
+
+def school_year_options(committee, today: date) -> list[str]:
+    """The years that have projects, plus the current and the next one, latest first."""
+    years = set(
+        db.session.scalars(select(Project.school_year).where(Project.committee_id == committee.id).distinct())
+    )
+    current = school_year_of(today)
+    first = int(current[:4])
+    years.update({current, f"{first + 1}-{first + 2}"})
+    return sorted(years, reverse=True)
+
+
+def porteur_options(user, committee) -> list[tuple[int, str]]:
+    """The organisations holding a project the user may see (for the list's filter)."""
+    visible = visible_projects(user, committee).with_only_columns(Project.porteur_id).scalar_subquery()
+    return [
+        (row.id, row.name)
+        for row in db.session.execute(
+            select(Partner.id, Partner.name).where(Partner.id.in_(visible)).order_by(Partner.name)
+        )
+    ]
+
+
+# -- one project ------------------------------------------------------------------------------
+
+
+DETAIL_OPTIONS = (
+    joinedload(Project.porteur),
+    joinedload(Project.coordinator),
+    selectinload(Project.schools).options(
+        joinedload(ProjectSchool.partner).selectinload(Partner.contacts),
+        joinedload(ProjectSchool.referent_contact),
+    ),
+    selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
+    selectinload(Project.collectifs),
+)
+
+
+def school_candidates(committee, project: Project) -> list[Partner]:
+    """The committee's open écoles, collèges and lycées not yet linked to the project, with their contacts."""
+    linked = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .where(
+                Partner.committee_id == committee.id,
+                Partner.kind.in_(SCHOOL_KINDS),
+                Partner.id.not_in(linked),
+            )
+            .options(selectinload(Partner.contacts))
+            .order_by(Partner.name)
+        )
+    )
+
+
+def territory_candidates(committee, project: Project) -> list[Partner]:
+    """Non-school partners not yet linked to the project (the porteur itself excluded)."""
+    linked = select(ProjectPartner.partner_id).where(ProjectPartner.project_id == project.id)
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .where(
+                Partner.committee_id == committee.id,
+                Partner.kind.in_(TERRITORY_KINDS),
+                Partner.id != project.porteur_id,
+                Partner.id.not_in(linked),
+            )
+            .order_by(Partner.name)
+        )
+    )
+
+
+def porteur_candidates(committee) -> list[Partner]:
+    """Organisations that may hold a project: every non-school partner, with their contacts."""
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .where(Partner.committee_id == committee.id, Partner.kind.in_(TERRITORY_KINDS))
+            .options(selectinload(Partner.contacts))
+            .order_by(Partner.name)
+        )
+    )
+
+
+def partner_in_committee(committee, partner_id: int, kinds) -> Partner | None:
+    return db.session.scalar(
+        select(Partner).where(Partner.id == partner_id, Partner.committee_id == committee.id, Partner.kind.in_(kinds))
+    )
+
+
+def contact_of(partner_id: int, contact_id: int) -> Contact | None:
+    """A contact of that partner who has not been anonymised."""
+    return db.session.scalar(
+        select(Contact).where(
+            Contact.id == contact_id, Contact.partner_id == partner_id, Contact.anonymised_at.is_(None)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SchoolWeeks:
+    available: int
+    window: tuple[date, date]
+    result: RuleResult
+
+
+def school_weeks_of(project: Project) -> SchoolWeeks | None:
+    """The school weeks of the project's year in its committee's zone (None if the year is unknown)."""
+    try:
+        window = activity_window(project.school_year, project.committee.holiday_zone)
+        available = school_weeks(project.school_year, project.committee.holiday_zone)
+    except ValueError:
+        return None
+    return SchoolWeeks(available, window, school_weeks_rule(available, school_year=project.school_year, window=window))
+
+
+def collectifs_with_warnings(project: Project, weeks: SchoolWeeks | None) -> list[tuple[Collectif, list[RuleResult]]]:
+    available = weeks.available if weeks else None
+    return [
+        (collectif, collectif_warnings(collectif, rural=project.is_rural, available_weeks=available))
+        for collectif in project.collectifs
+    ]

@@ -1,0 +1,144 @@
+"""Writes on projects, their schools, territory partners and collectifs.
+
+Each function changes the session, flushes and records an audit event; the view commits once.
+"""
+
+from __future__ import annotations
+
+from clas_local.audit.services import record
+from clas_local.extensions import db
+from clas_local.partners.models import Contact, Partner
+from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
+
+PROJECT_FIELDS = ("name", "school_year", "porteur_id", "coordinator_id", "is_rural", "description")
+COLLECTIF_FIELDS = (
+    "name",
+    "children_count",
+    "animateurs_count",
+    "weekly_sessions",
+    "session_minutes",
+    "planned_weeks",
+    "place",
+)
+
+
+def _changes(obj, fields: dict) -> dict:
+    """Set the fields that differ; return {field: [old, new]} for the audit log."""
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = [old, value]
+            setattr(obj, name, value)
+    return changed
+
+
+def create_project(committee, **fields) -> Project:
+    project = Project(committee=committee, **{k: fields[k] for k in PROJECT_FIELDS if k in fields})
+    db.session.add(project)
+    db.session.flush()
+    record("project.create", project, committee=committee,
+           summary=f"Projet créé : {project.name} ({project.school_year})")
+    return project
+
+
+def update_project(project: Project, **fields) -> dict:
+    changed = _changes(project, {k: fields[k] for k in PROJECT_FIELDS if k in fields})
+    if changed:
+        db.session.flush()
+        record("project.update", project, committee=project.committee,
+               summary=f"Projet modifié : {project.name}", changes=sorted(changed))
+    return changed
+
+
+# -- schools -------------------------------------------------------------------------------
+
+
+def link_school(project: Project, school: Partner, referent: Contact | None = None) -> ProjectSchool:
+    link = ProjectSchool(partner=school, referent_contact=referent)
+    project.schools.append(link)
+    db.session.flush()
+    record("project.school.add", project, committee=project.committee,
+           summary=f"École liée au projet {project.name} : {school.name}", partner_id=school.id)
+    return link
+
+
+def set_referent(link: ProjectSchool, referent: Contact | None) -> bool:
+    if link.referent_contact_id == (referent.id if referent else None):
+        return False
+    link.referent_contact = referent
+    db.session.flush()
+    project = link.project
+    record("project.school.referent", project, committee=project.committee,
+           summary=f"Contact référent de {link.partner.name} : {referent.display_name if referent else 'aucun'}",
+           partner_id=link.partner_id, contact_id=referent.id if referent else None)
+    return True
+
+
+def unlink_school(link: ProjectSchool) -> None:
+    project = link.project
+    record("project.school.remove", project, committee=project.committee,
+           summary=f"École retirée du projet {project.name} : {link.partner.name}", partner_id=link.partner_id)
+    project.schools.remove(link)
+    db.session.flush()
+
+
+# -- territory partners ---------------------------------------------------------------------
+
+
+def link_partner(project: Project, partner: Partner, relation: str) -> ProjectPartner:
+    link = ProjectPartner(partner=partner, relation=relation)
+    project.territory_partners.append(link)
+    db.session.flush()
+    record("project.partner.add", project, committee=project.committee,
+           summary=f"Partenaire lié au projet {project.name} : {partner.name}", partner_id=partner.id)
+    return link
+
+
+def update_relation(link: ProjectPartner, relation: str) -> bool:
+    if link.relation == relation:
+        return False
+    link.relation = relation
+    db.session.flush()
+    project = link.project
+    record("project.partner.update", project, committee=project.committee,
+           summary=f"Relation avec {link.partner.name} modifiée", partner_id=link.partner_id)
+    return True
+
+
+def unlink_partner(link: ProjectPartner) -> None:
+    project = link.project
+    record("project.partner.remove", project, committee=project.committee,
+           summary=f"Partenaire retiré du projet {project.name} : {link.partner.name}", partner_id=link.partner_id)
+    project.territory_partners.remove(link)
+    db.session.flush()
+
+
+# -- collectifs (counts only: no child's personal data) -------------------------------------
+
+
+def add_collectif(project: Project, **fields) -> Collectif:
+    collectif = Collectif(**{k: fields[k] for k in COLLECTIF_FIELDS if k in fields})
+    project.collectifs.append(collectif)
+    db.session.flush()
+    record("project.collectif.add", collectif, committee=project.committee,
+           summary=f"Collectif ajouté au projet {project.name} : {collectif.name}", project_id=project.id)
+    return collectif
+
+
+def update_collectif(collectif: Collectif, **fields) -> dict:
+    changed = _changes(collectif, {k: fields[k] for k in COLLECTIF_FIELDS if k in fields})
+    if changed:
+        db.session.flush()
+        project = collectif.project
+        record("project.collectif.update", collectif, committee=project.committee,
+               summary=f"Collectif modifié : {collectif.name}", project_id=project.id, changes=changed)
+    return changed
+
+
+def remove_collectif(collectif: Collectif) -> None:
+    project = collectif.project
+    record("project.collectif.remove", collectif, committee=project.committee,
+           summary=f"Collectif retiré du projet {project.name} : {collectif.name}", project_id=project.id)
+    project.collectifs.remove(collectif)
+    db.session.flush()
