@@ -59,6 +59,15 @@ class Config:
     REMINDER_DAYS_BEFORE = _int("REMINDER_DAYS_BEFORE", 7)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    # Login throttling (auth/throttle.py): so many failures within the window block
+    # the account (or the address) for the window's length.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_IP = _int("LOGIN_MAX_FAILURES_PER_IP", 20)
+    LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
+    LOGIN_THROTTLE_PREFIX = os.environ.get("LOGIN_THROTTLE_PREFIX", "clas-local:login:")
+    # Reverse proxies in front of the app (nginx…): their X-Forwarded-For is trusted
+    # to give the client's address, which login throttling counts per address.
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
     AUDIT_RETENTION_DAYS = _int("AUDIT_RETENTION_DAYS", 365)
 
     PASSWORD_LINK_MAX_AGE = timedelta(hours=_int("PASSWORD_LINK_HOURS", 72))
@@ -72,7 +81,6 @@ class Config:
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    WTF_I18N_ENABLED = False  # WTForms' bundled French messages (see forms.Form), no Flask-Babel
     WTF_I18N_ENABLED = False  # WTForms' bundled French messages (see forms.Form), no Flask-Babel
     WTF_CSRF_SSL_STRICT = True
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from datetime import datetime, timezone
+
+from flask import Flask, current_app, request, url_for
 from sqlalchemy import select
 
 from clas_local.extensions import db, login_manager
@@ -22,7 +24,18 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
         user = db.session.scalar(select(User).where(User.session_token == session_token))
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        # No cookie outlives the login that issued it by more than the remember duration.
+        if user.last_login_at is not None:
+            age = datetime.now(timezone.utc) - user.last_login_at
+            if age > current_app.config["REMEMBER_COOKIE_DURATION"]:
+                return None
+        return user
+
+    from clas_local.auth import sessions
+
+    sessions.init_app(app)
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -5,9 +5,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from clas_local.auth import services
+from clas_local.auth import services, throttle
 from clas_local.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from clas_local.auth.passwords import verify_password
+from clas_local.auth.sessions import stamp_login_time
 from clas_local.errors import render_error
 from clas_local.extensions import db
 
@@ -31,17 +32,38 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        wait = throttle.blocked_for(form.email.data, address)
+        if wait:
+            return _throttled(form.email.data, wait)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.register_failure(form.email.data, address)
             db.session.commit()  # keep the failure in the audit log
             form.password.errors.append(LOGIN_FAILED)
             return render_template("auth/login.html", form=form, failed=True), 200
+        throttle.register_success(form.email.data, address)
         db.session.commit()
         session.clear()  # no session data survives from before the login
         login_user(user, remember=form.remember.data)
         session.permanent = True
+        stamp_login_time()
         return redirect(_safe_next(request.args.get("next")), 303)
     return render_template("auth/login.html", form=form)
+
+
+def _throttled(email: str, wait_seconds: int):
+    from clas_local.audit.services import record
+
+    record("login.throttled", summary=(email or "")[:254])
+    db.session.commit()
+    minutes = max(1, -(-wait_seconds // 60))
+    message = (
+        "Trop de tentatives de connexion en peu de temps. Par sécurité, la connexion est "
+        f"suspendue : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    )
+    body, status = render_error(429, message, "Trop de tentatives")
+    return body, status, {"Retry-After": str(wait_seconds)}
 
 
 @bp.post("/logout")
