@@ -132,6 +132,11 @@ def can_create_meeting(user: User | None, committee: Committee, project=None) ->
     return project is not None and is_project_porteur(user, project)
 
 
+def can_plan_meetings(user: User | None, committee: Committee) -> bool:
+    """May open the « new meeting » form: hosts, and porteurs (for their own projects)."""
+    return role(user, committee) in (Role.HOST, Role.PORTEUR)
+
+
 def can_answer_invitation(user: User | None, invitation) -> bool:
     """A school user answers for their own school's invitations."""
     committee = invitation.meeting.committee

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from clas_local import permissions
 from clas_local.auth.models import Role
+from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
-from clas_local.meetings.models import Meeting, MeetingStatus
+from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
 from clas_local.projects.models import Project
 
 
@@ -44,4 +49,183 @@ def upcoming_meetings(user, committee, now: datetime, limit: int = 10) -> Select
         .options(selectinload(Meeting.project))
         .order_by(Meeting.starts_at)
         .limit(limit)
+    )
+
+
+# -- the meeting list ----------------------------------------------------------------------
+
+PER_PAGE = 25
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+WHEN_CHOICES = {"upcoming": "À venir", "past": "Passées"}
+
+
+@dataclass(frozen=True)
+class MeetingFilters:
+    """The list's filters, read from the query string (the same with or without HTMX)."""
+
+    when: str = ""  # "", "upcoming", "past"
+    kind: MeetingKind | None = None
+    project_id: int | None = None
+    status: MeetingStatus | None = None
+    month: str = ""  # "2026-11"
+
+    @classmethod
+    def from_args(cls, args) -> MeetingFilters:
+        kind, status, month = args.get("kind", ""), args.get("status", ""), args.get("month", "")
+        when = args.get("when", "")
+        project = args.get("project", "")
+        return cls(
+            when=when if when in WHEN_CHOICES else "",
+            kind=MeetingKind(kind) if kind in MeetingKind._value2member_map_ else None,
+            project_id=int(project) if project.isdigit() and len(project) < 12 else None,
+            status=MeetingStatus(status) if status in MeetingStatus._value2member_map_ else None,
+            month=month if MONTH_RE.match(month) else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.params())
+
+    def params(self) -> dict[str, str]:
+        values = {
+            "when": self.when,
+            "kind": self.kind.value if self.kind else "",
+            "project": str(self.project_id) if self.project_id else "",
+            "status": self.status.value if self.status else "",
+            "month": self.month,
+        }
+        return {name: value for name, value in values.items() if value}
+
+
+def month_bounds(month: str, timezone: str) -> tuple[datetime, datetime]:
+    """The UTC instants where a month of the committee's calendar starts and ends."""
+    match = MONTH_RE.match(month)
+    year, number = int(match[1]), int(match[2])
+    zone = ZoneInfo(timezone)
+    start = datetime(year, number, 1, tzinfo=zone)
+    end = datetime(year + (number == 12), number % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(dt_timezone.utc), end.astimezone(dt_timezone.utc)
+
+
+def meeting_list(user, committee, filters: MeetingFilters, now: datetime) -> Select:
+    query = visible_meetings(user, committee).options(selectinload(Meeting.project))
+    if filters.kind is not None:
+        query = query.where(Meeting.kind == filters.kind)
+    if filters.project_id is not None:
+        query = query.where(Meeting.project_id == filters.project_id)
+    if filters.status is not None:
+        query = query.where(Meeting.status == filters.status)
+    if filters.month:
+        start, end = month_bounds(filters.month, committee.timezone)
+        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+    if filters.when == "upcoming":
+        return query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
+    if filters.when == "past":
+        query = query.where(Meeting.ends_at < now)
+    return query.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+
+
+def meeting_page(user, committee, filters: MeetingFilters, now: datetime, page: int):
+    return db.paginate(
+        meeting_list(user, committee, filters, now), page=page, per_page=PER_PAGE, error_out=False, count=True
+    )
+
+
+def meeting_months(user, committee) -> list[str]:
+    """The months ("2026-11") holding a meeting the user may see, for the month filter (one query)."""
+    bounds = db.session.execute(
+        visible_meetings(user, committee).with_only_columns(func.min(Meeting.starts_at), func.max(Meeting.starts_at))
+    ).one()
+    if bounds[0] is None:
+        return []
+    zone = ZoneInfo(committee.timezone)
+    first, last = bounds[0].astimezone(zone), bounds[1].astimezone(zone)
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def project_meetings(project) -> list[Meeting]:
+    """Every meeting of a project, oldest first (the caller has checked the project is visible)."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.project_id == project.id)
+            .options(selectinload(Meeting.project), selectinload(Meeting.committee))
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def meeting_page_options() -> tuple:
+    """Loader options for the meeting page: its project and invitations at once."""
+    return (
+        selectinload(Meeting.project),
+        selectinload(Meeting.invitations).selectinload(Invitation.partner),
+    )
+
+
+# -- feeds ---------------------------------------------------------------------------------
+
+
+def feed_meetings(user, committees) -> list[Meeting]:
+    """Every meeting `user` may see in `committees` (cancelled ones too: feeds show them as
+    cancelled). One query per committee, whatever the number of meetings."""
+    found: list[Meeting] = []
+    for committee in committees:
+        found.extend(
+            db.session.scalars(
+                visible_meetings(user, committee)
+                .options(selectinload(Meeting.project), selectinload(Meeting.committee))
+                .order_by(Meeting.starts_at, Meeting.id)
+            )
+        )
+    return found
+
+
+# -- the form's choices --------------------------------------------------------------------
+
+
+def plannable_projects(user, committee, school_years: tuple[str, ...], keep=None) -> list[Project]:
+    """Projects the user may plan meetings for, of the given school years (plus `keep`)."""
+    from clas_local.auth.models import Role
+
+    member = permissions.membership(user, committee)
+    if member is None or member.role not in (Role.HOST, Role.PORTEUR):
+        return [keep] if keep is not None else []
+    query = select(Project).where(Project.committee_id == committee.id)
+    if member.role is Role.PORTEUR:
+        query = query.where(Project.porteur_id == member.partner_id)
+    year_filter = Project.school_year.in_(school_years)
+    query = query.where(or_(year_filter, Project.id == keep.id) if keep is not None else year_filter)
+    return list(db.session.scalars(query.order_by(Project.school_year.desc(), Project.name)))
+
+
+def invitable_partners(committee, project=None, meeting=None) -> list:
+    """The organisations the form offers: the project's schools, every partner of the
+    committee that is not a school (territory actors, Éducation nationale…), and the
+    ones already invited. Two or three queries, whatever the size of the directory."""
+    from clas_local.partners.models import SCHOOL_KINDS, Partner
+    from clas_local.projects.models import ProjectSchool
+
+    conditions = [Partner.kind.not_in(SCHOOL_KINDS)]
+    if project is not None:
+        conditions.append(Partner.id.in_(select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)))
+    if meeting is not None and meeting.id is not None:
+        conditions.append(Partner.id.in_(select(Invitation.partner_id).where(Invitation.meeting_id == meeting.id)))
+    query = select(Partner).where(Partner.committee_id == committee.id, or_(*conditions))
+    return list(db.session.scalars(query.order_by(Partner.kind, Partner.name)))
+
+
+def filter_projects(user, committee) -> list[Project]:
+    """Projects that have a meeting the user may see (the list's project filter), one query."""
+    with_meetings = visible_meetings(user, committee).with_only_columns(Meeting.project_id).where(
+        Meeting.project_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            select(Project).where(Project.id.in_(with_meetings)).order_by(Project.school_year.desc(), Project.name)
+        )
     )

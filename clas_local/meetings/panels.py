@@ -1,0 +1,105 @@
+"""The project page's « Temps forts » panel: the referential's four key moments on a timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import url_for
+
+from clas_local import permissions
+from clas_local.calendar.school_year import activity_window, is_school_day, parse_school_year
+from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus
+from clas_local.meetings.queries import project_meetings
+
+# What the referential expects at each moment, in French, shown under its name.
+MOMENT_HINTS = {
+    MeetingKind.DIAGNOSTIC: "Diagnostic préalable et conception du projet avec les écoles, avant le début de l'activité.",
+    MeetingKind.LANCEMENT: "Démarrage de l'activité : orientation des enfants, organisation avec les équipes.",
+    MeetingKind.SUIVI: "En cours d'année, notamment quand des difficultés apparaissent.",
+    MeetingKind.BILAN: "Bilan de fin d'année avec les équipes éducatives.",
+}
+STATUS_LABELS = {"held": ("Tenue", "ok"), "planned": ("Planifiée", "info"), "missing": ("À planifier", "warn")}
+
+
+@dataclass
+class Moment:
+    kind: MeetingKind
+    status: str  # held / planned / missing
+    window: tuple[date, date]
+    meetings: list[Meeting] = field(default_factory=list)
+    plan_url: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status][0]
+
+    @property
+    def tone(self) -> str:
+        return STATUS_LABELS[self.status][1]
+
+    @property
+    def hint(self) -> str:
+        return MOMENT_HINTS[self.kind]
+
+
+def suggested_windows(school_year: str, zone) -> dict[MeetingKind, tuple[date, date]]:
+    """Diagnostic before activity starts; lancement at its start; suivi mid-year; bilan in May–June."""
+    first = parse_school_year(school_year)
+    start, end = activity_window(school_year, zone)
+    return {
+        MeetingKind.DIAGNOSTIC: (date(first, 9, 1), start - timedelta(days=1)),
+        MeetingKind.LANCEMENT: (start, start + timedelta(days=20)),
+        MeetingKind.SUIVI: (date(first + 1, 1, 4), date(first + 1, 3, 31)),
+        MeetingKind.BILAN: (date(first + 1, 5, 1), date(first + 1, 6, 30)),
+    }
+
+
+def suggested_day(window: tuple[date, date], zone, today: date) -> date:
+    """The first school day of the window not already past (or the window's first day)."""
+    day = max(window[0], today)
+    while day <= window[1]:
+        if is_school_day(day, zone):
+            return day
+        day += timedelta(days=1)
+    return window[0]
+
+
+def key_moments(project, meetings: list[Meeting], *, today: date, can_plan: bool) -> list[Moment]:
+    committee = project.committee
+    windows = suggested_windows(project.school_year, committee.holiday_zone)
+    moments = []
+    for kind in KEY_MOMENTS:
+        own = [m for m in meetings if m.kind is kind and m.status is not MeetingStatus.CANCELLED]
+        if any(m.status is MeetingStatus.HELD for m in own):
+            status = "held"
+        elif own:
+            status = "planned"
+        else:
+            status = "missing"
+        moment = Moment(kind=kind, status=status, window=windows[kind], meetings=own)
+        if can_plan and status != "held":
+            moment.plan_url = url_for(
+                "meetings.create",
+                slug=committee.slug,
+                project=project.id,
+                kind=kind.value,
+                day=suggested_day(windows[kind], committee.holiday_zone, today).isoformat(),
+                **{"from": windows[kind][0].isoformat(), "to": windows[kind][1].isoformat()},
+            )
+        moments.append(moment)
+    return moments
+
+
+def project_panel(project, user) -> dict | None:
+    if not permissions.can_view_project(user, project):
+        return None
+    meetings = project_meetings(project)
+    can_plan = permissions.can_create_meeting(user, project.committee, project)
+    return {
+        "project": project,
+        "moments": key_moments(project, meetings, today=date.today(), can_plan=can_plan),
+        "others": [m for m in meetings if m.kind not in KEY_MOMENTS],
+        "cancelled": [m for m in meetings if m.kind in KEY_MOMENTS and m.status is MeetingStatus.CANCELLED],
+        "can_plan": can_plan,
+    }
