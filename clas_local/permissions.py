@@ -143,6 +143,11 @@ def can_answer_invitation(user: User | None, invitation) -> bool:
     return role(user, committee) is Role.SCHOOL and _partner_id(user, committee) == invitation.partner_id
 
 
+def can_answer_for_school(user: User | None, committee: Committee) -> bool:
+    """School users have a page listing their school's invitations, to answer them."""
+    return role(user, committee) is Role.SCHOOL and _partner_id(user, committee) is not None
+
+
 # -- evidence ----------------------------------------------------------------------------
 
 

@@ -1,0 +1,65 @@
+"""iTIP (RFC 5546) calendars for invitation e-mails: METHOD:REQUEST and METHOD:CANCEL.
+
+Built on calendar.ics (same UID, SEQUENCE, times and VTIMEZONE as the downloads and
+feeds), with the ORGANIZER (the committee's sender) and one ATTENDEE per invited
+contact, whose PARTSTAT follows their answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import icalendar
+from flask import current_app
+
+from clas_local.calendar.ics import build_calendar, meeting_event
+from clas_local.invitations.models import Answer, Invitation
+from clas_local.mail.services import sender_parts
+
+PARTSTAT = {
+    Answer.PENDING: "NEEDS-ACTION",
+    Answer.ACCEPTED: "ACCEPTED",
+    Answer.DECLINED: "DECLINED",
+    Answer.TENTATIVE: "TENTATIVE",
+}
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+PUBLISH = "PUBLISH"
+
+
+def attendee_name(invitation: Invitation) -> str:
+    person = invitation.contact.display_name if invitation.contact is not None else ""
+    return f"{person} ({invitation.partner.name})" if person else invitation.partner.name
+
+
+def can_receive_mail(invitation: Invitation) -> bool:
+    contact = invitation.contact
+    return contact is not None and contact.anonymised_at is None and bool(contact.email)
+
+
+def invitation_event(meeting, attendees: Iterable[Invitation]) -> icalendar.Event:
+    event = meeting_event(meeting, current_app.config["BASE_URL"])
+    name, address = sender_parts(meeting.committee)
+    event.add("organizer", icalendar.vCalAddress(f"mailto:{address}"), parameters={"CN": name})
+    for invitation in attendees:
+        if not can_receive_mail(invitation):
+            continue
+        event.add(
+            "attendee",
+            icalendar.vCalAddress(f"mailto:{invitation.contact.email}"),
+            parameters={
+                "CN": attendee_name(invitation),
+                "CUTYPE": "INDIVIDUAL",
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": PARTSTAT[invitation.answer],
+                "RSVP": "TRUE" if invitation.answer is Answer.PENDING else "FALSE",
+            },
+        )
+    return event
+
+
+def invitation_calendar(meeting, attendees: Iterable[Invitation], method: str) -> bytes:
+    """The VCALENDAR of an invitation e-mail (REQUEST, CANCEL) or of the answer page's download (PUBLISH)."""
+    event = invitation_event(meeting, attendees)
+    return build_calendar([event], method=method, name=None, timezone=meeting.committee.timezone)

@@ -1,0 +1,86 @@
+"""The invitation e-mail: French text and HTML, the iTIP calendar part and the same as an .ics attachment.
+
+    multipart/mixed
+      multipart/alternative
+        text/plain                        the message, with the person's answer link
+        text/html                         the same, for clients that show HTML
+        text/calendar; method=REQUEST     what Outlook, Thunderbird, Gmail turn into an invitation
+      application/ics  (attachment)       the same calendar, for clients that ignore the part above
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import current_app, render_template
+
+from clas_local.i18n import format_datetime, format_time_range
+from clas_local.invitations import itip
+from clas_local.invitations.models import Invitation
+from clas_local.invitations.tokens import make_token
+from clas_local.mail.models import MessageKind
+from clas_local.mail.services import sender_address
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject_prefix: str
+    method: str
+    filename: str
+
+
+WORDING = {
+    MessageKind.INVITATION: Wording("Invitation", itip.REQUEST, "invitation.ics"),
+    MessageKind.UPDATE: Wording("Mise à jour", itip.REQUEST, "mise-a-jour.ics"),
+    MessageKind.REMINDER: Wording("Relance", itip.REQUEST, "invitation.ics"),
+    MessageKind.CANCELLATION: Wording("Annulée", itip.CANCEL, "annulation.ics"),
+}
+
+
+def rsvp_url(invitation: Invitation) -> str:
+    return f"{current_app.config['BASE_URL']}/rsvp/{make_token(invitation)}"
+
+
+def meeting_subject(meeting) -> str:
+    what = meeting.title or f"Réunion {meeting.kind.label.lower()}"
+    if meeting.project is not None:
+        what = f"{what} – {meeting.project.name}"
+    return f"{what} – {format_datetime(meeting.starts_at, meeting.committee.timezone)}"
+
+
+def build_invitation_message(
+    invitation: Invitation, kind: MessageKind, attendees: list[Invitation]
+) -> EmailMessage:
+    """The e-mail for one invited contact; `attendees` are every contact invited to the meeting."""
+    meeting = invitation.meeting
+    committee = meeting.committee
+    wording = WORDING[kind]
+    context = {
+        "kind": kind.value,
+        "meeting": meeting,
+        "committee": committee,
+        "invitation": invitation,
+        "contact": invitation.contact,
+        "partner": invitation.partner,
+        "when": format_time_range(meeting.starts_at, meeting.ends_at, committee.timezone),
+        "rsvp_url": rsvp_url(invitation),
+        "meeting_title": meeting.title or f"Réunion {meeting.kind.label.lower()}",
+        "filename": wording.filename,
+    }
+    calendar = itip.invitation_calendar(meeting, attendees, wording.method)
+
+    message = EmailMessage()
+    message["From"] = sender_address(committee)
+    message["To"] = formataddr((invitation.contact.full_name, invitation.contact.email))
+    message["Subject"] = f"{wording.subject_prefix} : {meeting_subject(meeting)}"
+    message["Message-ID"] = make_msgid(domain="clas-local")
+    # Quoted-printable keeps the message 7-bit clean for any relay.
+    message.set_content(render_template("mail/invitation.txt", **context), cte="quoted-printable")
+    message.add_alternative(render_template("mail/invitation.html", **context), subtype="html", cte="quoted-printable")
+    message.add_alternative(
+        calendar, maintype="text", subtype="calendar", params={"method": wording.method, "charset": "utf-8"}
+    )
+    message.add_attachment(calendar, maintype="application", subtype="ics", filename=wording.filename)
+    return message

@@ -1,0 +1,145 @@
+"""The « Invitations et réponses » section of the meeting page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clas_local import permissions
+from clas_local.invitations import itip, queries
+from clas_local.invitations.models import Answer, Invitation
+from clas_local.mail.models import MessageStatus, OutgoingMessage
+from clas_local.meetings.models import MeetingStatus
+
+ANSWER_TONES = {
+    Answer.ACCEPTED: "ok",
+    Answer.DECLINED: "warn",
+    Answer.TENTATIVE: "info",
+    Answer.PENDING: "neutral",
+}
+MESSAGE_TONES = {MessageStatus.SENT: "ok", MessageStatus.QUEUED: "info", MessageStatus.FAILED: "danger"}
+
+
+@dataclass
+class InvitedPerson:
+    contact: object
+    invitation: Invitation | None
+    last_message: OutgoingMessage | None = None
+
+    @property
+    def can_be_sent(self) -> bool:
+        return self.contact.anonymised_at is None and bool(self.contact.email)
+
+
+@dataclass
+class InvitedOrganisation:
+    partner: object
+    invitation: Invitation | None
+    people: list[InvitedPerson] = field(default_factory=list)
+    others: list[InvitedPerson] = field(default_factory=list)  # contacts not e-mailed yet
+
+
+def _organisations(invitations: list[Invitation], messages: list[OutgoingMessage]) -> list[InvitedOrganisation]:
+    last_by_invitation = {}
+    for message in messages:  # oldest first: the last one wins
+        if message.invitation_id is not None:
+            last_by_invitation[message.invitation_id] = message
+    organisations: dict[int, InvitedOrganisation] = {}
+    for invitation in invitations:
+        organisation = organisations.setdefault(
+            invitation.partner_id, InvitedOrganisation(partner=invitation.partner, invitation=None)
+        )
+        if invitation.contact_id is None:
+            organisation.invitation = invitation
+        else:
+            organisation.people.append(
+                InvitedPerson(invitation.contact, invitation, last_by_invitation.get(invitation.id))
+            )
+    for organisation in organisations.values():
+        invited = {person.contact.id for person in organisation.people}
+        organisation.others = [
+            InvitedPerson(contact, None) for contact in organisation.partner.contacts if contact.id not in invited
+        ]
+    return sorted(organisations.values(), key=lambda o: (not o.partner.is_school, o.partner.name.lower()))
+
+
+def _tally(organisations: list[InvitedOrganisation]) -> dict[Answer, int]:
+    """Answers per organisation: its own answer, else the best of its people's."""
+    tally = dict.fromkeys(Answer, 0)
+    order = (Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED)
+    for organisation in organisations:
+        answers = [p.invitation.answer for p in organisation.people]
+        if organisation.invitation is not None:
+            answers.append(organisation.invitation.answer)
+        found = next((a for a in order if a in answers), Answer.PENDING)
+        tally[found] += 1
+    return tally
+
+
+def answers_context(meeting, user) -> dict:
+    """What the answers table needs (also served alone to the page's polling)."""
+    can_edit = permissions.can_edit_meeting(user, meeting)
+    invitations = queries.meeting_invitations(meeting.id)
+    messages = queries.meeting_messages(meeting.id) if can_edit else []
+    organisations = _organisations(invitations, messages)
+    return {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "timezone": meeting.committee.timezone,
+        "organisations": organisations,
+        "tally": _tally(organisations),
+        "can_edit": can_edit,
+        "failed": [m for m in messages if m.status is MessageStatus.FAILED],
+        "answer_tones": ANSWER_TONES,
+        "message_tones": MESSAGE_TONES,
+        "version": queries.answers_version(meeting.id),
+        "polling": meeting.status is MeetingStatus.PLANNED,
+        "Answer": Answer,
+    }
+
+
+def meeting_panel(meeting, user, *, notice: str | None = None, send_form=None, answer_form=None) -> dict | None:
+    if not permissions.can_view_meeting(user, meeting):
+        return None
+    context = answers_context(meeting, user)
+    context["notice"] = notice
+    context["is_cancelled"] = meeting.status is MeetingStatus.CANCELLED
+    if context["can_edit"]:
+        from clas_local.invitations.forms import OrganiserAnswerForm, SendInvitationsForm
+
+        context["send_form"] = send_form or SendInvitationsForm(formdata=None)
+        context["answer_form"] = answer_form or organiser_answer_form(context["organisations"], formdata=None)
+        context["sendable"] = sum(
+            1
+            for organisation in context["organisations"]
+            for person in organisation.people + organisation.others
+            if person.can_be_sent
+            and (person.invitation is None or (person.invitation.sent_sequence or -1) < meeting.sequence)
+        )
+        context["pending_reminders"] = sum(
+            1
+            for organisation in context["organisations"]
+            for person in organisation.people
+            if person.invitation.answer is Answer.PENDING
+            and person.invitation.sent_sequence is not None
+            and person.invitation.reminded_at is None
+            and itip.can_receive_mail(person.invitation)
+        )
+    return context
+
+
+def organiser_answer_form(organisations: list[InvitedOrganisation], formdata=None, **kwargs):
+    from clas_local.forms import choices
+    from clas_local.invitations.forms import OrganiserAnswerForm
+
+    if formdata is None:
+        form = OrganiserAnswerForm(formdata=None, **kwargs)
+    else:
+        form = OrganiserAnswerForm(**kwargs)
+    options = [("", "— Choisir —")]
+    for organisation in organisations:
+        if organisation.invitation is not None:
+            options.append((organisation.invitation.id, f"{organisation.partner.name} (l'organisation)"))
+        for person in organisation.people:
+            options.append((person.invitation.id, f"{person.contact.display_name} – {organisation.partner.name}"))
+    form.invitation_id.choices = choices(options)
+    return form

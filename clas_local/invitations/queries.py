@@ -1,0 +1,133 @@
+"""Reads for invitations: a meeting's invitees and messages, a school's invitations, reminders due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+
+from clas_local.extensions import db
+from clas_local.invitations.models import Answer, Invitation
+from clas_local.mail.models import OutgoingMessage
+from clas_local.meetings.models import Meeting, MeetingStatus
+from clas_local.partners.models import Partner
+
+
+def meeting_invitations(meeting_id: int) -> list[Invitation]:
+    """Every invitation row of a meeting, with partner, contact and the partner's contacts loaded."""
+    return db.session.scalars(
+        select(Invitation)
+        .where(Invitation.meeting_id == meeting_id)
+        .options(
+            joinedload(Invitation.partner).selectinload(Partner.contacts),
+            joinedload(Invitation.contact),
+        )
+        .order_by(Invitation.id)
+    ).unique().all()
+
+
+def contact_invitations(meeting_id: int) -> list[Invitation]:
+    return [invitation for invitation in meeting_invitations(meeting_id) if invitation.contact_id is not None]
+
+
+MESSAGE_COLUMNS = (
+    OutgoingMessage.id,
+    OutgoingMessage.invitation_id,
+    OutgoingMessage.kind,
+    OutgoingMessage.status,
+    OutgoingMessage.recipient,
+    OutgoingMessage.subject,
+    OutgoingMessage.attempts,
+    OutgoingMessage.last_error,
+    OutgoingMessage.created_at,
+    OutgoingMessage.sent_at,
+    OutgoingMessage.committee_id,
+    OutgoingMessage.meeting_id,
+)
+
+
+def meeting_messages(meeting_id: int) -> list[OutgoingMessage]:
+    """A meeting's messages, oldest first, without their (large) raw bytes."""
+    return db.session.scalars(
+        select(OutgoingMessage)
+        .where(OutgoingMessage.meeting_id == meeting_id)
+        .options(load_only(*MESSAGE_COLUMNS))
+        .order_by(OutgoingMessage.id)
+    ).all()
+
+
+def answers_version(meeting_id: int) -> str:
+    """Changes whenever an answer or a message of the meeting changes: the poll's cheap check."""
+
+    def state(model, column):
+        where = model.meeting_id == meeting_id
+        return (
+            select(func.count(model.id)).where(where).scalar_subquery(),
+            select(func.max(column)).where(where).scalar_subquery(),
+        )
+
+    row = db.session.execute(
+        select(*state(Invitation, Invitation.updated_at), *state(OutgoingMessage, OutgoingMessage.updated_at))
+    ).one()
+    return "-".join(str(int(value.timestamp() * 1000) if isinstance(value, datetime) else value) for value in row)
+
+
+def school_invitations(committee_id: int, partner_id: int) -> Select:
+    """The invitations of one school (partner-level and its contacts'), soonest meeting first."""
+    return (
+        select(Invitation)
+        .join(Meeting, Invitation.meeting_id == Meeting.id)
+        .where(Meeting.committee_id == committee_id, Invitation.partner_id == partner_id)
+        .options(
+            joinedload(Invitation.meeting).joinedload(Meeting.project),
+            joinedload(Invitation.contact),
+        )
+        .order_by(Meeting.starts_at, Invitation.id)
+    )
+
+
+def reminders_due(now: datetime, *, days_before: int | None, meeting_id: int | None = None) -> Select:
+    """Contact invitations e-mailed, still unanswered, never reminded, for a planned meeting to come.
+
+    days_before limits to meetings starting within that many days (the daily command);
+    None takes every future meeting (the organiser's button). A contact whose
+    organisation has already answered as a whole is not reminded."""
+    organisation = aliased(Invitation)
+    organisation_answered = exists().where(
+        organisation.meeting_id == Invitation.meeting_id,
+        organisation.partner_id == Invitation.partner_id,
+        organisation.contact_id.is_(None),
+        organisation.answer != Answer.PENDING,
+    )
+    query = (
+        select(Invitation)
+        .join(Meeting, Invitation.meeting_id == Meeting.id)
+        .where(
+            Invitation.contact_id.is_not(None),
+            Invitation.sent_sequence.is_not(None),
+            Invitation.answer == Answer.PENDING,
+            Invitation.reminded_at.is_(None),
+            Meeting.status == MeetingStatus.PLANNED,
+            Meeting.starts_at > now,
+            ~organisation_answered,
+        )
+        .options(selectinload(Invitation.meeting))
+        .order_by(Invitation.meeting_id, Invitation.id)
+    )
+    if days_before is not None:
+        query = query.where(Meeting.starts_at <= now + timedelta(days=days_before))
+    if meeting_id is not None:
+        query = query.where(Invitation.meeting_id == meeting_id)
+    return query
+
+
+def failed_messages(meeting_id: int) -> list[OutgoingMessage]:
+    from clas_local.mail.models import MessageStatus
+
+    return db.session.scalars(
+        select(OutgoingMessage)
+        .where(and_(OutgoingMessage.meeting_id == meeting_id, OutgoingMessage.status == MessageStatus.FAILED))
+        .options(load_only(*MESSAGE_COLUMNS))
+        .order_by(OutgoingMessage.id)
+    ).all()

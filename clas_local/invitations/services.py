@@ -1,0 +1,183 @@
+"""Writes for invitations: e-mail contacts, record answers, remind, and follow meeting changes.
+
+Messages are queued in the caller's transaction (mail.services.queue) and handed to
+mail.services.deliver_after_commit: they leave only once the view has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from clas_local.audit.services import record
+from clas_local.db import utcnow
+from clas_local.extensions import db
+from clas_local.invitations import itip, queries
+from clas_local.invitations.messages import build_invitation_message
+from clas_local.invitations.models import Answer, AnswerChannel, Invitation
+from clas_local.mail import services as mail
+from clas_local.mail.models import MessageKind, OutgoingMessage
+from clas_local.meetings.models import Meeting, MeetingStatus
+from clas_local.partners.models import Contact
+from clas_local.signals import meeting_changed
+
+COMMENT_MAX = 500
+
+
+class InvitationError(ValueError):
+    """A request that cannot be carried out, with the French reason."""
+
+
+def _queue_for(invitation: Invitation, kind: MessageKind, attendees: list[Invitation]) -> OutgoingMessage:
+    meeting = invitation.meeting
+    message = build_invitation_message(invitation, kind, attendees)
+    outgoing = mail.queue(message, kind, committee=meeting.committee, meeting=meeting, invitation=invitation)
+    invitation.sent_sequence = meeting.sequence
+    invitation.last_sent_at = utcnow()
+    return outgoing
+
+
+def invite_contacts(meeting: Meeting, contact_ids: Iterable[int]) -> list[OutgoingMessage]:
+    """E-mail the chosen contacts of the invited organisations; each gets their own answer link.
+
+    A contact already sent the current version of the meeting is skipped (a failed
+    message is resent with « Renvoyer »)."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise InvitationError("Cette réunion est annulée : elle ne peut plus être envoyée.")
+    invitations = queries.meeting_invitations(meeting.id)
+    invited_partners = {inv.partner_id for inv in invitations if inv.contact_id is None}
+    by_contact = {inv.contact_id: inv for inv in invitations if inv.contact_id is not None}
+    wanted = set(contact_ids)
+    contacts = db.session.scalars(
+        select(Contact).where(Contact.id.in_(wanted), Contact.partner_id.in_(invited_partners)).order_by(Contact.id)
+    ).all() if wanted else []
+    contacts = [c for c in contacts if c.anonymised_at is None and c.email]
+    if not contacts:
+        raise InvitationError("Choisissez au moins un contact, avec une adresse e-mail, d'une organisation invitée.")
+
+    to_send = []
+    for contact in contacts:
+        invitation = by_contact.get(contact.id)
+        if invitation is None:
+            invitation = Invitation(meeting=meeting, partner_id=contact.partner_id, contact=contact)
+            db.session.add(invitation)
+            by_contact[contact.id] = invitation
+        if invitation.sent_sequence is None or invitation.sent_sequence < meeting.sequence:
+            to_send.append(invitation)
+    db.session.flush()
+    attendees = _attendees(meeting)
+    records = []
+    for invitation in to_send:
+        kind = MessageKind.INVITATION if invitation.sent_sequence is None else MessageKind.UPDATE
+        records.append(_queue_for(invitation, kind, attendees))
+    if records:
+        record(
+            "invitation.sent",
+            meeting,
+            committee=meeting.committee,
+            summary=f"Invitation envoyée à {len(records)} contact(s)",
+            recipients=[r.recipient for r in records],
+        )
+    mail.deliver_after_commit(records)
+    return records
+
+
+def _attendees(meeting: Meeting) -> list[Invitation]:
+    """Contacts e-mailed about this meeting (or about to be): the ATTENDEE list of its calendar."""
+    return [inv for inv in queries.contact_invitations(meeting.id) if itip.can_receive_mail(inv)]
+
+
+def record_answer(
+    invitation: Invitation,
+    answer: Answer | str,
+    channel: AnswerChannel,
+    comment: str = "",
+    *,
+    now: datetime | None = None,
+) -> Invitation:
+    answer = Answer(answer)
+    if answer is Answer.PENDING:
+        raise InvitationError("Choisissez une réponse : présent·e, excusé·e ou peut-être.")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise InvitationError(f"Le commentaire ne peut dépasser {COMMENT_MAX} caractères.")
+    invitation.answer = answer
+    invitation.answer_channel = channel
+    invitation.answered_at = now or utcnow()
+    invitation.comment = comment
+    who = invitation.contact.display_name if invitation.contact is not None else invitation.partner.name
+    record(
+        "invitation.answered",
+        invitation,
+        committee_id=invitation.meeting.committee_id,
+        summary=f"{who} : {answer.label} ({channel.label})",
+        meeting_id=invitation.meeting_id,
+        answer=answer.value,
+        channel=channel.value,
+    )
+    db.session.flush()
+    return invitation
+
+
+def send_reminders(
+    now: datetime | None = None, *, days_before: int | None = None, meeting: Meeting | None = None
+) -> list[OutgoingMessage]:
+    """Re-invite the e-mailed contacts who have not answered; each is reminded once (reminded_at)."""
+    now = now or utcnow()
+    if meeting is None and days_before is None:
+        days_before = current_app.config["REMINDER_DAYS_BEFORE"]
+    due = db.session.scalars(
+        queries.reminders_due(now, days_before=days_before, meeting_id=meeting.id if meeting else None)
+    ).all()
+    records = []
+    attendees_of: dict[int, list[Invitation]] = {}
+    for invitation in due:
+        if invitation.meeting_id not in attendees_of:
+            attendees_of[invitation.meeting_id] = _attendees(invitation.meeting)
+        if not itip.can_receive_mail(invitation):
+            continue
+        records.append(_queue_for(invitation, MessageKind.REMINDER, attendees_of[invitation.meeting_id]))
+        invitation.reminded_at = now
+    for meeting_id in attendees_of:
+        target = db.session.get(Meeting, meeting_id)
+        count = sum(1 for r in records if r.meeting_id == meeting_id)
+        if count:
+            record("invitation.reminded", target, committee=target.committee, summary=f"Relance envoyée à {count} contact(s)")
+    mail.deliver_after_commit(records)
+    return records
+
+
+# -- following the meeting -------------------------------------------------------------------
+
+
+def queue_meeting_change(meeting: Meeting, *, cancelled: bool) -> list[OutgoingMessage]:
+    """« Mise à jour » (REQUEST, higher SEQUENCE) or « Annulée » (CANCEL) to everyone already e-mailed."""
+    attendees = [inv for inv in _attendees(meeting) if inv.sent_sequence is not None]
+    kind = MessageKind.CANCELLATION if cancelled else MessageKind.UPDATE
+    records = [
+        _queue_for(invitation, kind, attendees)
+        for invitation in attendees
+        if cancelled or invitation.sent_sequence < meeting.sequence
+    ]
+    if records:
+        record(
+            "invitation.cancelled" if cancelled else "invitation.updated",
+            meeting,
+            committee=meeting.committee,
+            summary=f"{kind.label} envoyée à {len(records)} contact(s)",
+        )
+    mail.deliver_after_commit(records)
+    return records
+
+
+@meeting_changed.connect
+def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False, **_):
+    if created:
+        return
+    if cancelled:
+        queue_meeting_change(meeting, cancelled=True)
+    elif material and meeting.status is not MeetingStatus.CANCELLED:
+        queue_meeting_change(meeting, cancelled=False)

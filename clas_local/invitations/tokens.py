@@ -1,0 +1,97 @@
+"""Answer links: /rsvp/<token>, signed, bound to one invitation, valid until 30 days after the meeting.
+
+The token carries the invitation id, its meeting id and the invitation's rsvp_nonce,
+signed with the app's secret (itsdangerous). It holds no date: it expires with the
+meeting it belongs to, so a meeting moved later keeps its links valid, and renewing
+the nonce revokes every link already sent for that invitation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from clas_local.extensions import db
+from clas_local.invitations.models import Invitation
+from clas_local.meetings.models import Meeting
+
+SALT = "clas-local.rsvp"
+VALID_AFTER_MEETING = timedelta(days=30)
+
+
+class RsvpRefusal(Exception):
+    """Why a link is refused, with the status and the French words of the page."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(title)
+        self.status, self.title, self.message = status, title, message
+
+
+def not_found() -> RsvpRefusal:
+    return RsvpRefusal(
+        404,
+        "Lien de réponse introuvable",
+        "Ce lien de réponse n'est pas valable : il a peut-être été mal copié, ou remplacé par un lien "
+        "plus récent. Ouvrez le dernier message d'invitation reçu, ou contactez l'organisateur de la réunion.",
+    )
+
+
+def expired() -> RsvpRefusal:
+    return RsvpRefusal(
+        410,
+        "Lien de réponse expiré",
+        "Ce lien de réponse n'est plus valable : la réunion a eu lieu il y a plus de 30 jours.",
+    )
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(invitation: Invitation) -> str:
+    return _serializer().dumps([invitation.id, invitation.meeting_id, invitation.rsvp_nonce])
+
+
+def expires_at(meeting: Meeting) -> datetime:
+    return meeting.ends_at + VALID_AFTER_MEETING
+
+
+def resolve(token: str, now: datetime | None = None) -> Invitation:
+    """The contact-level invitation the token names, or RsvpRefusal (404 / 410)."""
+    try:
+        payload = _serializer().loads(token)
+    except BadData:
+        raise not_found() from None
+    if (
+        not isinstance(payload, list)
+        or len(payload) != 3
+        or not all(isinstance(part, int) and not isinstance(part, bool) for part in payload[:2])
+        or not isinstance(payload[2], str)
+    ):
+        raise not_found()
+    invitation_id, meeting_id, nonce = payload
+    invitation = db.session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .options(
+            joinedload(Invitation.meeting).joinedload(Meeting.committee),
+            joinedload(Invitation.meeting).joinedload(Meeting.project),
+            joinedload(Invitation.partner),
+            joinedload(Invitation.contact),
+        )
+    )
+    # A token of another meeting, a revoked nonce, a partner-level row: all refused alike.
+    if (
+        invitation is None
+        or invitation.meeting_id != meeting_id
+        or invitation.contact_id is None
+        or invitation.rsvp_nonce != nonce
+    ):
+        raise not_found()
+    if (now or datetime.now(timezone.utc)) > expires_at(invitation.meeting):
+        raise expired()
+    return invitation
