@@ -1,3 +1,274 @@
-from flask import Blueprint
+"""Attendance, sign-in sheet and minutes of a meeting. Thin views: load, call a service, commit once."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, make_response, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from clas_local import htmx, permissions
+from clas_local.attendance import queries, services, signin_sheet
+from clas_local.attendance.forms import MinutesForm, PersonForm, PresenceForm, UninvitedForm
+from clas_local.attendance.models import Presence
+from clas_local.attendance.panels import panel_context
+from clas_local.extensions import db
+from clas_local.loaders import load_committee, load_meeting, refuse
 
 bp = Blueprint("attendance", __name__)
+
+MEETING = "/c/<slug>/meetings/<int:meeting_id>"
+
+
+def meeting_url(meeting) -> str:
+    """The meeting page (the meetings domain's), or this domain's own page until it exists."""
+    if "meetings.detail" in current_app.view_functions:
+        return url_for("meetings.detail", slug=meeting.committee.slug, meeting_id=meeting.id)
+    return url_for("attendance.page", slug=meeting.committee.slug, meeting_id=meeting.id)
+
+
+def _editable_meeting(slug: str, meeting_id: int):
+    committee = load_committee(slug)
+    return load_meeting(committee, meeting_id, allowed=permissions.can_edit_meeting)
+
+
+def _row_response(meeting, row, *, status: int = 200, **extra) -> Response:
+    response = make_response(
+        render_template(
+            "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True, **extra
+        ),
+        status,
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+def _after_change(meeting, row, *, error: str | None = None, person_errors=None) -> Response:
+    """HTMX gets the row only; a plain form post goes back to the meeting page."""
+    if htmx.is_fragment_request():
+        status = 422 if (error or person_errors) else 200
+        return _row_response(meeting, row, status=status, row_error=error, person_errors=person_errors)
+    if error or person_errors:
+        flash(error or person_errors[0], "error")
+    return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+
+
+@bp.get(f"{MEETING}/attendance")
+@login_required
+def page(slug: str, meeting_id: int):
+    committee = load_committee(slug)
+    meeting = load_meeting(committee, meeting_id)
+    return htmx.render(
+        "attendance/page.html",
+        "attendance/_attendance.html",
+        meeting_url=meeting_url(meeting),
+        **panel_context(meeting, current_user),
+    )
+
+
+@bp.post(f"{MEETING}/attendance/partners/<int:partner_id>")
+@login_required
+def set_partner(slug: str, meeting_id: int, partner_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    partner = queries.committee_partner(meeting, partner_id)
+    if partner is None:
+        refuse(404, f"Partner {partner_id}")
+    form = PresenceForm()
+    error = None
+    if form.validate():
+        try:
+            services.set_partner_presence(meeting, partner, Presence(form.presence.data))
+            db.session.commit()
+        except services.AttendanceError as exc:
+            db.session.rollback()
+            error = str(exc)
+    else:
+        error = "Choisissez présent, excusé ou absent."
+    return _after_change(meeting, queries.partner_row(meeting, partner), error=error)
+
+
+@bp.post(f"{MEETING}/attendance/<int:attendance_id>/presence")
+@login_required
+def set_other(slug: str, meeting_id: int, attendance_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
+    form = PresenceForm()
+    error = None
+    if form.validate():
+        try:
+            services.set_presence(attendance, Presence(form.presence.data))
+            db.session.commit()
+        except services.AttendanceError as exc:
+            db.session.rollback()
+            error = str(exc)
+    else:
+        error = "Choisissez présent, excusé ou absent."
+    return _after_change(meeting, queries.attendance_row(attendance), error=error)
+
+
+@bp.post(f"{MEETING}/attendance/<int:attendance_id>/people")
+@login_required
+def add_person(slug: str, meeting_id: int, attendance_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
+    row = queries.attendance_row(attendance)
+    form = PersonForm()
+    form.set_contacts(row.available_contacts)
+    person_errors = None
+    if form.validate():
+        contact = next((c for c in row.available_contacts if c.id == form.contact_id.data), None)
+        try:
+            services.add_person(
+                attendance, contact=contact, full_name=form.full_name.data or "", function=form.function.data or ""
+            )
+            db.session.commit()
+        except services.AttendanceError as exc:
+            db.session.rollback()
+            person_errors = [str(exc)]
+    else:
+        person_errors = [e for name in ("contact_id", "full_name", "function") for e in form[name].errors] or [
+            "Le formulaire a expiré : rechargez la page."
+        ]
+    return _after_change(meeting, queries.attendance_row(attendance), person_errors=person_errors)
+
+
+@bp.post(f"{MEETING}/attendance/people/<int:attendee_id>/delete")
+@login_required
+def remove_person(slug: str, meeting_id: int, attendee_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    attendee = queries.load_attendee(meeting, attendee_id) or refuse(404, f"Attendee {attendee_id}")
+    error = None
+    try:
+        attendance = services.remove_person(attendee)
+        db.session.commit()
+    except services.AttendanceError as exc:
+        db.session.rollback()
+        attendance, error = attendee.attendance, str(exc)
+    return _after_change(meeting, queries.attendance_row(attendance), error=error)
+
+
+@bp.post(f"{MEETING}/attendance/uninvited")
+@login_required
+def add_uninvited(slug: str, meeting_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    form = UninvitedForm()
+    form.set_partners(queries.addable_partners(meeting, queries.attendance_sheet(meeting)))
+    if form.validate():
+        partner = queries.committee_partner(meeting, form.partner_id.data) if form.partner_id.data else None
+        try:
+            services.add_uninvited(
+                meeting,
+                partner=partner,
+                organisation_label=form.organisation_label.data or "",
+                full_name=form.full_name.data or "",
+                function=form.function.data or "",
+            )
+            db.session.commit()
+        except services.AttendanceError as exc:
+            db.session.rollback()
+            form.organisation_label.errors.append(str(exc))
+        else:
+            if not htmx.is_fragment_request():
+                flash("Organisation ajoutée aux présents.", "success")
+            return _panel_or_redirect(meeting)
+    status = 422
+    if htmx.is_fragment_request():
+        return htmx.render(
+            "attendance/page.html", "attendance/_attendance.html", status=status,
+            meeting_url=meeting_url(meeting), **panel_context(meeting, current_user, form),
+        )
+    return htmx.render(
+        "attendance/page.html", status=status, meeting_url=meeting_url(meeting),
+        **panel_context(meeting, current_user, form),
+    )
+
+
+def _panel_or_redirect(meeting) -> Response:
+    if htmx.is_fragment_request():
+        return htmx.render(
+            "attendance/page.html", "attendance/_attendance.html",
+            meeting_url=meeting_url(meeting), **panel_context(meeting, current_user),
+        )
+    return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+
+
+@bp.post(f"{MEETING}/attendance/<int:attendance_id>/delete")
+@login_required
+def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
+    try:
+        services.remove_attendance(attendance)
+        db.session.commit()
+    except services.AttendanceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return _panel_or_redirect(meeting)
+
+
+# -- sign-in sheet -----------------------------------------------------------------------
+
+
+@bp.get(f"{MEETING}/emargement.pdf", endpoint="signin_sheet")
+@login_required
+def signin_sheet_pdf(slug: str, meeting_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    response = make_response(signin_sheet.render_pdf(meeting))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{signin_sheet.filename(meeting)}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- minutes -----------------------------------------------------------------------------
+
+
+@bp.get(f"{MEETING}/minutes")
+@login_required
+def minutes(slug: str, meeting_id: int):
+    committee = load_committee(slug)
+    meeting = load_meeting(committee, meeting_id)
+    return htmx.render(
+        "attendance/minutes.html",
+        "attendance/_minutes.html",
+        meeting=meeting,
+        committee=committee,
+        minutes=queries.meeting_minutes(meeting),
+        can_edit=permissions.can_edit_meeting(current_user, meeting),
+        reminder=services.CHILDREN_REMINDER,
+        meeting_url=meeting_url(meeting),
+    )
+
+
+@bp.route(f"{MEETING}/minutes/edit", methods=["GET", "POST"])
+@login_required
+def edit_minutes(slug: str, meeting_id: int):
+    meeting = _editable_meeting(slug, meeting_id)
+    current = queries.meeting_minutes(meeting)
+    form = MinutesForm()
+    if request.method == "GET":
+        form.body.data = current.body if current and current.body.strip() else services.minutes_template(meeting.kind)
+    elif form.validate():
+        services.save_minutes(meeting, form.body.data or "", current_user)
+        db.session.commit()
+        if htmx.is_fragment_request():
+            return htmx.render(
+                "attendance/minutes.html",
+                "attendance/_minutes.html",
+                meeting=meeting,
+                committee=meeting.committee,
+                minutes=queries.meeting_minutes(meeting),
+                can_edit=True,
+                reminder=services.CHILDREN_REMINDER,
+                meeting_url=meeting_url(meeting),
+            )
+        flash("Compte rendu enregistré.", "success")
+        return htmx.redirect(meeting_url(meeting) + "#minutes-section")
+    return htmx.render(
+        "attendance/minutes_edit.html",
+        "attendance/_minutes_form.html",
+        status=422 if form.errors else 200,
+        meeting=meeting,
+        committee=meeting.committee,
+        form=form,
+        reminder=services.CHILDREN_REMINDER,
+        meeting_url=meeting_url(meeting),
+    )

@@ -1,0 +1,329 @@
+"""Writes: presence per organisation, the people present, uninvited attendees, the minutes.
+
+Recording any of it makes the meeting « tenue ». Only adults are ever named: the
+people present are partners' staff; children appear nowhere, not even as a count here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from clas_local.attendance.models import Attendance, Attendee, Presence
+from clas_local.audit.services import record
+from clas_local.db import utcnow
+from clas_local.extensions import db
+from clas_local.invitations.models import Invitation
+from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
+from clas_local.partners.models import Contact, Partner
+
+
+class AttendanceError(ValueError):
+    """A change that cannot be made; the message is French and shown to the user."""
+
+
+CANCELLED_MESSAGE = "Cette réunion est annulée : on ne peut pas y enregistrer de présences."
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise AttendanceError(CANCELLED_MESSAGE)
+
+
+def _mark_held(meeting: Meeting) -> None:
+    """Recording attendance means the meeting took place (no SEQUENCE change: nothing to resend)."""
+    if meeting.status is not MeetingStatus.PLANNED:
+        return
+    try:
+        from clas_local.meetings.services import mark_held
+    except ImportError:  # the meetings service is not there yet
+        # Conditional UPDATE: concurrent requests do not fight over the row once it is held.
+        result = db.session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.PLANNED)
+            .values(status=MeetingStatus.HELD, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(meeting, ["status", "updated_at"])
+        if result.rowcount:
+            record("meeting.held", meeting, committee_id=meeting.committee_id, summary=meeting.display_title)
+    else:
+        mark_held(meeting)
+
+
+def _is_invited(meeting: Meeting, partner: Partner) -> bool:
+    return bool(
+        db.session.scalar(
+            select(exists().where(Invitation.meeting_id == meeting.id, Invitation.partner_id == partner.id))
+        )
+    )
+
+
+def _upsert_partner_attendance(meeting: Meeting, partner: Partner, presence: Presence, invited: bool) -> int:
+    """Insert or update the (meeting, partner) row in one statement; returns its id.
+
+    INSERT … ON CONFLICT DO UPDATE on the partial unique index uq_attendance_meeting_partner:
+    concurrent requests (several workers) never lose an update nor hit the unique index.
+    """
+    now = utcnow()
+    dialect = db.session.get_bind().dialect.name
+    values = {
+        "meeting_id": meeting.id,
+        "partner_id": partner.id,
+        "organisation_label": "",
+        "presence": presence,
+        "invited": invited,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        statement = insert(Attendance).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[Attendance.meeting_id, Attendance.partner_id],
+            index_where=Attendance.partner_id.is_not(None),
+            set_={"presence": statement.excluded.presence, "updated_at": statement.excluded.updated_at},
+        )
+        db.session.execute(statement)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        _portable_upsert(values)
+    return db.session.scalar(
+        select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.partner_id == partner.id)
+    )
+
+
+def _portable_upsert(values: dict) -> None:  # pragma: no cover - fallback for other engines
+    from sqlalchemy.exc import IntegrityError
+
+    criteria = (Attendance.meeting_id == values["meeting_id"], Attendance.partner_id == values["partner_id"])
+    changes = {"presence": values["presence"], "updated_at": values["updated_at"]}
+    for _attempt in range(3):
+        if db.session.execute(update(Attendance).where(*criteria).values(**changes)).rowcount:
+            return
+        try:
+            with db.session.begin_nested():
+                db.session.execute(Attendance.__table__.insert().values(**values))
+            return
+        except IntegrityError:
+            continue  # another request inserted it first: update that row instead
+    raise RuntimeError("attendance upsert kept conflicting")
+
+
+def set_partner_presence(meeting: Meeting, partner: Partner, presence: Presence) -> Attendance:
+    """Mark a directory organisation present / excused / absent at the meeting."""
+    _check_open(meeting)
+    invited = _is_invited(meeting, partner)
+    attendance_id = _upsert_partner_attendance(meeting, partner, presence, invited)
+    if presence is not Presence.PRESENT:
+        # Nobody of an absent or excused organisation was there.
+        db.session.execute(delete(Attendee).where(Attendee.attendance_id == attendance_id))
+    attendance = db.session.get(Attendance, attendance_id, populate_existing=True)
+    record(
+        "attendance.set",
+        attendance,
+        committee_id=meeting.committee_id,
+        summary=f"{partner.name} : {presence.label}",
+        meeting_id=meeting.id,
+        partner_id=partner.id,
+        presence=presence.value,
+    )
+    _mark_held(meeting)
+    return attendance
+
+
+def set_presence(attendance: Attendance, presence: Presence) -> Attendance:
+    meeting = attendance.meeting
+    _check_open(meeting)
+    attendance.presence = presence
+    if presence is not Presence.PRESENT:
+        attendance.people.clear()
+    record(
+        "attendance.set",
+        attendance,
+        committee_id=meeting.committee_id,
+        summary=f"{attendance.organisation_name} : {presence.label}",
+        meeting_id=meeting.id,
+        presence=presence.value,
+    )
+    _mark_held(meeting)
+    return attendance
+
+
+def add_person(attendance: Attendance, *, contact: Contact | None = None, full_name: str = "", function: str = "") -> Attendee:
+    """Someone present for this organisation: one of its known contacts, or a free name and function."""
+    meeting = attendance.meeting
+    _check_open(meeting)
+    if contact is not None:
+        if attendance.partner_id is None or contact.partner_id != attendance.partner_id:
+            raise AttendanceError("Cette personne n'appartient pas à cette organisation.")
+        if contact.anonymised_at is not None:
+            raise AttendanceError("Ce contact a été anonymisé.")
+        if any(person.contact_id == contact.id for person in attendance.people):
+            raise AttendanceError(f"{contact.display_name} est déjà noté·e présent·e.")
+        person = Attendee(contact=contact, full_name="", function=contact.function)
+    else:
+        full_name, function = full_name.strip(), function.strip()
+        if not full_name:
+            raise AttendanceError("Indiquez le nom de la personne présente, ou choisissez un contact connu.")
+        person = Attendee(full_name=full_name, function=function)
+    attendance.people.append(person)
+    attendance.presence = Presence.PRESENT
+    db.session.flush()
+    record(
+        "attendee.add",
+        person,
+        committee_id=meeting.committee_id,
+        summary=f"{person.display_name} ({attendance.organisation_name})",
+        meeting_id=meeting.id,
+    )
+    _mark_held(meeting)
+    return person
+
+
+def remove_person(attendee: Attendee) -> Attendance:
+    attendance = attendee.attendance
+    meeting = attendance.meeting
+    _check_open(meeting)
+    record(
+        "attendee.remove",
+        attendee,
+        committee_id=meeting.committee_id,
+        summary=f"{attendee.display_name} ({attendance.organisation_name})",
+        meeting_id=meeting.id,
+    )
+    attendance.people.remove(attendee)
+    db.session.flush()
+    return attendance
+
+
+def add_uninvited(
+    meeting: Meeting,
+    *,
+    partner: Partner | None = None,
+    organisation_label: str = "",
+    full_name: str = "",
+    function: str = "",
+) -> Attendance:
+    """An organisation that came without an invitation: from the directory, or just a label."""
+    _check_open(meeting)
+    if partner is not None:
+        attendance = set_partner_presence(meeting, partner, Presence.PRESENT)
+    else:
+        organisation_label = organisation_label.strip()
+        if not organisation_label:
+            raise AttendanceError("Choisissez une organisation de l'annuaire ou écrivez son nom.")
+        attendance = Attendance(
+            meeting=meeting, partner=None, organisation_label=organisation_label,
+            presence=Presence.PRESENT, invited=False,
+        )
+        db.session.add(attendance)
+        db.session.flush()
+        record(
+            "attendance.add",
+            attendance,
+            committee_id=meeting.committee_id,
+            summary=f"{organisation_label} : présent (non invité)",
+            meeting_id=meeting.id,
+        )
+        _mark_held(meeting)
+    if full_name.strip():
+        add_person(attendance, full_name=full_name, function=function)
+    return attendance
+
+
+def remove_attendance(attendance: Attendance) -> None:
+    """Remove an uninvited organisation added by mistake (invited ones are marked absent instead)."""
+    meeting = attendance.meeting
+    _check_open(meeting)
+    if attendance.invited:
+        raise AttendanceError("Une organisation invitée ne se retire pas : marquez-la absente ou excusée.")
+    record(
+        "attendance.remove",
+        attendance,
+        committee_id=meeting.committee_id,
+        summary=attendance.organisation_name,
+        meeting_id=meeting.id,
+    )
+    db.session.delete(attendance)
+    db.session.flush()
+
+
+# -- minutes -----------------------------------------------------------------------------
+
+CHILDREN_REMINDER = (
+    "Ne nommez aucun enfant ni aucune famille : le compte rendu est lu par tous les partenaires invités. "
+    "Parlez de groupes, de niveaux, de tendances, jamais de personnes."
+)
+
+_HEADINGS: dict[MeetingKind, tuple[str, ...]] = {
+    MeetingKind.DIAGNOSTIC: (
+        "Constats partagés sur les besoins (sans nommer d'enfant)",
+        "Publics visés et modalités d'orientation vers le Clas",
+        "Organisation envisagée (lieux, horaires, collectifs)",
+        "Rôle de chaque partenaire",
+        "Suites à donner",
+    ),
+    MeetingKind.LANCEMENT: (
+        "Présentation du projet et des collectifs",
+        "Orientation des enfants par les équipes éducatives",
+        "Liens avec les familles",
+        "Calendrier et prochaines rencontres",
+        "Suites à donner",
+    ),
+    MeetingKind.SUIVI: (
+        "Fonctionnement des collectifs",
+        "Assiduité",
+        "Difficultés rencontrées",
+        "Relations avec les familles",
+        "Ajustements décidés",
+        "Suites à donner",
+    ),
+    MeetingKind.BILAN: (
+        "Actions menées",
+        "Assiduité",
+        "Relations avec les familles",
+        "Suites à donner",
+    ),
+    MeetingKind.COMITE_LOCAL: (
+        "Tour de table des partenaires",
+        "Projets Clas du territoire",
+        "Articulation avec les dispositifs (PRE, PEDT, cité éducative, REAAP…)",
+        "Présence de l'Éducation nationale",
+        "Décisions et suites à donner",
+    ),
+    MeetingKind.AUTRE: (
+        "Objet de la réunion",
+        "Échanges",
+        "Suites à donner",
+    ),
+}
+
+
+def minutes_template(kind: MeetingKind) -> str:
+    """The headings of a compte rendu for this kind of meeting, ready to be filled in."""
+    return "\n\n".join(f"{heading} :\n" for heading in _HEADINGS[kind]).rstrip("\n") + "\n"
+
+
+def minutes_headings(kind: MeetingKind) -> tuple[str, ...]:
+    return _HEADINGS[kind]
+
+
+def save_minutes(meeting: Meeting, body: str, user) -> Minutes:
+    body = body.replace("\r\n", "\n").strip("\n")
+    minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+    created = minutes is None
+    if created:
+        minutes = Minutes(meeting_id=meeting.id, body=body, updated_by_id=getattr(user, "id", None))
+        db.session.add(minutes)
+    else:
+        minutes.body = body
+        minutes.updated_by_id = getattr(user, "id", None)
+    db.session.flush()
+    record(
+        "minutes.create" if created else "minutes.update",
+        minutes,
+        committee_id=meeting.committee_id,
+        summary=f"Compte rendu : {meeting.display_title}",
+        meeting_id=meeting.id,
+    )
+    return minutes
