@@ -1,3 +1,102 @@
-from flask import Blueprint
+"""Calendar files: a meeting's and a project's .ics, subscribable feeds, and the page to manage them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_login import current_user, login_required
+
+from clas_local import htmx, permissions
+from clas_local.calendar import feeds
+from clas_local.calendar.ics import build_calendar, meeting_event
+from clas_local.committees.models import Committee
+from clas_local.extensions import db
+from clas_local.loaders import load_committee, load_meeting, load_project
+from clas_local.forms import Form
+from clas_local.meetings.queries import project_meetings
 
 bp = Blueprint("calendar", __name__)
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def _ics_response(body: bytes, *, method: str, filename: str | None) -> Response:
+    response = Response(body, content_type=f"{CALENDAR_TYPE}; method={method}")
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store" if filename else "private, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>.ics")
+@login_required
+def meeting_ics(slug: str, meeting_id: int):
+    committee = load_committee(slug)
+    meeting = load_meeting(committee, meeting_id)
+    body = build_calendar(
+        [meeting_event(meeting, current_app.config["BASE_URL"])], method="PUBLISH", name=None,
+        timezone=committee.timezone,
+    )
+    return _ics_response(body, method="PUBLISH", filename=f"reunion-{meeting.id}.ics")
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/calendar.ics")
+@login_required
+def project_ics(slug: str, project_id: int):
+    committee = load_committee(slug)
+    project = load_project(committee, project_id)
+    base_url = current_app.config["BASE_URL"]
+    body = build_calendar(
+        [meeting_event(meeting, base_url) for meeting in project_meetings(project)],
+        method="PUBLISH",
+        name=f"Réunions – {project.name}",
+        timezone=committee.timezone,
+    )
+    return _ics_response(body, method="PUBLISH", filename=f"projet-{project.id}-reunions.ics")
+
+
+@bp.get("/cal/<token>.ics")
+def feed(token: str):
+    """A subscribed calendar: no session, the secret token is the key. Unknown token: 404."""
+    found = feeds.find_feed(token)
+    if found is None:
+        abort(404)
+    body = feeds.feed_calendar(found)
+    if feeds.note_use(found):
+        db.session.commit()
+    return _ics_response(body, method="PUBLISH", filename=None)
+
+
+class RegenerateForm(Form):
+    pass
+
+
+@bp.route("/compte/agenda", methods=["GET", "POST"])
+@login_required
+def account_feeds():
+    user = current_user._get_current_object()
+    committees = feeds.member_committees(user)
+    form = RegenerateForm()
+    new_token, new_scope = None, None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        scope = request.form.get("scope", "")
+        committee: Committee | None = None
+        if scope != "person":
+            committee = next((c for c in committees if str(c.id) == scope), None)
+            if committee is None:
+                abort(404)
+        new_token = feeds.regenerate_feed(user, committee)
+        new_scope = scope
+        db.session.commit()
+    return htmx.render(
+        "calendar/account_feeds.html",
+        "calendar/_feeds.html",
+        committees=committees,
+        existing=feeds.user_feeds(user),
+        form=form,
+        new_token=new_token,
+        new_scope=new_scope,
+        feed_url=feeds.feed_url,
+    )
