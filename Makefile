@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lock clean
+.PHONY: install run test lock clean bench load
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,9 @@ lock: ## re-resolve pyproject.toml's ranges into requirements.lock
 	/tmp/clas-lock-venv/bin/pip install --quiet ".[test]"
 	(echo "# Exact versions for reproducible installs (make install). Regenerate with: make lock"; \
 	 /tmp/clas-lock-venv/bin/pip freeze --exclude-editable | grep -iv '^clas') > requirements.lock
+
+bench: install ## department-scale benchmark of the main pages against an anchor (bench/report.json)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+load: install ## gunicorn, 2 workers, on SQLite then PostgreSQL (TEST_DATABASE_URL): throughput and p95
+	$(BIN)/python bench/load.py $(LOAD_ARGS)

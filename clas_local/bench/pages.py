@@ -1,0 +1,117 @@
+"""The pages the benchmark measures and the query-budget tests assert, in one table.
+
+Adding a page is one line in PAGES. `built=False` marks a page whose feature has not
+landed yet: it is measured when its route exists, and reported « absent » otherwise;
+once every feature has landed the flag goes, and a missing route then fails the tests.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from flask import Flask, url_for
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import BuildError, RequestRedirect
+
+MAX_QUERIES = 12  # every page, at any size
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str | None  # "host", "viewer", "porteur", "school" (targets' users), None: anonymous
+    kind: str = "html"  # html | fragment | feed | pdf
+    endpoint: str | None = None  # a page that takes only the committee's slug
+    path: str | None = None  # else a URL template filled from the targets
+    query: str = ""
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+    htmx: bool = False
+    full_page: str | None = None  # a fragment is compared with this page's bytes
+    built: bool = True
+
+
+M = "/c/{slug}/meetings/{meeting_id}"
+PAGES: tuple[Page, ...] = (
+    Page("committee home", "host", endpoint="committees.home"),
+    Page("dashboard", "host", endpoint="compliance.dashboard", built=False),
+    Page("partner list", "host", endpoint="partners.index"),
+    Page("partner search", "host", endpoint="partners.index", query="q=jean"),
+    Page("partner page", "host", path="/c/{slug}/partners/{partner_id}"),
+    Page("project list", "host", endpoint="projects.index"),
+    Page("project page", "host", path="/c/{slug}/projects/{project_id}"),
+    Page("dossier page", "porteur", path="/c/{slug}/projects/{project_id}/dossier", built=False),
+    Page("meeting list", "host", endpoint="meetings.index", built=False),
+    Page("meeting page", "host", path=M, built=False),
+    Page("attendance row (HTMX)", "host", kind="fragment", path=M + "/attendance/partners/{attendance_partner_id}",
+         method="POST", data={"presence": "present"}, htmx=True, full_page="meeting page"),
+    Page("attendance panel (HTMX)", "host", kind="fragment", path=M + "/attendance", htmx=True,
+         full_page="meeting page"),
+    Page("answer page", None, path="/rsvp/{rsvp_token}"),
+    Page("person feed", None, kind="feed", path="/cal/{person_feed_token}.ics", built=False),
+    Page("committee feed", None, kind="feed", path="/cal/{committee_feed_token}.ics", built=False),
+    Page("dossier.pdf", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf", built=False),
+)  # fmt: skip
+
+
+def url_values(target: dict) -> dict:
+    """The values URL templates use, from one committee's targets (see dataset.BenchData)."""
+    values = {key: value for key, value in target.items() if not isinstance(value, dict)}
+    values["rsvp_token"] = rsvp_token(target.get("invitation_id"))
+    return values
+
+
+def rsvp_token(invitation_id: int | None) -> str | None:
+    """A valid answer link for the invitation, made by the invitations domain's own code."""
+    if invitation_id is None:
+        return None
+    try:
+        from clas_local.invitations.tokens import make_token
+    except ImportError:
+        return None
+    from clas_local.extensions import db
+    from clas_local.invitations.models import Invitation
+
+    invitation = db.session.get(Invitation, invitation_id)
+    return make_token(invitation) if invitation else None
+
+
+def resolve(app: Flask, page: Page, values: dict) -> str | None:
+    """The page's URL for these targets, or None when its route does not exist (yet)."""
+    with app.test_request_context():
+        if page.endpoint:
+            try:
+                url = url_for(page.endpoint, slug=values["slug"])
+            except BuildError:
+                return None
+        else:
+            try:
+                url = page.path.format(**values)
+            except (KeyError, IndexError):
+                return None
+            if "None" in url.split("/"):
+                return None
+        adapter = app.url_map.bind("localhost")
+        try:
+            adapter.match(url, method=page.method)
+        except RequestRedirect as redirect:
+            url = redirect.new_url.split("localhost", 1)[1]
+        except (NotFound, MethodNotAllowed):
+            return None
+    return url + (f"?{page.query}" if page.query else "")
+
+
+def sign_in(client, user: dict) -> None:
+    """Log a test client in as Flask-Login would after the login form (see tests/factories.sign_in)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user["session_token"]
+        session["_fresh"] = True
+        session["_login_at"] = int(time.time())
+
+
+def request(client, page: Page, url: str):
+    headers = {"HX-Request": "true"} if page.htmx else {}
+    if page.method == "POST":
+        return client.post(url, data=page.data, headers=headers)
+    return client.get(url, headers=headers)
