@@ -1,3 +1,71 @@
-from flask import Blueprint
+"""The committee dashboard: which projects are behind, at a glance (hosts and viewers)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, request
+from flask_login import login_required
+
+from clas_local import htmx, permissions
+from clas_local.compliance import queries
+from clas_local.compliance.rules import Status, evaluate, key_moment
+from clas_local.loaders import load_committee
+from clas_local.meetings.models import KEY_MOMENTS
+from clas_local.projects.models import SCHOOL_YEAR_RE
 
 bp = Blueprint("compliance", __name__)
+
+STATUS_FILTERS = {
+    "": "Tous les projets",
+    Status.MET.code: "Tous les critères respectés",
+    Status.PARTLY.code: "Partiellement respectés (rien ne manque)",
+    Status.MISSING.code: "Au moins un critère manquant",
+}
+
+
+def year_choices(committee) -> tuple[list[str], str]:
+    """The school years to choose from, and the one asked for (the current one by default)."""
+    current = queries.current_school_year(committee)
+    years = sorted(set(queries.school_years(committee)) | {current}, reverse=True)
+    asked = request.args.get("school_year", "").strip()
+    if SCHOOL_YEAR_RE.match(asked) and asked not in years:
+        years = sorted({*years, asked}, reverse=True)
+    return years, asked if SCHOOL_YEAR_RE.match(asked) and asked in years else current
+
+
+@bp.get("/c/<slug>/dashboard")
+@login_required
+def dashboard(slug: str):
+    committee = load_committee(slug, permissions.can_view_dashboard)
+    years, school_year = year_choices(committee)
+    status = request.args.get("status", "")
+    if status not in STATUS_FILTERS:
+        status = ""
+    projects = queries.year_projects(committee, school_year)
+    facts = queries.load_facts(committee, projects)
+    rows, totals = [], {code: 0 for code in STATUS_FILTERS if code}
+    for project in projects:
+        checklist = evaluate(facts[project.id])
+        totals[checklist.overall.code] += 1
+        if status and checklist.overall.code != status:
+            continue
+        moments = [key_moment(facts[project.id].meetings, kind) for kind in KEY_MOMENTS]
+        rows.append({"project": project, "facts": facts[project.id], "checklist": checklist, "moments": moments})
+    comites = queries.comite_meetings_of_year(facts) if facts else queries.load_comites(committee, school_year)
+    context = {
+        "committee": committee,
+        "years": years,
+        "school_year": school_year,
+        "status_filter": status,
+        "status_filters": STATUS_FILTERS,
+        "rows": rows,
+        "project_count": len(projects),
+        "totals": totals,
+        "key_moments": KEY_MOMENTS,
+        "comites": comites,
+        "upcoming": queries.upcoming_with_pending(committee, school_year, datetime.now(timezone.utc)),
+        "never_invited": queries.partners_never_invited(committee, school_year),
+        "Status": Status,
+    }
+    return htmx.render("compliance/dashboard.html", "compliance/_dashboard.html", **context)

@@ -1,0 +1,342 @@
+"""Reads for the compliance checks: projects and their year, as plain facts.
+
+`load_facts()` runs a fixed number of queries whatever the number of projects
+(schools, territory partners, meetings, attendance, invitations, minutes, files,
+collectifs, porteurs), then the pure rules of `rules.py` do the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from clas_local.attendance.models import Attendance, Presence
+from clas_local.calendar.school_year import activity_window, parse_school_year, school_weeks, school_year_of
+from clas_local.compliance.rules import (
+    Checklist,
+    CollectifFact,
+    EvidenceFact,
+    MeetingFact,
+    ProjectFacts,
+    SchoolFact,
+    TerritoryFact,
+    evaluate,
+)
+from clas_local.evidence.models import EvidenceFile
+from clas_local.extensions import db
+from clas_local.invitations.models import Answer, Invitation
+from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
+from clas_local.partners.models import Contact, Partner, PartnerKind
+from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
+
+
+def committee_today(committee) -> date:
+    return datetime.now(ZoneInfo(committee.timezone or "Europe/Paris")).date()
+
+
+def school_year_bounds(school_year: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """1 September N 00:00 → 1 September N+1 00:00 in the committee's zone, as UTC instants."""
+    first = parse_school_year(school_year)
+    start = datetime.combine(date(first, 9, 1), time(), tz).astimezone(timezone.utc)
+    end = datetime.combine(date(first + 1, 9, 1), time(), tz).astimezone(timezone.utc)
+    return start, end
+
+
+def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
+    """SQL condition: the committee's comité local meetings dated in one of `school_years`."""
+    ranges = [
+        and_(Meeting.starts_at >= start, Meeting.starts_at < end)
+        for start, end in (school_year_bounds(year, tz) for year in sorted(school_years))
+    ]
+    return and_(
+        Meeting.committee_id == committee.id,
+        Meeting.project_id.is_(None),
+        Meeting.kind == MeetingKind.COMITE_LOCAL,
+        or_(*ranges) if ranges else False,
+    )
+
+
+def meeting_facts(meeting_scope, tz: ZoneInfo) -> list[tuple[int | None, MeetingFact]]:
+    """(project id, facts) of every meeting matching `meeting_scope`, in five queries."""
+    scoped_ids = select(Meeting.id).where(meeting_scope)
+    present: dict[int, set[int]] = defaultdict(set)
+    en_present: dict[int, list[str]] = defaultdict(list)
+    for meeting_id, partner_id, kind, name in db.session.execute(
+        select(Attendance.meeting_id, Partner.id, Partner.kind, Partner.name)
+        .join(Partner, Attendance.partner_id == Partner.id)
+        .where(Attendance.meeting_id.in_(scoped_ids), Attendance.presence == Presence.PRESENT)
+    ):
+        present[meeting_id].add(partner_id)
+        if kind is PartnerKind.EDUCATION_NATIONALE:
+            en_present[meeting_id].append(name)
+
+    invited: dict[int, set[int]] = defaultdict(set)
+    answered: dict[int, set[int]] = defaultdict(set)
+    for meeting_id, partner_id, answer in db.session.execute(
+        select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer).where(
+            Invitation.meeting_id.in_(scoped_ids)
+        )
+    ):
+        invited[meeting_id].add(partner_id)
+        if answer is not Answer.PENDING:
+            answered[meeting_id].add(partner_id)
+
+    with_minutes = set(
+        db.session.scalars(select(Minutes.meeting_id).where(Minutes.meeting_id.in_(scoped_ids), Minutes.body != ""))
+    )
+
+    evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
+    for evidence_id, meeting_id, name, kind in db.session.execute(
+        select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
+        .where(EvidenceFile.meeting_id.in_(scoped_ids))
+        .order_by(EvidenceFile.id)
+    ):
+        evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
+
+    facts = []
+    for meeting_id, project_id, kind, status, starts_at, title in db.session.execute(
+        select(Meeting.id, Meeting.project_id, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.title)
+        .where(meeting_scope)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        fact = MeetingFact(
+            id=meeting_id,
+            kind=kind,
+            status=status,
+            day=starts_at.astimezone(tz).date(),
+            title=title or "",
+            present=frozenset(present[meeting_id]),
+            invited=frozenset(invited[meeting_id]),
+            answered=frozenset(answered[meeting_id]),
+            education_nationale_present=tuple(sorted(en_present[meeting_id])),
+            has_minutes=meeting_id in with_minutes,
+            evidence=tuple(evidence[meeting_id]),
+        )
+        facts.append((project_id, fact))
+    return facts
+
+
+def load_comites(committee, school_year: str) -> tuple[MeetingFact, ...]:
+    """The comité local meetings of a school year (cancelled ones left out)."""
+    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    scope = and_(Meeting.status != MeetingStatus.CANCELLED, comite_condition(committee, {school_year}, tz))
+    return tuple(fact for _project_id, fact in meeting_facts(scope, tz))
+
+
+def load_facts(committee, projects: list[Project], *, today: date | None = None) -> dict[int, ProjectFacts]:
+    """Facts for each project (by id), in a fixed number of queries."""
+    if not projects:
+        return {}
+    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    today = today or committee_today(committee)
+    ids = [project.id for project in projects]
+    years = {project.school_year for project in projects}
+    meeting_scope = and_(
+        Meeting.status != MeetingStatus.CANCELLED,
+        or_(Meeting.project_id.in_(ids), comite_condition(committee, years, tz)),
+    )
+
+    schools: dict[int, list[SchoolFact]] = defaultdict(list)
+    for project_id, partner_id, name, contact_name, anonymised_at in db.session.execute(
+        select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at)
+        .join(Partner, ProjectSchool.partner_id == Partner.id)
+        .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
+        .where(ProjectSchool.project_id.in_(ids))
+        .order_by(ProjectSchool.id)
+    ):
+        named = contact_name.strip() if contact_name and anonymised_at is None else None
+        schools[project_id].append(SchoolFact(partner_id, name, named or None))
+
+    territory: dict[int, list[TerritoryFact]] = defaultdict(list)
+    for project_id, partner_id, name, relation in db.session.execute(
+        select(ProjectPartner.project_id, Partner.id, Partner.name, ProjectPartner.relation)
+        .join(Partner, ProjectPartner.partner_id == Partner.id)
+        .where(ProjectPartner.project_id.in_(ids))
+        .order_by(ProjectPartner.id)
+    ):
+        territory[project_id].append(TerritoryFact(partner_id, name, relation or ""))
+
+    project_meetings: dict[int, list[MeetingFact]] = defaultdict(list)
+    comite_by_year: dict[str, list[MeetingFact]] = defaultdict(list)
+    for project_id, fact in meeting_facts(meeting_scope, tz):
+        if project_id is None:
+            comite_by_year[school_year_of(fact.day)].append(fact)
+        else:
+            project_meetings[project_id].append(fact)
+
+    collectifs: dict[int, list[CollectifFact]] = defaultdict(list)
+    for collectif in db.session.scalars(
+        select(Collectif).where(Collectif.project_id.in_(ids)).order_by(Collectif.id)
+    ):
+        collectifs[collectif.project_id].append(
+            CollectifFact(
+                collectif.id,
+                collectif.name,
+                collectif.children_count,
+                collectif.animateurs_count,
+                collectif.weekly_sessions,
+                collectif.session_minutes,
+                collectif.planned_weeks,
+            )
+        )
+
+    porteur_names = dict(
+        db.session.execute(
+            select(Partner.id, Partner.name).where(Partner.id.in_({project.porteur_id for project in projects}))
+        ).all()
+    )
+
+    facts: dict[int, ProjectFacts] = {}
+    for project in projects:
+        start, end = activity_window(project.school_year, committee.holiday_zone)
+        facts[project.id] = ProjectFacts(
+            project_id=project.id,
+            name=project.name,
+            school_year=project.school_year,
+            porteur_id=project.porteur_id,
+            porteur_name=porteur_names.get(project.porteur_id, ""),
+            rural=bool(project.is_rural),
+            activity_start=start,
+            activity_end=end,
+            today=today,
+            schools=tuple(schools[project.id]),
+            territory=tuple(territory[project.id]),
+            meetings=tuple(project_meetings[project.id]),
+            comite_meetings=tuple(comite_by_year[project.school_year]),
+            collectifs=tuple(collectifs[project.id]),
+            available_weeks=school_weeks(project.school_year, committee.holiday_zone),
+        )
+    return facts
+
+
+def project_checklist(project: Project, *, today: date | None = None) -> tuple[ProjectFacts, Checklist]:
+    facts = load_facts(project.committee, [project], today=today)[project.id]
+    return facts, evaluate(facts)
+
+
+# -- dashboard ------------------------------------------------------------------------------------
+
+
+def school_years(committee) -> list[str]:
+    """The school years that have projects, most recent first."""
+    return list(
+        db.session.scalars(
+            select(Project.school_year)
+            .distinct()
+            .where(Project.committee_id == committee.id)
+            .order_by(Project.school_year.desc())
+        )
+    )
+
+
+def year_projects(committee, school_year: str) -> list[Project]:
+    return list(
+        db.session.scalars(
+            select(Project)
+            .where(Project.committee_id == committee.id, Project.school_year == school_year)
+            .order_by(Project.name, Project.id)
+        )
+    )
+
+
+def year_meeting_condition(committee, school_year: str, tz: ZoneInfo):
+    """The meetings that belong to a school year: its projects' and its comité local ones."""
+    year_project_ids = select(Project.id).where(
+        Project.committee_id == committee.id, Project.school_year == school_year
+    )
+    return or_(Meeting.project_id.in_(year_project_ids), comite_condition(committee, {school_year}, tz))
+
+
+def upcoming_with_pending(committee, school_year: str, now: datetime, limit: int = 10) -> list[dict]:
+    """The year's next meetings, each with the invited organisations that have not answered."""
+    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    meetings = db.session.execute(
+        select(Meeting.id, Meeting.kind, Meeting.title, Meeting.starts_at, Meeting.ends_at, Project.name)
+        .outerjoin(Project, Meeting.project_id == Project.id)
+        .where(
+            Meeting.committee_id == committee.id,
+            Meeting.status == MeetingStatus.PLANNED,
+            Meeting.ends_at >= now,
+            year_meeting_condition(committee, school_year, tz),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(limit)
+    ).all()
+    ids = [row.id for row in meetings]
+    answers: dict[int, dict[int, list]] = defaultdict(dict)
+    if ids:
+        for meeting_id, partner_id, partner_name, answer in db.session.execute(
+            select(Invitation.meeting_id, Partner.id, Partner.name, Invitation.answer)
+            .join(Partner, Invitation.partner_id == Partner.id)
+            .where(Invitation.meeting_id.in_(ids))
+        ):
+            entry = answers[meeting_id].setdefault(partner_id, [partner_name, False])
+            entry[1] = entry[1] or answer is not Answer.PENDING
+    upcoming = []
+    for row in meetings:
+        invited = answers[row.id]
+        pending = sorted(name for name, has_answer in invited.values() if not has_answer)
+        upcoming.append(
+            {
+                "id": row.id,
+                "title": row.title or row.kind.label,
+                "kind": row.kind,
+                "starts_at": row.starts_at,
+                "ends_at": row.ends_at,
+                "project_name": row.name,
+                "invited_count": len(invited),
+                "pending": pending,
+            }
+        )
+    return upcoming
+
+
+def partners_never_invited(committee, school_year: str) -> list[Partner]:
+    """Partners the year concerns (its projects' schools and territory partners, the porteurs,
+    the Éducation nationale) that no meeting of the year has invited."""
+    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    year_project_ids = select(Project.id).where(
+        Project.committee_id == committee.id, Project.school_year == school_year
+    )
+    concerned = or_(
+        Partner.id.in_(select(ProjectSchool.partner_id).where(ProjectSchool.project_id.in_(year_project_ids))),
+        Partner.id.in_(select(ProjectPartner.partner_id).where(ProjectPartner.project_id.in_(year_project_ids))),
+        Partner.id.in_(select(Project.porteur_id).where(Project.id.in_(year_project_ids))),
+        Partner.kind == PartnerKind.EDUCATION_NATIONALE,
+    )
+    invited = exists(
+        select(Invitation.id)
+        .join(Meeting, Invitation.meeting_id == Meeting.id)
+        .where(
+            Invitation.partner_id == Partner.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            year_meeting_condition(committee, school_year, tz),
+        )
+    )
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .where(Partner.committee_id == committee.id, concerned, ~invited)
+            .order_by(Partner.name, Partner.id)
+        )
+    )
+
+
+def count_year_projects(committee, school_year: str) -> int:
+    return db.session.scalar(
+        select(func.count(Project.id)).where(Project.committee_id == committee.id, Project.school_year == school_year)
+    )
+
+
+def current_school_year(committee) -> str:
+    return school_year_of(committee_today(committee))
+
+
+def comite_meetings_of_year(facts_by_project: dict[int, ProjectFacts]) -> tuple[MeetingFact, ...]:
+    """The year's comité local meetings, as the facts already loaded hold them."""
+    for facts in facts_by_project.values():
+        return facts.comite_meetings
+    return ()

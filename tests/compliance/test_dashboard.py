@@ -1,0 +1,125 @@
+"""The committee dashboard and the project page's checklist, as users see them."""
+
+from __future__ import annotations
+
+import pytest
+
+from clas_local.extensions import db
+from clas_local.meetings.models import MeetingKind, MeetingStatus
+from clas_local.partners.models import PartnerKind
+from tests.compliance import builders
+from tests.conftest import count_queries, htmx_get, page_text
+
+URL = "/c/rennes/dashboard?school_year=2026-2027"
+
+
+@pytest.mark.parametrize(("role", "status"), [("host", 200), ("viewer", 200), ("porteur", 403), ("school", 403)])
+def test_dashboard_is_for_hosts_and_viewers(client, login_as, committee, role, status):
+    login_as(role)
+    assert client.get(URL).status_code == status
+
+
+def test_dashboard_of_another_committee_is_404(client, login_as, make_committee):
+    make_committee(slug="brest")
+    login_as("host")
+    assert client.get("/c/brest/dashboard").status_code == 404
+
+
+def test_dashboard_shows_key_moments_and_who_is_behind(client, login_as, committee):
+    first = builders.project_year(committee, name="Clas du Blosne")
+    late = builders.project_year(committee, name="Clas Maurepas", with_bilan=False, comite=first["comite"],
+                                 education_nationale=first["education_nationale"])  # fmt: skip
+    builders.meeting(committee, late["project"], MeetingKind.LANCEMENT, builders.utc(2027, 9, 1),
+                     status=MeetingStatus.PLANNED)  # fmt: skip
+    db.session.commit()
+    login_as("viewer")
+    page = page_text(client.get(URL))
+    assert "<h1>Tableau de bord de la concertation</h1>" in page
+    assert "2 projets en 2026-2027 : 1 à jour, 0 partiellement, 1 avec un critère manquant." in page
+    blosne = page.split("Clas du Blosne</a>")[1].split("</tr>")[0]
+    assert "Tenue le 8 octobre 2026" in blosne and "Tenue le 10 juin 2027" in blosne and "Manquante" in blosne
+    maurepas = page.split("Clas Maurepas</a>")[1].split("</tr>")[0]
+    assert "Prévue le 1er septembre 2027" in maurepas
+    assert maurepas.count("Manquante") == 1  # the bilan (lancement planned, diagnostic and suivi held)
+    # Éducation nationale at the comité local.
+    assert "Comité local d'automne" in page and "Présente" in page
+
+
+def test_dashboard_filters_by_status_as_page_and_fragment(client, login_as, committee):
+    first = builders.project_year(committee, name="Clas du Blosne")
+    builders.project_year(committee, name="Clas Maurepas", with_bilan=False, comite=first["comite"],
+                          education_nationale=first["education_nationale"])  # fmt: skip
+    login_as("host")
+    page = page_text(client.get(URL + "&status=missing"))
+    assert "Clas Maurepas" in page and "Clas du Blosne</a>" not in page
+    fragment = htmx_get(client, URL + "&status=met")
+    text = page_text(fragment)
+    assert fragment.headers["Vary"] == "HX-Request" or "HX-Request" in fragment.headers["Vary"]
+    assert "<h1>" not in text and 'id="tableau-de-bord"' in text
+    assert "Clas du Blosne</a>" in text and "Clas Maurepas</a>" not in text
+
+
+def test_dashboard_lists_pending_answers_and_partners_never_invited(client, login_as, committee):
+    built = builders.project_year(committee, name="Clas du Blosne")
+    idle = builders.partner(committee, PartnerKind.REAAP, "REAAP jamais invité")
+    built["project"].territory_partners[0].relation = "x"
+    from clas_local.projects.models import ProjectPartner
+
+    db.session.add(ProjectPartner(project=built["project"], partner=idle, relation="Café des parents."))
+    volga, champion = built["schools"]
+    builders.meeting(committee, built["project"], MeetingKind.AUTRE, builders.utc(2099, 3, 4), status=MeetingStatus.PLANNED,
+                     invited=(volga,), present=(), title="Point d'étape")  # fmt: skip
+    db.session.commit()
+    login_as("host")
+    page = page_text(client.get("/c/rennes/dashboard?school_year=2026-2027"))
+    assert "Point d'étape" in page and "1 sur 1 sans réponse" in page
+    never = page.split("Partenaires jamais invités")[1]
+    assert "REAAP jamais invité" in never
+    assert "École Volga" not in never
+
+
+def test_dashboard_unknown_year_says_so(client, login_as, committee):
+    login_as("host")
+    page = page_text(client.get("/c/rennes/dashboard?school_year=2019-2020"))
+    assert "Aucun projet pour l'année 2019-2020." in page
+
+
+def _dashboard_queries(client, committee, count):
+    education_nationale = builders.partner(committee, PartnerKind.EDUCATION_NATIONALE, "DSDEN")
+    for n in range(count):
+        builders.project_year(committee, name=f"Projet {n:02d}", education_nationale=education_nationale)
+    with count_queries() as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_dashboard_runs_the_same_number_of_queries_for_3_and_15_projects(app, client, login_as, committee):
+    login_as("viewer")
+    three = _dashboard_queries(client, committee, 3)
+    fifteen = _dashboard_queries(client, committee, 12)  # 15 projects in all
+    assert three == fifteen
+
+
+# -- the project page's panel ---------------------------------------------------------------------
+
+
+def test_project_page_shows_the_checklist_with_words_and_the_next_action(client, login_as, committee):
+    built = builders.project_year(committee, with_bilan=False)
+    login_as("porteur", partner=built["porteur"])
+    page = page_text(client.get(f"/c/rennes/projects/{built['project'].id}"))
+    assert "Conformité au référentiel (2026-2027)" in page
+    assert "Axe école : concertation et coordination avec l'école" in page
+    assert "Respecté" in page and "Manquant" in page
+    assert "Aucune réunion de bilan n'est prévue ni tenue." in page
+    assert "Planifier la réunion de bilan" in page
+    assert "6 critères respectés sur 7" in page
+
+
+def test_missing_school_contact_asks_for_one(client, login_as, committee):
+    built = builders.project_year(committee)
+    built["project"].schools[1].referent_contact = None
+    db.session.commit()
+    login_as("host")
+    page = page_text(client.get(f"/c/rennes/projects/{built['project'].id}"))
+    assert f"Ajouter un contact pour l'école {built['schools'][1].name}" in page
