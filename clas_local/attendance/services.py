@@ -14,6 +14,7 @@ from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
+from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner
 
@@ -32,23 +33,7 @@ def _check_open(meeting: Meeting) -> None:
 
 def _mark_held(meeting: Meeting) -> None:
     """Recording attendance means the meeting took place (no SEQUENCE change: nothing to resend)."""
-    if meeting.status is not MeetingStatus.PLANNED:
-        return
-    try:
-        from clas_local.meetings.services import mark_held
-    except ImportError:  # the meetings service is not there yet
-        # Conditional UPDATE: concurrent requests do not fight over the row once it is held.
-        result = db.session.execute(
-            update(Meeting)
-            .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.PLANNED)
-            .values(status=MeetingStatus.HELD, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        db.session.expire(meeting, ["status", "updated_at"])
-        if result.rowcount:
-            record("meeting.held", meeting, committee_id=meeting.committee_id, summary=meeting.display_title)
-    else:
-        mark_held(meeting)
+    meetings.mark_held(meeting)
 
 
 def _is_invited(meeting: Meeting, partner: Partner) -> bool:

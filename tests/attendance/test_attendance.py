@@ -228,3 +228,17 @@ def test_no_field_asks_for_a_child(client, as_porteur):
     text = page_text(client.get(scene.url("/attendance")))
     assert "jamais le nom d'un enfant" in text
     assert "enfant" not in " ".join(re.findall(r'name="([^"]+)"', text))
+
+
+def test_meeting_page_shows_attendance_and_minutes_panels_after_reload(client, as_porteur):
+    scene = as_porteur
+    post(client, scene.toggle_url(scene.school), {"presence": "present"}, htmx=True)
+    post(client, scene.toggle_url(scene.centre), {"presence": "absent"}, htmx=True)
+    response = client.get(scene.url())
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    centre_row = re.search(rf'<tr id="attendance-partner-{scene.centre.id}">.*?</tr>', html, re.S).group(0)
+    assert "badge-danger\">Absent<" in centre_row
+    assert 'id="minutes-section"' in html and "Rédiger le compte rendu" in html
+    assert "Tenue" in page_text(response)
+    assert html.count("<h1") == 1
