@@ -34,7 +34,7 @@ class PartnerForm(Form):
     uai = StringField(
         "UAI (code de l'établissement)",
         description="Pour une école, un collège ou un lycée : 7 chiffres et une lettre, ex. 0350122T.",
-        validators=[Optional(), Length(max=8, message="Un UAI compte 8 caractères.")],
+        validators=[Length(max=8, message="Un UAI compte 8 caractères.")],
     )
     education_prioritaire = SelectField(
         "Éducation prioritaire", choices=enum_choices(EducationPrioritaire), default=EducationPrioritaire.NONE.value

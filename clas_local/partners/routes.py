@@ -31,13 +31,13 @@ bp = Blueprint("partners", __name__)
 def index(slug: str):
     committee = load_committee(slug, permissions.can_view_directory)
     filters = queries.DirectoryFilters.from_args(request.args)
-    page = queries.directory_page(committee, filters, request.args.get("page", 1, type=int) or 1)
+    results = queries.directory_page(committee, filters, request.args.get("page", 1, type=int) or 1)
     return htmx.render(
         "partners/index.html",
         "partners/_results.html",
         committee=committee,
         filters=filters,
-        page=page,
+        results=results,
         counts=queries.kind_counts(committee, filters),
         kinds=list(PartnerKind),
         can_create=permissions.can_create_partner(current_user, committee),

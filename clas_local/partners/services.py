@@ -30,7 +30,8 @@ class ContactInUse(Exception):
 
 
 def refresh_search_text(partner: Partner) -> None:
-    partner.search_text = search_text(partner.name, partner.commune_name, partner.uai, directory_uai(partner) or "")
+    noted_uai = "" if partner.uai else (directory_uai(partner) or "")
+    partner.search_text = search_text(partner.name, partner.commune_name, partner.uai, noted_uai)
 
 
 def _clean_partner_fields(data: dict) -> dict:
