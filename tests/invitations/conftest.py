@@ -131,3 +131,11 @@ def answer_link(message: EmailMessage) -> str:
     match = re.search(r"https?://\S+/rsvp/(\S+)", text)
     assert match, text
     return "/rsvp/" + match.group(1)
+
+
+def visible(response) -> str:
+    """The page's words as read aloud: tags removed, whitespace collapsed."""
+    import html
+
+    text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(text)).replace(" ,", ",").replace(" .", ".")
