@@ -37,8 +37,10 @@ bp = Blueprint("projects", __name__)
 def duration_filter(minutes: int) -> str:
     return duration_fr(minutes)
 
-# Sub-forms live several to a page: a prefix keeps their ids apart, and the CSRF token
-# is checked once for every POST by CSRFProtect (the page sends it as a plain field).
+# CSRFProtect checks the token of every POST (field or HTMX header) before any view runs, so
+# the forms skip their own check: sub-forms live several to a page under a prefix, which would
+# rename the token field, and the app clears g (where CSRFProtect notes a valid token) at the
+# start of each request, so a form's own check would refuse a header-only HTMX request.
 NO_CSRF = {"csrf": False}
 NO_CONTACT = ("", "— Aucun contact référent —")
 
@@ -227,7 +229,8 @@ def _fixed_porteur(committee) -> Partner | None:
 
 
 def _project_form(committee, fixed_porteur: Partner | None, project: Project | None = None) -> ProjectForm:
-    form = ProjectForm(obj=project) if project is not None and request.method == "GET" else ProjectForm()
+    obj = project if project is not None and request.method == "GET" else None
+    form = ProjectForm(obj=obj, meta=NO_CSRF)
     porteurs = [fixed_porteur] if fixed_porteur is not None else queries.porteur_candidates(committee)
     if fixed_porteur is not None:
         del form.porteur_id

@@ -25,3 +25,12 @@ def school(make_partner, make_contact):
 @pytest.fixture
 def project(make_project, porteur_org):
     return make_project(porteur=porteur_org, name="Clas du Blosne")
+
+
+@pytest.fixture(autouse=True)
+def no_domain_panels(monkeypatch):
+    """The project page's own content, without other domains' panels (they test theirs, and the
+    page's panel loop is tested in test_detail with a panel of its own)."""
+    import clas_local.panels
+
+    monkeypatch.setattr(clas_local.panels, "panels", lambda slot, obj, user: [])
