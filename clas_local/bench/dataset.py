@@ -206,12 +206,8 @@ def minimal_pdf(lines: list[str]) -> bytes:
 
 
 def evidence_path(upload_folder: str | Path, storage_name: str) -> Path:
-    """Where the evidence domain reads a stored file (its own helper when it exists)."""
-    try:
-        from clas_local.evidence.storage import path_for  # type: ignore[import-not-found]
-    except ImportError:
-        return Path(upload_folder) / storage_name
-    return Path(path_for(storage_name))
+    """Where the evidence domain reads a stored file (evidence.storage.path_for: flat, in UPLOAD_FOLDER)."""
+    return Path(upload_folder) / storage_name
 
 
 class _Ids:
@@ -543,13 +539,15 @@ class _Builder:
                 meeting.setdefault("evidence", []).append(evidence_id)
 
     def cross_committee_roles(self, users_by_committee) -> None:
-        """The first committee's host is also a viewer of the second (a person's feed spans
+        """The first two committees' hosts read each other's committee (a person's feed spans
         committees); feeds with plain tokens the benchmark knows."""
         if not users_by_committee:
             return
-        host = users_by_committee[0]["host"]
-        if len(users_by_committee) > 1:
-            self.add(Membership, user_id=host["id"], committee_id=users_by_committee[1]["committee_id"],
+        if len(users_by_committee) > 1:  # each of the first two hosts reads the other committee
+            first, second = users_by_committee[0], users_by_committee[1]
+            self.add(Membership, user_id=first["host"]["id"], committee_id=second["committee_id"],
+                     role=Role.VIEWER, partner_id=None)
+            self.add(Membership, user_id=second["host"]["id"], committee_id=first["committee_id"],
                      role=Role.VIEWER, partner_id=None)
         for position, users in enumerate(users_by_committee[:2]):
             owner = users["host"]

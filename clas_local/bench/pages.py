@@ -35,22 +35,22 @@ class Page:
 M = "/c/{slug}/meetings/{meeting_id}"
 PAGES: tuple[Page, ...] = (
     Page("committee home", "host", endpoint="committees.home"),
-    Page("dashboard", "host", endpoint="compliance.dashboard", built=False),
+    Page("dashboard", "host", endpoint="compliance.dashboard"),
     Page("partner list", "host", endpoint="partners.index"),
     Page("partner search", "host", endpoint="partners.index", query="q=jean"),
     Page("partner page", "host", path="/c/{slug}/partners/{partner_id}"),
     Page("project list", "host", endpoint="projects.index"),
     Page("project page", "host", path="/c/{slug}/projects/{project_id}"),
     Page("dossier page", "porteur", path="/c/{slug}/projects/{project_id}/dossier", built=False),
-    Page("meeting list", "host", endpoint="meetings.index", built=False),
-    Page("meeting page", "host", path=M, built=False),
+    Page("meeting list", "host", endpoint="meetings.index"),
+    Page("meeting page", "host", path=M),
     Page("attendance row (HTMX)", "host", kind="fragment", path=M + "/attendance/partners/{attendance_partner_id}",
          method="POST", data={"presence": "present"}, htmx=True, full_page="meeting page"),
     Page("attendance panel (HTMX)", "host", kind="fragment", path=M + "/attendance", htmx=True,
          full_page="meeting page"),
     Page("answer page", None, path="/rsvp/{rsvp_token}"),
-    Page("person feed", None, kind="feed", path="/cal/{person_feed_token}.ics", built=False),
-    Page("committee feed", None, kind="feed", path="/cal/{committee_feed_token}.ics", built=False),
+    Page("person feed", None, kind="feed", path="/cal/{person_feed_token}.ics"),
+    Page("committee feed", None, kind="feed", path="/cal/{committee_feed_token}.ics"),
     Page("dossier.pdf", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf", built=False),
 )  # fmt: skip
 

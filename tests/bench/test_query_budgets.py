@@ -1,0 +1,56 @@
+"""Query counts of the main pages at small scale: at most 12, and the same for 3× the rows.
+
+Counts, not times: a page that starts running one query per row fails here, in CI,
+long before anyone runs `make bench`. The pages come from clas_local/bench/pages.py:
+adding a page is one line there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clas_local.bench.pages import MAX_QUERIES, PAGES, request, resolve, sign_in, url_values
+from clas_local.extensions import db
+from tests.conftest import count_queries
+
+BUILT = [page for page in PAGES if page.built]
+NOT_YET_BUILT = [page for page in PAGES if not page.built]
+
+
+def measure(app, page, target) -> tuple[int, int] | None:
+    """(status, queries) of one warm request of the page for this committee, or None when absent."""
+    url = resolve(app, page, url_values(target))
+    if url is None:
+        return None
+    client = app.test_client()
+    if page.role:
+        sign_in(client, target[page.role])
+    request(client, page, url)  # warm: per-process caches (school calendar…) are not per-request costs
+    db.session.remove()  # each request starts with an empty identity map, as in production
+    with count_queries() as queries:
+        response = request(client, page, url)
+    db.session.remove()
+    return response.status_code, len(queries)
+
+
+def assert_budget(app, page, bench_data):
+    small, large = bench_data.targets  # the second committee holds three times the rows
+    status_small, queries_small = measure(app, page, small)
+    status_large, queries_large = measure(app, page, large)
+    assert (status_small, status_large) == (200, 200), page.name
+    assert queries_small <= MAX_QUERIES, f"{page.name}: {queries_small} queries"
+    assert queries_large == queries_small, (
+        f"{page.name}: {queries_small} queries for the small committee, {queries_large} for 3× the rows"
+    )
+
+
+@pytest.mark.parametrize("page", BUILT, ids=[page.name for page in BUILT])
+def test_page_stays_within_query_budget(app, bench_data, page):
+    assert measure(app, page, bench_data.targets[0]) is not None, f"{page.name}: route missing"
+    assert_budget(app, page, bench_data)
+
+
+def test_pages_not_yet_built_are_held_to_the_budget_once_they_exist(app, bench_data):
+    present = [page for page in NOT_YET_BUILT if resolve(app, page, url_values(bench_data.targets[0]))]
+    for page in present:
+        assert_budget(app, page, bench_data)
