@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from clas_local.audit.services import record
 from clas_local.auth.models import Membership
@@ -135,10 +135,18 @@ def _multi_zone_calendar(meetings, name: str, timezone: str) -> bytes:
     return calendar.to_ical()
 
 
-def note_use(feed: CalendarFeed) -> bool:
-    """Remember when the feed was last fetched (at most every few hours). True when noted."""
+def note_use(feed: CalendarFeed) -> None:
+    """Remember when the feed was last fetched, at most every few hours.
+
+    Always one conditional UPDATE: the fetch costs the same number of queries whether or
+    not the date is due, and concurrent fetches do not fight over the row."""
     now = utcnow()
-    if feed.last_used_at is not None and now - feed.last_used_at < USE_NOTED_EVERY:
-        return False
-    feed.last_used_at = now
-    return True
+    db.session.execute(
+        update(CalendarFeed)
+        .where(
+            CalendarFeed.id == feed.id,
+            or_(CalendarFeed.last_used_at.is_(None), CalendarFeed.last_used_at < now - USE_NOTED_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -62,8 +62,8 @@ def feed(token: str):
     if found is None:
         abort(404)
     body = feeds.feed_calendar(found)
-    if feeds.note_use(found):
-        db.session.commit()
+    feeds.note_use(found)
+    db.session.commit()
     return _ics_response(body, method="PUBLISH", filename=None)
 
 
