@@ -282,10 +282,12 @@ def import_directory(slug: str):
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
+        with upload.stream as stream:  # a large upload is spooled to a temporary file: close it
+            data = stream.read()
         communes = committee.insee_codes if form.territory_only.data else ()
         try:
             report = import_schools(
-                committee, upload.read(), communes=communes or (), all_types=form.all_types.data,
+                committee, data, communes=communes or (), all_types=form.all_types.data,
                 source=upload.filename or "",
             )  # fmt: skip
         except ImportRefused as exc:
