@@ -33,9 +33,25 @@ def attendee_name(invitation: Invitation) -> str:
     return f"{person} ({invitation.partner.name})" if person else invitation.partner.name
 
 
+def contact_address(contact) -> str | None:
+    """The contact's address as it can travel in any relay (ASCII, domain in IDNA), or None.
+
+    An address whose local part has accents (« élodie@… ») needs SMTPUTF8, which many
+    relays refuse: such a contact is shown as not reachable by e-mail rather than failing."""
+    if contact is None or contact.anonymised_at is not None or not contact.email:
+        return None
+    local, _, domain = contact.email.strip().rpartition("@")
+    if not local or not domain or not local.isascii():
+        return None
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return f"{local}@{domain}"
+
+
 def can_receive_mail(invitation: Invitation) -> bool:
-    contact = invitation.contact
-    return contact is not None and contact.anonymised_at is None and bool(contact.email)
+    return contact_address(invitation.contact) is not None
 
 
 def invitation_event(meeting, attendees: Iterable[Invitation]) -> icalendar.Event:
@@ -47,7 +63,7 @@ def invitation_event(meeting, attendees: Iterable[Invitation]) -> icalendar.Even
             continue
         event.add(
             "attendee",
-            icalendar.vCalAddress(f"mailto:{invitation.contact.email}"),
+            icalendar.vCalAddress(f"mailto:{contact_address(invitation.contact)}"),
             parameters={
                 "CN": attendee_name(invitation),
                 "CUTYPE": "INDIVIDUAL",

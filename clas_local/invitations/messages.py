@@ -73,7 +73,7 @@ def build_invitation_message(
 
     message = EmailMessage()
     message["From"] = sender_address(committee)
-    message["To"] = formataddr((invitation.contact.full_name, invitation.contact.email))
+    message["To"] = formataddr((invitation.contact.full_name, itip.contact_address(invitation.contact)))
     message["Subject"] = f"{wording.subject_prefix} : {meeting_subject(meeting)}"
     message["Message-ID"] = make_msgid(domain="clas-local")
     # Quoted-printable keeps the message 7-bit clean for any relay.

@@ -27,7 +27,7 @@ class InvitedPerson:
 
     @property
     def can_be_sent(self) -> bool:
-        return self.contact.anonymised_at is None and bool(self.contact.email)
+        return itip.contact_address(self.contact) is not None
 
 
 @dataclass

@@ -54,7 +54,7 @@ def invite_contacts(meeting: Meeting, contact_ids: Iterable[int]) -> list[Outgoi
     contacts = db.session.scalars(
         select(Contact).where(Contact.id.in_(wanted), Contact.partner_id.in_(invited_partners)).order_by(Contact.id)
     ).all() if wanted else []
-    contacts = [c for c in contacts if c.anonymised_at is None and c.email]
+    contacts = [c for c in contacts if itip.contact_address(c) is not None]
     if not contacts:
         raise InvitationError("Choisissez au moins un contact, avec une adresse e-mail, d'une organisation invitée.")
 
