@@ -24,6 +24,7 @@ NAV_ITEMS = (
     NavItem("partners.index", "Annuaire", permissions.can_view_directory),
     NavItem("projects.index", "Projets", permissions.can_view_committee),
     NavItem("meetings.index", "Réunions", permissions.can_view_committee),
+    NavItem("invitations.my_invitations", "Mes invitations", permissions.can_answer_for_school),
     NavItem("dossier.annual_bilan", "Bilan annuel", permissions.can_view_dashboard),
     NavItem("committees.members", "Membres", permissions.can_manage_committee),
     NavItem("mail.outbox", "Courriels", permissions.can_manage_committee),

@@ -78,3 +78,9 @@ def test_past_meetings_are_listed_without_a_form(client, login_as, invited):
     assert "Réunions passées et vos réponses" in page_text(page)
     url = f"/c/rennes/mes-invitations/{invited.school_row.id}"
     assert post(client, url, {f"inv{invited.school_row.id}-answer": "accepted"}, htmx=True).status_code == 409
+
+
+def test_school_menu_leads_to_their_invitations(client, login_as, invited):
+    login_as("school", partner=invited.school)
+    home = client.get("/c/rennes/")
+    assert 'href="/c/rennes/mes-invitations"' in home.get_data(as_text=True)
