@@ -1,3 +1,136 @@
-from flask import Blueprint
+"""The dossier de concertation of a project (page, PDF, ZIP) and the committee's annual bilan."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask_login import current_user, login_required
+
+from clas_local import htmx, permissions
+from clas_local.compliance import queries as compliance_queries
+from clas_local.compliance.panels import checklist_view
+from clas_local.compliance.routes import year_choices
+from clas_local.compliance.rules import key_moment
+from clas_local.dossier import bilan as bilan_rules
+from clas_local.dossier.archive import CHUNK, build_zip, dossier_filename
+from clas_local.dossier.csv_export import csv_bytes
+from clas_local.dossier.pdf import render_pdf
+from clas_local.dossier.queries import Dossier, load_dossier
+from clas_local.loaders import load_committee, load_project
+from clas_local.meetings.models import KEY_MOMENTS
 
 bp = Blueprint("dossier", __name__)
+
+PROJECT = "/c/<slug>/projects/<int:project_id>"
+
+
+def _dossier(slug: str, project_id: int) -> Dossier:
+    # Another committee, or a project the user may not see: 404 (load_project).
+    committee = load_committee(slug)
+    project = load_project(committee, project_id)
+    return load_dossier(project)
+
+
+def _context(dossier: Dossier, *, links: bool) -> dict:
+    can_act = links and permissions.can_edit_project(current_user, dossier.project)
+    return {
+        "dossier": dossier,
+        "committee": dossier.committee,
+        "view": checklist_view(dossier.checklist, dossier.committee, dossier.project.id, can_act=can_act),
+        "moments": [key_moment(dossier.facts.meetings, kind) for kind in KEY_MOMENTS],
+    }
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get(f"{PROJECT}/dossier")
+@login_required
+def page(slug: str, project_id: int):
+    dossier = _dossier(slug, project_id)
+    return _private(htmx.render("dossier/page.html", **_context(dossier, links=True)))
+
+
+@bp.get(f"{PROJECT}/dossier.pdf")
+@login_required
+def pdf(slug: str, project_id: int):
+    dossier = _dossier(slug, project_id)
+    document = render_pdf(dossier, **_pdf_context(dossier))
+    response = Response(document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{dossier_filename(dossier, "pdf")}"'
+    return _private(response)
+
+
+def _pdf_context(dossier: Dossier) -> dict:
+    context = _context(dossier, links=False)
+    context.pop("dossier")
+    context.pop("committee")
+    return context
+
+
+@bp.get(f"{PROJECT}/dossier.zip")
+@login_required
+def archive(slug: str, project_id: int):
+    dossier = _dossier(slug, project_id)
+    document = render_pdf(dossier, **_pdf_context(dossier))
+    output = build_zip(dossier, document)
+    size = output.seek(0, 2)
+    output.seek(0)
+
+    def stream():
+        try:
+            while chunk := output.read(CHUNK):
+                yield chunk
+        finally:
+            output.close()
+
+    response = Response(stream(), mimetype="application/zip")
+    response.call_on_close(output.close)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = f'attachment; filename="{dossier_filename(dossier, "zip")}"'
+    return _private(response)
+
+
+# -- annual bilan --------------------------------------------------------------------------------
+
+
+def _bilan(slug: str):
+    committee = load_committee(slug, permissions.can_view_dashboard)
+    years, school_year = year_choices(committee)
+    projects = compliance_queries.year_projects(committee, school_year)
+    facts = compliance_queries.load_facts(committee, projects)
+    comites = (
+        compliance_queries.comite_meetings_of_year(facts)
+        if facts
+        else compliance_queries.load_comites(committee, school_year)
+    )
+    result = bilan_rules.annual_bilan(school_year, [facts[project.id] for project in projects], comites)
+    return committee, years, result
+
+
+@bp.get("/c/<slug>/bilan")
+@login_required
+def annual_bilan(slug: str):
+    committee, years, result = _bilan(slug)
+    return htmx.render(
+        "dossier/bilan.html",
+        "dossier/_bilan.html",
+        committee=committee,
+        years=years,
+        school_year=result.school_year,
+        bilan=result,
+        kinds=bilan_rules.PROJECT_KINDS,
+    )
+
+
+@bp.get("/c/<slug>/bilan.csv")
+@login_required
+def annual_bilan_csv(slug: str):
+    committee, _years, result = _bilan(slug)
+    header, rows = bilan_rules.csv_rows(result)
+    response = Response(csv_bytes(header, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="bilan-annuel-{committee.slug}-{result.school_year}.csv"'
+    )
+    return _private(response)

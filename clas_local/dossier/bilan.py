@@ -1,0 +1,107 @@
+"""The committee's annual bilan: per project the figures a comité local reports to its CAF.
+
+Pure functions over the compliance facts (loaded for every project of the year in a fixed
+number of queries): held meetings by kind, schools present, territory partners, the
+Éducation nationale's presence, and the totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clas_local.compliance.rules import MeetingFact, ProjectFacts
+from clas_local.meetings.models import MeetingKind
+
+PROJECT_KINDS = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT, MeetingKind.SUIVI, MeetingKind.BILAN, MeetingKind.AUTRE)
+
+
+@dataclass(frozen=True)
+class BilanRow:
+    name: str
+    porteur: str
+    rural: bool
+    held_by_kind: dict  # MeetingKind → count of held meetings
+    schools_linked: int
+    schools_present: int  # linked schools present at one held project meeting at least
+    territory_partners: int
+    en_meetings: int  # held project meetings with the Éducation nationale present
+    comites_attended: int  # held comités locaux with the porteur present
+
+    @property
+    def held_total(self) -> int:
+        return sum(self.held_by_kind.values())
+
+
+@dataclass(frozen=True)
+class Bilan:
+    school_year: str
+    rows: tuple[BilanRow, ...]
+    comites_held: int
+    comites_with_en: int
+
+    @property
+    def totals(self) -> dict:
+        return {
+            "held_by_kind": {kind: sum(row.held_by_kind[kind] for row in self.rows) for kind in PROJECT_KINDS},
+            "held_total": sum(row.held_total for row in self.rows),
+            "schools_linked": sum(row.schools_linked for row in self.rows),
+            "schools_present": sum(row.schools_present for row in self.rows),
+            "territory_partners": sum(row.territory_partners for row in self.rows),
+            "en_meetings": sum(row.en_meetings for row in self.rows),
+            "comites_attended": sum(row.comites_attended for row in self.rows),
+        }
+
+
+def bilan_row(facts: ProjectFacts) -> BilanRow:
+    held = [meeting for meeting in facts.meetings if meeting.held]
+    present = frozenset().union(*(meeting.present for meeting in held)) if held else frozenset()
+    comites = [meeting for meeting in facts.comite_meetings if meeting.held]
+    return BilanRow(
+        name=facts.name,
+        porteur=facts.porteur_name,
+        rural=facts.rural,
+        held_by_kind={kind: sum(meeting.kind is kind for meeting in held) for kind in PROJECT_KINDS},
+        schools_linked=len(facts.schools),
+        schools_present=sum(school.partner_id in present for school in facts.schools),
+        territory_partners=len(facts.territory),
+        en_meetings=sum(bool(meeting.education_nationale_present) for meeting in held),
+        comites_attended=sum(facts.porteur_id in meeting.present for meeting in comites),
+    )
+
+
+def annual_bilan(school_year: str, facts: list[ProjectFacts], comites: tuple[MeetingFact, ...]) -> Bilan:
+    held = [meeting for meeting in comites if meeting.held]
+    return Bilan(
+        school_year=school_year,
+        rows=tuple(bilan_row(item) for item in facts),
+        comites_held=len(held),
+        comites_with_en=sum(bool(meeting.education_nationale_present) for meeting in held),
+    )
+
+
+def csv_rows(bilan: Bilan):
+    header = [
+        "Projet", "Porteur", "Milieu",
+        *(f"Réunions {kind.label.lower()} tenues" for kind in PROJECT_KINDS),
+        "Réunions tenues (total)", "Écoles liées", "Écoles présentes", "Partenaires du territoire",
+        "Réunions avec l'Éducation nationale", "Comités locaux avec le porteur",
+    ]  # fmt: skip
+    rows = []
+    for row in bilan.rows:
+        rows.append([
+            row.name, row.porteur, "rural" if row.rural else "urbain",
+            *(row.held_by_kind[kind] for kind in PROJECT_KINDS),
+            row.held_total, row.schools_linked, row.schools_present, row.territory_partners,
+            row.en_meetings, row.comites_attended,
+        ])  # fmt: skip
+    totals = bilan.totals
+    rows.append([
+        "Total", f"{len(bilan.rows)} projets", "",
+        *(totals["held_by_kind"][kind] for kind in PROJECT_KINDS),
+        totals["held_total"], totals["schools_linked"], totals["schools_present"], totals["territory_partners"],
+        totals["en_meetings"], totals["comites_attended"],
+    ])  # fmt: skip
+    rows.append([])
+    rows.append(["Comités locaux tenus", bilan.comites_held])
+    rows.append(["Comités locaux avec l'Éducation nationale", bilan.comites_with_en])
+    return header, rows
