@@ -130,6 +130,7 @@ def school_candidates(committee, project: Project) -> list[Partner]:
             .where(
                 Partner.committee_id == committee.id,
                 Partner.kind.in_(SCHOOL_KINDS),
+                Partner.is_open.is_(True),
                 Partner.id.not_in(linked),
             )
             .options(selectinload(Partner.contacts))
@@ -139,7 +140,7 @@ def school_candidates(committee, project: Project) -> list[Partner]:
 
 
 def territory_candidates(committee, project: Project) -> list[Partner]:
-    """Non-school partners not yet linked to the project (the porteur itself excluded)."""
+    """Open non-school partners not yet linked to the project (the porteur itself excluded)."""
     linked = select(ProjectPartner.partner_id).where(ProjectPartner.project_id == project.id)
     return list(
         db.session.scalars(
@@ -147,6 +148,7 @@ def territory_candidates(committee, project: Project) -> list[Partner]:
             .where(
                 Partner.committee_id == committee.id,
                 Partner.kind.in_(TERRITORY_KINDS),
+                Partner.is_open.is_(True),
                 Partner.id != project.porteur_id,
                 Partner.id.not_in(linked),
             )
