@@ -32,8 +32,7 @@ def import_schools_command(file: Path, slug: str, communes: tuple[str, ...], all
         raise click.ClickException(f"{exc} Aucune modification n'a été faite.") from exc
     options = {"communes": communes, "all_types": all_types, "source": file.name}
     if len(export.rows) >= PROGRESS_THRESHOLD:
-        bar_options = {"label": "Import des établissements", "file": click.get_text_stream("stderr")}
-        with click.progressbar(length=len(export.rows), **bar_options) as bar:
+        with click.progressbar(length=len(export.rows), label="Import des établissements") as bar:
             report = apply_import(committee, export, on_row=lambda: bar.update(1), **options)
     else:
         report = apply_import(committee, export, **options)
