@@ -52,7 +52,7 @@ def action_url(action: NextAction, committee, project_id: int) -> str | None:
     slug = committee.slug
     if action.kind == "create_meeting":
         return _first(
-            (("meetings.create", ""),), slug=slug, project_id=project_id, kind=action.meeting_kind.value
+            (("meetings.create", ""),), slug=slug, project=project_id, kind=action.meeting_kind.value
         )
     if action.kind == "open_meeting" and action.meeting_id is not None:
         return _first(

@@ -112,7 +112,8 @@ def test_project_page_shows_the_checklist_with_words_and_the_next_action(client,
     assert "Axe école : concertation et coordination avec l'école" in page
     assert "Respecté" in page and "Manquant" in page
     assert "Aucune réunion de bilan n'est prévue ni tenue." in page
-    assert "Planifier la réunion de bilan" in page
+    project_id = built["project"].id
+    assert f'<a href="/c/rennes/meetings/new?project={project_id}&kind=bilan">Planifier la réunion de bilan</a>' in page
     assert "6 critères respectés sur 7" in page
 
 
@@ -122,4 +123,14 @@ def test_missing_school_contact_asks_for_one(client, login_as, committee):
     db.session.commit()
     login_as("host")
     page = page_text(client.get(f"/c/rennes/projects/{built['project'].id}"))
-    assert f"Ajouter un contact pour l'école {built['schools'][1].name}" in page
+    project_id = built["project"].id
+    assert (f'<a href="/c/rennes/projects/{project_id}#ecoles">Ajouter un contact pour l\'école '
+            f"{built['schools'][1].name}</a>") in page  # fmt: skip
+
+
+def test_viewer_reads_next_actions_without_links(client, login_as, committee):
+    built = builders.project_year(committee, with_bilan=False)
+    login_as("viewer")
+    page = page_text(client.get(f"/c/rennes/projects/{built['project'].id}"))
+    assert "Planifier la réunion de bilan" in page
+    assert "meetings/new" not in page
