@@ -381,7 +381,9 @@ class _Builder:
         # Invitations, answers, attendance, minutes.
         for meeting in meetings:
             self.invite_and_attend(meeting, size, projects, porteurs, education, others, school_ids, contacts_of)
-        self.evidence(committee_id, size, meetings, projects, users["host"]["id"], commune)
+        # Files come from the host and every porteur: a page that lazy-loads each uploader shows up.
+        uploaders = [users["host"]["id"], *(user["id"] for user in users["porteurs"].values())]
+        self.evidence(committee_id, size, meetings, projects, uploaders, commune)
         if index < 2:
             self.data.targets.append(self.targets(users, projects, meetings, contacts_of))
         return users
@@ -513,7 +515,7 @@ class _Builder:
         channel = (AnswerChannel.LINK, AnswerChannel.PAGE, AnswerChannel.ORGANISER)[int(draw * 1000) % 3]
         return answer, starts_at - timedelta(days=1 + int(draw * 10)), channel
 
-    def evidence(self, committee_id, size, meetings, projects, host_id, commune):
+    def evidence(self, committee_id, size, meetings, projects, uploaders, commune):
         held = [m for m in meetings if m["status"] is MeetingStatus.HELD]
         for n in range(size.evidence):
             if n % 5 == 4 or not held:
@@ -533,7 +535,7 @@ class _Builder:
                 EvidenceFile, committee_id=committee_id, meeting_id=meeting["id"] if meeting else None,
                 project_id=project_id, kind=kind, original_name=_slugify(label)[:80] + ".pdf", storage_name=storage_name,
                 content_type="application/pdf", size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                uploaded_by_id=host_id, created_at=self.stamps["created_at"],
+                uploaded_by_id=uploaders[n % len(uploaders)], created_at=self.stamps["created_at"],
             )
             if meeting is not None:
                 meeting.setdefault("evidence", []).append(evidence_id)
