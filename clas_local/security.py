@@ -1,4 +1,14 @@
-"""Response headers that every page carries, and the stricter policy of file downloads."""
+"""Response headers that every page carries, and the stricter policy of file downloads.
+
+- HTML pages: a Content-Security-Policy without 'unsafe-inline' or 'unsafe-eval' (htmx runs
+  with allowEval false and no injected indicator styles, see templates/base.html), no
+  framing, no MIME sniffing, a strict referrer policy.
+- Anything that is not an HTML page (PDF, ZIP, CSV, .ics, .eml, evidence files) gets the
+  download policy: nothing in it may run in our origin, even if a browser renders it.
+  Views may call mark_download() explicitly; the after-request hook applies it anyway.
+- Authenticated pages, pages reached through a secret token (/rsvp/…, /cal/…, password
+  links) and responses that set a cookie are never stored by browsers or proxies.
+"""
 
 from __future__ import annotations
 
@@ -23,24 +33,53 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Files people uploaded are served inert: nothing in them may run in our origin.
 DOWNLOAD_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
+# Responses that are pages of the application (the CSP above applies), not downloads.
+PAGE_MIMETYPES = frozenset({"text/html"})
+# Not pages and not downloads: the health check's JSON answer, and our own static files.
+INERT_MIMETYPES = frozenset({"application/json"})
+
 
 def mark_download(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
+def _is_download(response: Response) -> bool:
+    if request.endpoint == "static" or not response.mimetype:
+        return False
+    return response.mimetype not in PAGE_MIMETYPES | INERT_MIMETYPES
+
+
+def _private(response: Response) -> bool:
+    if request.endpoint == "static":
+        return False
+    if request.view_args and "token" in request.view_args:
+        return True
+    return current_user.is_authenticated or "Set-Cookie" in response.headers
+
+
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
+        if _is_download(response):
+            mark_download(response)
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000"
-        if request.endpoint != "static" and (current_user.is_authenticated or "Set-Cookie" in headers):
+        if _private(response):
             headers["Cache-Control"] = "no-store"
         return response

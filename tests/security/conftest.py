@@ -44,3 +44,45 @@ def redis_throttle(app_config, redis_uri):
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture(scope="module")
+def shared_app(database_template, tmp_path_factory):
+    """One app (and database) for a whole module of route-walking tests: creating an app per
+    route would dominate their time. Each test starts from an emptied database (world_app)."""
+    import shutil
+
+    from sqlalchemy import text
+
+    from clas_local import create_app
+    from clas_local.extensions import db
+    from tests.conftest import ENGINE, _config
+
+    folder = tmp_path_factory.mktemp("shared-app")
+    if ENGINE == "postgresql":
+        url = database_template
+    else:
+        shutil.copyfile(database_template, folder / "shared.sqlite")
+        url = f"sqlite:///{folder / 'shared.sqlite'}"
+    app = create_app(_config(SQLALCHEMY_DATABASE_URI=url, UPLOAD_FOLDER=str(folder / "uploads"),
+                             OUTBOX_FOLDER=str(folder / "outbox")))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if ENGINE == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in reversed(db.metadata.sorted_tables))
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def world_app(shared_app):
+    """The module's app with an app context and an empty database (but for the audit log)."""
+    from clas_local.extensions import db
+    from tests.security.world import reset_database
+
+    with shared_app.app_context():
+        reset_database()
+        yield shared_app
+        db.session.remove()
