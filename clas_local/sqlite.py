@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -27,6 +28,15 @@ def configure(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # Take the write lock up front: a deferred transaction that reads then
-        # writes can fail with "database is locked" instead of waiting its turn.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reading_request() else "BEGIN IMMEDIATE")
+
+
+def _reading_request() -> bool:
+    """True while serving a GET or HEAD, whose transaction only reads.
+
+    Writing requests and commands take the write lock up front (BEGIN IMMEDIATE): a
+    deferred transaction that reads then writes fails at once with "database is locked"
+    when another writer committed in between, instead of waiting its turn. Reads stay
+    deferred so that a slow page never holds the lock other workers need to write.
+    """
+    return has_request_context() and request.method in ("GET", "HEAD")

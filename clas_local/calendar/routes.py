@@ -62,6 +62,9 @@ def feed(token: str):
     if found is None:
         abort(404)
     body = feeds.feed_calendar(found)
+    # End the read-only transaction first: on SQLite the UPDATE then starts its own
+    # and waits its turn for the write lock instead of failing on a stale snapshot.
+    db.session.commit()
     feeds.note_use(found)
     db.session.commit()
     return _ics_response(body, method="PUBLISH", filename=None)
