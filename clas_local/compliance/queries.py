@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from clas_local.attendance.models import Attendance, Presence
 from clas_local.calendar.school_year import activity_window, parse_school_year, school_weeks, school_year_of
@@ -59,84 +60,102 @@ def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
     )
 
 
-def meeting_facts(meeting_scope, tz: ZoneInfo) -> list[tuple[int | None, MeetingFact]]:
-    """(project id, facts) of every meeting matching `meeting_scope`, in five queries."""
+def meeting_facts(meeting_scope, tz: ZoneInfo, *, detail: bool = True) -> list[tuple[int | None, MeetingFact]]:
+    """(project id, facts) of every meeting matching `meeting_scope`, with who was present and
+    whether it has minutes, in one query; with `detail`, also who was invited and answered, and
+    the evidence files (two more queries)."""
     scoped_ids = select(Meeting.id).where(meeting_scope)
-    present: dict[int, set[int]] = defaultdict(set)
-    en_present: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, partner_id, kind, name in db.session.execute(
-        select(Attendance.meeting_id, Partner.id, Partner.kind, Partner.name)
-        .join(Partner, Attendance.partner_id == Partner.id)
-        .where(Attendance.meeting_id.in_(scoped_ids), Attendance.presence == Presence.PRESENT)
-    ):
-        present[meeting_id].add(partner_id)
-        if kind is PartnerKind.EDUCATION_NATIONALE:
-            en_present[meeting_id].append(name)
-
     invited: dict[int, set[int]] = defaultdict(set)
     answered: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, partner_id, answer in db.session.execute(
-        select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer).where(
-            Invitation.meeting_id.in_(scoped_ids)
-        )
-    ):
-        invited[meeting_id].add(partner_id)
-        if answer is not Answer.PENDING:
-            answered[meeting_id].add(partner_id)
-
-    with_minutes = set(
-        db.session.scalars(select(Minutes.meeting_id).where(Minutes.meeting_id.in_(scoped_ids), Minutes.body != ""))
-    )
-
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    for evidence_id, meeting_id, name, kind in db.session.execute(
-        select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
-        .where(EvidenceFile.meeting_id.in_(scoped_ids))
-        .order_by(EvidenceFile.id)
-    ):
-        evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
+    if detail:
+        for meeting_id, partner_id, answer in db.session.execute(
+            select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer).where(
+                Invitation.meeting_id.in_(scoped_ids)
+            )
+        ):
+            invited[meeting_id].add(partner_id)
+            if answer is not Answer.PENDING:
+                answered[meeting_id].add(partner_id)
+        for evidence_id, meeting_id, name, kind in db.session.execute(
+            select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
+            .where(EvidenceFile.meeting_id.in_(scoped_ids))
+            .order_by(EvidenceFile.id)
+        ):
+            evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
 
-    facts = []
-    for meeting_id, project_id, kind, status, starts_at, title in db.session.execute(
-        select(Meeting.id, Meeting.project_id, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.title)
+    # One row per meeting and organisation present (or one row for a meeting nobody attended).
+    rows = db.session.execute(
+        select(
+            Meeting.id, Meeting.project_id, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.title,
+            Minutes.id.label("minutes_id"), Partner.id.label("partner_id"), Partner.kind.label("partner_kind"),
+            Partner.name.label("partner_name"),
+        )  # fmt: skip
+        .outerjoin(Minutes, and_(Minutes.meeting_id == Meeting.id, Minutes.body != ""))
+        .outerjoin(Attendance, and_(Attendance.meeting_id == Meeting.id, Attendance.presence == Presence.PRESENT))
+        .outerjoin(Partner, Attendance.partner_id == Partner.id)
         .where(meeting_scope)
         .order_by(Meeting.starts_at, Meeting.id)
-    ):
+    ).all()
+    present: dict[int, set[int]] = defaultdict(set)
+    en_present: dict[int, list[str]] = defaultdict(list)
+    meetings: dict[int, object] = {}
+    for row in rows:
+        meetings.setdefault(row.id, row)
+        if row.partner_id is not None:
+            present[row.id].add(row.partner_id)
+            if row.partner_kind is PartnerKind.EDUCATION_NATIONALE:
+                en_present[row.id].append(row.partner_name)
+    facts = []
+    for meeting_id, row in meetings.items():
         fact = MeetingFact(
             id=meeting_id,
-            kind=kind,
-            status=status,
-            day=starts_at.astimezone(tz).date(),
-            title=title or "",
+            kind=row.kind,
+            status=row.status,
+            day=row.starts_at.astimezone(tz).date(),
+            title=row.title or "",
             present=frozenset(present[meeting_id]),
             invited=frozenset(invited[meeting_id]),
             answered=frozenset(answered[meeting_id]),
             education_nationale_present=tuple(sorted(en_present[meeting_id])),
-            has_minutes=meeting_id in with_minutes,
+            has_minutes=row.minutes_id is not None,
             evidence=tuple(evidence[meeting_id]),
         )
-        facts.append((project_id, fact))
+        facts.append((row.project_id, fact))
     return facts
 
 
-def load_comites(committee, school_year: str) -> tuple[MeetingFact, ...]:
+def load_comites(committee, school_year: str, *, detail: bool = False) -> tuple[MeetingFact, ...]:
     """The comité local meetings of a school year (cancelled ones left out)."""
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
     scope = and_(Meeting.status != MeetingStatus.CANCELLED, comite_condition(committee, {school_year}, tz))
-    return tuple(fact for _project_id, fact in meeting_facts(scope, tz))
+    return tuple(fact for _project_id, fact in meeting_facts(scope, tz, detail=detail))
 
 
-def load_facts(committee, projects: list[Project], *, today: date | None = None) -> dict[int, ProjectFacts]:
-    """Facts for each project (by id), in a fixed number of queries."""
+def load_facts(
+    committee,
+    projects: list[Project],
+    *,
+    today: date | None = None,
+    detail: bool = True,
+    project_meetings: dict[int, list[MeetingFact]] | None = None,
+) -> dict[int, ProjectFacts]:
+    """Facts for each project (by id), in a fixed number of queries: four, and three more with
+    `detail` (invitations and evidence files for the proofs, collectifs for the warnings), which
+    the dashboard and the bilan go without. The porteurs are read from `project.porteur`:
+    callers loading many projects eager-load it (see year_projects). `project_meetings`: the
+    projects' meeting facts when the caller already holds them (the dossier): only the comité
+    local meetings are then read."""
     if not projects:
         return {}
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
     today = today or committee_today(committee)
     ids = [project.id for project in projects]
     years = {project.school_year for project in projects}
+    comites = comite_condition(committee, years, tz)
     meeting_scope = and_(
         Meeting.status != MeetingStatus.CANCELLED,
-        or_(Meeting.project_id.in_(ids), comite_condition(committee, years, tz)),
+        comites if project_meetings is not None else or_(Meeting.project_id.in_(ids), comites),
     )
 
     schools: dict[int, list[SchoolFact]] = defaultdict(list)
@@ -159,18 +178,20 @@ def load_facts(committee, projects: list[Project], *, today: date | None = None)
     ):
         territory[project_id].append(TerritoryFact(partner_id, name, relation or ""))
 
-    project_meetings: dict[int, list[MeetingFact]] = defaultdict(list)
+    by_project: dict[int, list[MeetingFact]] = defaultdict(list, project_meetings or {})
     comite_by_year: dict[str, list[MeetingFact]] = defaultdict(list)
-    for project_id, fact in meeting_facts(meeting_scope, tz):
+    # The comités' invitations and files are never shown: their details are only read with the projects'.
+    comite_detail = detail and project_meetings is None
+    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail):
         if project_id is None:
             comite_by_year[school_year_of(fact.day)].append(fact)
         else:
-            project_meetings[project_id].append(fact)
+            by_project[project_id].append(fact)
 
     collectifs: dict[int, list[CollectifFact]] = defaultdict(list)
     for collectif in db.session.scalars(
         select(Collectif).where(Collectif.project_id.in_(ids)).order_by(Collectif.id)
-    ):
+    ) if detail else ():
         collectifs[collectif.project_id].append(
             CollectifFact(
                 collectif.id,
@@ -183,12 +204,6 @@ def load_facts(committee, projects: list[Project], *, today: date | None = None)
             )
         )
 
-    porteur_names = dict(
-        db.session.execute(
-            select(Partner.id, Partner.name).where(Partner.id.in_({project.porteur_id for project in projects}))
-        ).all()
-    )
-
     facts: dict[int, ProjectFacts] = {}
     for project in projects:
         start, end = activity_window(project.school_year, committee.holiday_zone)
@@ -197,17 +212,17 @@ def load_facts(committee, projects: list[Project], *, today: date | None = None)
             name=project.name,
             school_year=project.school_year,
             porteur_id=project.porteur_id,
-            porteur_name=porteur_names.get(project.porteur_id, ""),
+            porteur_name=project.porteur.name,
             rural=bool(project.is_rural),
             activity_start=start,
             activity_end=end,
             today=today,
             schools=tuple(schools[project.id]),
             territory=tuple(territory[project.id]),
-            meetings=tuple(project_meetings[project.id]),
+            meetings=tuple(by_project[project.id]),
             comite_meetings=tuple(comite_by_year[project.school_year]),
             collectifs=tuple(collectifs[project.id]),
-            available_weeks=school_weeks(project.school_year, committee.holiday_zone),
+            available_weeks=school_weeks(project.school_year, committee.holiday_zone) if detail else None,
         )
     return facts
 
@@ -237,6 +252,7 @@ def year_projects(committee, school_year: str) -> list[Project]:
         db.session.scalars(
             select(Project)
             .where(Project.committee_id == committee.id, Project.school_year == school_year)
+            .options(joinedload(Project.porteur))
             .order_by(Project.name, Project.id)
         )
     )
@@ -251,9 +267,9 @@ def year_meeting_condition(committee, school_year: str, tz: ZoneInfo):
 
 
 def upcoming_with_pending(committee, school_year: str, now: datetime, limit: int = 10) -> list[dict]:
-    """The year's next meetings, each with the invited organisations that have not answered."""
+    """The year's next meetings, each with the invited organisations that have not answered (one query)."""
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
-    meetings = db.session.execute(
+    upcoming = (
         select(Meeting.id, Meeting.kind, Meeting.title, Meeting.starts_at, Meeting.ends_at, Project.name)
         .outerjoin(Project, Meeting.project_id == Project.id)
         .where(
@@ -264,22 +280,19 @@ def upcoming_with_pending(committee, school_year: str, now: datetime, limit: int
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(limit)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(upcoming, Partner.id.label("partner_id"), Partner.name.label("partner_name"), Invitation.answer)
+        .outerjoin(Invitation, Invitation.meeting_id == upcoming.c.id)
+        .outerjoin(Partner, Invitation.partner_id == Partner.id)
+        .order_by(upcoming.c.starts_at, upcoming.c.id)
     ).all()
-    ids = [row.id for row in meetings]
+    meetings: dict[int, dict] = {}
     answers: dict[int, dict[int, list]] = defaultdict(dict)
-    if ids:
-        for meeting_id, partner_id, partner_name, answer in db.session.execute(
-            select(Invitation.meeting_id, Partner.id, Partner.name, Invitation.answer)
-            .join(Partner, Invitation.partner_id == Partner.id)
-            .where(Invitation.meeting_id.in_(ids))
-        ):
-            entry = answers[meeting_id].setdefault(partner_id, [partner_name, False])
-            entry[1] = entry[1] or answer is not Answer.PENDING
-    upcoming = []
-    for row in meetings:
-        invited = answers[row.id]
-        pending = sorted(name for name, has_answer in invited.values() if not has_answer)
-        upcoming.append(
+    for row in rows:
+        meetings.setdefault(
+            row.id,
             {
                 "id": row.id,
                 "title": row.title or row.kind.label,
@@ -287,11 +300,16 @@ def upcoming_with_pending(committee, school_year: str, now: datetime, limit: int
                 "starts_at": row.starts_at,
                 "ends_at": row.ends_at,
                 "project_name": row.name,
-                "invited_count": len(invited),
-                "pending": pending,
-            }
+            },
         )
-    return upcoming
+        if row.partner_id is not None:
+            entry = answers[row.id].setdefault(row.partner_id, [row.partner_name, False])
+            entry[1] = entry[1] or row.answer is not Answer.PENDING
+    for meeting_id, meeting in meetings.items():
+        invited = answers[meeting_id]
+        meeting["invited_count"] = len(invited)
+        meeting["pending"] = sorted(name for name, has_answer in invited.values() if not has_answer)
+    return list(meetings.values())
 
 
 def partners_never_invited(committee, school_year: str) -> list[Partner]:

@@ -43,7 +43,7 @@ def dashboard(slug: str):
     if status not in STATUS_FILTERS:
         status = ""
     projects = queries.year_projects(committee, school_year)
-    facts = queries.load_facts(committee, projects)
+    facts = queries.load_facts(committee, projects, detail=False)
     rows, totals = [], {code: 0 for code in STATUS_FILTERS if code}
     for project in projects:
         checklist = evaluate(facts[project.id])

@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from clas_local.attendance.models import Attendance, Attendee
+from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.compliance.queries import load_facts
-from clas_local.compliance.rules import Checklist, MeetingFact, ProjectFacts, evaluate
+from clas_local.compliance.rules import Checklist, EvidenceFact, MeetingFact, ProjectFacts, evaluate
 from clas_local.evidence.models import EvidenceFile
 from clas_local.evidence.storage import path_for
 from clas_local.extensions import db
-from clas_local.invitations.models import Invitation
+from clas_local.invitations.models import Answer, Invitation
+from clas_local.partners.models import PartnerKind
 from clas_local.meetings.models import Meeting, MeetingStatus
 
 
@@ -42,8 +44,6 @@ class DossierMeeting:
 
     @property
     def local_start(self) -> datetime:
-        from zoneinfo import ZoneInfo
-
         return self.meeting.starts_at.astimezone(ZoneInfo(self.meeting.committee.timezone or "Europe/Paris"))
 
 
@@ -67,9 +67,29 @@ class Dossier:
         return found + [(evidence, None) for evidence in self.project_files]
 
 
+def meeting_fact(item: DossierMeeting, tz: ZoneInfo) -> MeetingFact:
+    """The compliance facts of a meeting the dossier already holds (no query)."""
+    meeting = item.meeting
+    present = [a for a in item.attendances if a.partner_id is not None and a.presence is Presence.PRESENT]
+    return MeetingFact(
+        id=meeting.id,
+        kind=meeting.kind,
+        status=meeting.status,
+        day=meeting.starts_at.astimezone(tz).date(),
+        title=meeting.title or "",
+        present=frozenset(a.partner_id for a in present),
+        invited=frozenset(i.partner_id for i in item.invitations),
+        answered=frozenset(i.partner_id for i in item.invitations if i.answer is not Answer.PENDING),
+        education_nationale_present=tuple(
+            sorted(a.partner.name for a in present if a.partner.kind is PartnerKind.EDUCATION_NATIONALE)
+        ),
+        has_minutes=bool(meeting.minutes and meeting.minutes.body),
+        evidence=tuple(EvidenceFact(e.id, e.original_name, e.kind.label) for e in item.files),
+    )
+
+
 def load_dossier(project, *, now: datetime | None = None) -> Dossier:
     committee = project.committee
-    facts = load_facts(committee, [project])[project.id]
     meetings = list(
         db.session.scalars(
             select(Meeting)
@@ -79,8 +99,8 @@ def load_dossier(project, *, now: datetime | None = None) -> Dossier:
                 selectinload(Meeting.invitations).joinedload(Invitation.partner),
                 selectinload(Meeting.invitations).joinedload(Invitation.contact),
                 selectinload(Meeting.attendances).joinedload(Attendance.partner),
-                selectinload(Meeting.attendances).selectinload(Attendance.people).joinedload(Attendee.contact),
-                selectinload(Meeting.minutes),
+                selectinload(Meeting.attendances).joinedload(Attendance.people).joinedload(Attendee.contact),
+                joinedload(Meeting.minutes),
             )
         )
     )
@@ -99,6 +119,9 @@ def load_dossier(project, *, now: datetime | None = None) -> Dossier:
             by_id[evidence.meeting_id].files.append(evidence)
         elif evidence.meeting_id is None:
             project_files.append(evidence)
+    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    own = {project.id: [meeting_fact(item, tz) for item in items]}
+    facts = load_facts(committee, [project], project_meetings=own)[project.id]
     return Dossier(
         project=project,
         committee=committee,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from clas_local import htmx, permissions
 from clas_local.compliance import queries as compliance_queries
@@ -17,6 +18,7 @@ from clas_local.dossier.pdf import render_pdf
 from clas_local.dossier.queries import Dossier, load_dossier
 from clas_local.loaders import load_committee, load_project
 from clas_local.meetings.models import KEY_MOMENTS
+from clas_local.projects.models import Project
 
 bp = Blueprint("dossier", __name__)
 
@@ -26,7 +28,9 @@ PROJECT = "/c/<slug>/projects/<int:project_id>"
 def _dossier(slug: str, project_id: int) -> Dossier:
     # Another committee, or a project the user may not see: 404 (load_project).
     committee = load_committee(slug)
-    project = load_project(committee, project_id)
+    project = load_project(
+        committee, project_id, options=(joinedload(Project.porteur), joinedload(Project.coordinator))
+    )
     return load_dossier(project)
 
 
@@ -99,7 +103,7 @@ def _bilan(slug: str):
     committee = load_committee(slug, permissions.can_view_dashboard)
     years, school_year = year_choices(committee)
     projects = compliance_queries.year_projects(committee, school_year)
-    facts = compliance_queries.load_facts(committee, projects)
+    facts = compliance_queries.load_facts(committee, projects, detail=False)
     comites = (
         compliance_queries.comite_meetings_of_year(facts)
         if facts
