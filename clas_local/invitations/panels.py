@@ -38,7 +38,9 @@ class InvitedOrganisation:
     others: list[InvitedPerson] = field(default_factory=list)  # contacts not e-mailed yet
 
 
-def _organisations(invitations: list[Invitation], messages: list[OutgoingMessage]) -> list[InvitedOrganisation]:
+def _organisations(
+    invitations: list[Invitation], contacts: dict[int, list], messages: list[OutgoingMessage]
+) -> list[InvitedOrganisation]:
     last_by_invitation = {}
     for message in messages:  # oldest first: the last one wins
         if message.invitation_id is not None:
@@ -57,7 +59,9 @@ def _organisations(invitations: list[Invitation], messages: list[OutgoingMessage
     for organisation in organisations.values():
         invited = {person.contact.id for person in organisation.people}
         organisation.others = [
-            InvitedPerson(contact, None) for contact in organisation.partner.contacts if contact.id not in invited
+            InvitedPerson(contact, None)
+            for contact in contacts.get(organisation.partner.id, [])
+            if contact.id not in invited
         ]
     return sorted(organisations.values(), key=lambda o: (not o.partner.is_school, o.partner.name.lower()))
 
@@ -78,9 +82,10 @@ def _tally(organisations: list[InvitedOrganisation]) -> dict[Answer, int]:
 def answers_context(meeting, user) -> dict:
     """What the answers table needs (also served alone to the page's polling)."""
     can_edit = permissions.can_edit_meeting(user, meeting)
-    invitations = queries.meeting_invitations(meeting.id)
-    messages = queries.meeting_messages(meeting.id) if can_edit else []
-    organisations = _organisations(invitations, messages)
+    invitations, contacts = queries.meeting_invitees(meeting)
+    # Everyone polls the same version; only organisers see the messages themselves.
+    messages = queries.meeting_messages(meeting.id)
+    organisations = _organisations(invitations, contacts, messages)
     return {
         "meeting": meeting,
         "committee": meeting.committee,
@@ -88,10 +93,10 @@ def answers_context(meeting, user) -> dict:
         "organisations": organisations,
         "tally": _tally(organisations),
         "can_edit": can_edit,
-        "failed": [m for m in messages if m.status is MessageStatus.FAILED],
+        "failed": [m for m in messages if m.status is MessageStatus.FAILED] if can_edit else [],
         "answer_tones": ANSWER_TONES,
         "message_tones": MESSAGE_TONES,
-        "version": queries.answers_version(meeting.id),
+        "version": queries.loaded_version(invitations, messages),
         "polling": meeting.status is MeetingStatus.PLANNED,
         "Answer": Answer,
     }

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, inspect, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from clas_local.extensions import db
 from clas_local.invitations.models import Answer, Invitation
 from clas_local.mail.models import OutgoingMessage
 from clas_local.meetings.models import Meeting, MeetingStatus
-from clas_local.partners.models import Partner
+from clas_local.partners.models import Contact, Partner
 
 
 def meeting_invitations(meeting_id: int) -> list[Invitation]:
@@ -25,6 +25,32 @@ def meeting_invitations(meeting_id: int) -> list[Invitation]:
         )
         .order_by(Invitation.id)
     ).unique().all()
+
+
+def meeting_invitees(meeting: Meeting) -> tuple[list[Invitation], dict[int, list[Contact]]]:
+    """A meeting's invitation rows and the contacts of its invited organisations, by partner.
+
+    Reuses meeting.invitations when the page already loaded them (with their partners);
+    the contacts come in one query, which also serves Invitation.contact from the
+    identity map: two queries at most, whatever the number of invitees."""
+    state = inspect(meeting)
+    if "invitations" in state.unloaded:
+        invitations = db.session.scalars(
+            select(Invitation)
+            .where(Invitation.meeting_id == meeting.id)
+            .options(joinedload(Invitation.partner))
+            .order_by(Invitation.id)
+        ).all()
+    else:
+        invitations = list(meeting.invitations)
+    partner_ids = {invitation.partner_id for invitation in invitations}
+    contacts: dict[int, list[Contact]] = {partner_id: [] for partner_id in partner_ids}
+    if partner_ids:
+        for contact in db.session.scalars(
+            select(Contact).where(Contact.partner_id.in_(partner_ids)).order_by(Contact.id)
+        ):
+            contacts[contact.partner_id].append(contact)
+    return invitations, contacts
 
 
 def contact_invitations(meeting_id: int) -> list[Invitation]:
@@ -42,6 +68,7 @@ MESSAGE_COLUMNS = (
     OutgoingMessage.last_error,
     OutgoingMessage.created_at,
     OutgoingMessage.sent_at,
+    OutgoingMessage.updated_at,
     OutgoingMessage.committee_id,
     OutgoingMessage.meeting_id,
 )
@@ -57,6 +84,14 @@ def meeting_messages(meeting_id: int) -> list[OutgoingMessage]:
     ).all()
 
 
+def version_of(invitation_state: tuple, message_state: tuple) -> str:
+    """(count, latest updated_at) of the invitations and of the messages, as one string."""
+    def part(value):
+        return str(int(value.timestamp() * 1000)) if isinstance(value, datetime) else str(value or 0)
+
+    return "-".join(part(value) for value in (*invitation_state, *message_state))
+
+
 def answers_version(meeting_id: int) -> str:
     """Changes whenever an answer or a message of the meeting changes: the poll's cheap check."""
 
@@ -70,7 +105,15 @@ def answers_version(meeting_id: int) -> str:
     row = db.session.execute(
         select(*state(Invitation, Invitation.updated_at), *state(OutgoingMessage, OutgoingMessage.updated_at))
     ).one()
-    return "-".join(str(int(value.timestamp() * 1000) if isinstance(value, datetime) else value) for value in row)
+    return version_of(row[:2], row[2:])
+
+
+def loaded_version(invitations: list[Invitation], messages: list[OutgoingMessage]) -> str:
+    """answers_version() computed from rows already loaded (no query)."""
+    return version_of(
+        (len(invitations), max((i.updated_at for i in invitations), default=None)),
+        (len(messages), max((m.updated_at for m in messages), default=None)),
+    )
 
 
 def school_invitations(committee_id: int, partner_id: int) -> Select:
