@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lock clean bench load
+.PHONY: install run test fuzz bandit lock clean bench load
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: install ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL
 	else \
 		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (set it to run the suite on PostgreSQL too)."; \
 	fi
+
+bandit: install ## static security check: no high-severity finding allowed
+	$(BIN)/bandit -c pyproject.toml -r clas_local -lll -q
+
+fuzz: install ## every form under hostile input, 10,000 examples in all (Hypothesis profile "fuzz")
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest tests/security/test_fuzz_forms.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache
