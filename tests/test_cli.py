@@ -49,7 +49,7 @@ def test_demo_is_idempotent_and_prints_working_logins(app, client):
     schools = db.session.query(Partner).filter(Partner.committee_id == committee.id, Partner.uai.is_not(None)).count()
     assert schools > 50  # real schools of Rennes and its neighbours, from the national directory
     assert db.session.query(Partner).filter_by(uai="0352258P").one().name == "Ecole élémentaire publique Volga"
-    rural = db.session.query(Project).filter_by(is_rural=True).one()
+    rural = db.session.query(Project).filter_by(is_rural=True, school_year="2026-2027").one()
     assert rural.collectifs[0].children_count == 6
 
     from tests.conftest import post
