@@ -44,6 +44,10 @@ def meeting_invitees(meeting: Meeting) -> tuple[list[Invitation], dict[int, list
     else:
         invitations = list(meeting.invitations)
     partner_ids = {invitation.partner_id for invitation in invitations}
+    partners = {invitation.partner.id: invitation.partner for invitation in invitations}
+    if all("contacts" not in inspect(partner).unloaded for partner in partners.values()):
+        # The page loaded the partners' contacts already (meeting_page_options): no query.
+        return invitations, {partner_id: list(partner.contacts) for partner_id, partner in partners.items()}
     contacts: dict[int, list[Contact]] = {partner_id: [] for partner_id in partner_ids}
     if partner_ids:
         for contact in db.session.scalars(
