@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from clas_local import permissions
 from clas_local.attendance.models import Attendance, Attendee
@@ -105,7 +105,12 @@ class LinkedProject:
 
 
 def linked_projects(user, partner: Partner) -> list[LinkedProject]:
-    """Projects the partner holds, or works with as a school or a territory partner (two queries)."""
+    """Projects the partner holds, or works with as a school or a territory partner.
+
+    One query: the projects' school and territory links are joined in, filtered to this
+    partner (at most one row of each per project, so the join cannot multiply rows)."""
+    school_links = Project.schools.and_(ProjectSchool.partner_id == partner.id)
+    territory_links = Project.territory_partners.and_(ProjectPartner.partner_id == partner.id)
     projects = db.session.scalars(
         visible_projects(user, partner.committee)
         .where(
@@ -116,22 +121,24 @@ def linked_projects(user, partner: Partner) -> list[LinkedProject]:
             )
         )
         .options(
-            selectinload(Project.schools).selectinload(ProjectSchool.referent_contact),
-            selectinload(Project.territory_partners),
+            joinedload(school_links).joinedload(ProjectSchool.referent_contact),
+            joinedload(territory_links),
         )
         .order_by(Project.school_year.desc(), Project.name)
-    ).all()
+        .execution_options(populate_existing=True)
+    ).unique().all()
     linked = []
     for project in projects:
         if project.porteur_id == partner.id:
             linked.append(LinkedProject(project, "Porteur du projet"))
         for school in project.schools:
-            if school.partner_id == partner.id:
-                referent = school.referent_contact.display_name if school.referent_contact else "aucun référent"
-                linked.append(LinkedProject(project, "École ou établissement partenaire", f"Référent : {referent}"))
+            referent = school.referent_contact.display_name if school.referent_contact else "aucun référent"
+            linked.append(LinkedProject(project, "École ou établissement partenaire", f"Référent : {referent}"))
         for link in project.territory_partners:
-            if link.partner_id == partner.id:
-                linked.append(LinkedProject(project, "Partenaire du territoire", link.relation))
+            linked.append(LinkedProject(project, "Partenaire du territoire", link.relation))
+    # The collections above hold only this partner's links: never let them be taken for whole ones.
+    for project in projects:
+        db.session.expire(project, ["schools", "territory_partners"])
     return linked
 
 
@@ -150,7 +157,7 @@ def meeting_history(user, partner: Partner) -> list[MeetingRecord]:
     meetings = db.session.scalars(
         visible_meetings(user, partner.committee)
         .where(or_(Meeting.id.in_(invited), Meeting.id.in_(attended)))
-        .options(selectinload(Meeting.project))
+        .options(joinedload(Meeting.project))
         .order_by(Meeting.starts_at.desc())
         .limit(200)
     ).all()
@@ -161,15 +168,15 @@ def meeting_history(user, partner: Partner) -> list[MeetingRecord]:
         for invitation in db.session.scalars(
             select(Invitation)
             .where(Invitation.partner_id == partner.id, Invitation.meeting_id.in_(ids))
-            .options(selectinload(Invitation.contact))
+            .options(joinedload(Invitation.contact))
             .order_by(Invitation.contact_id.is_not(None), Invitation.id)
         ):
             invitations.setdefault(invitation.meeting_id, []).append(invitation)
         for attendance in db.session.scalars(
             select(Attendance)
             .where(Attendance.partner_id == partner.id, Attendance.meeting_id.in_(ids))
-            .options(selectinload(Attendance.people).selectinload(Attendee.contact))
-        ):
+            .options(joinedload(Attendance.people).joinedload(Attendee.contact))
+        ).unique():
             attendances[attendance.meeting_id] = attendance
     return [MeetingRecord(m, invitations.get(m.id, []), attendances.get(m.id)) for m in meetings]
 
