@@ -39,6 +39,13 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     _refuse_unsafe_production(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    @app.before_request
+    def fresh_request_globals():
+        # g lives on the app context, which a test may keep across requests: start each
+        # request with no cached user, membership or refusal. Registered before the
+        # extensions so that what they put in g (CSRFProtect's verdict) survives.
+        g.__dict__.clear()
+
     from clas_local import models  # noqa: F401  (register every table)
     from clas_local.db import render_migration_item
     from clas_local.extensions import csrf, db, htmx, login_manager, migrate
@@ -72,12 +79,6 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     for module_name in BLUEPRINT_MODULES:
         module = importlib.import_module(module_name)
         app.register_blueprint(module.bp)
-
-    @app.before_request
-    def fresh_request_globals():
-        # g lives on the app context, which a test may keep across requests:
-        # start each request with no cached user, membership or refusal.
-        g.__dict__.clear()
 
     from clas_local.cli import clas
 

@@ -58,3 +58,12 @@ def test_unknown_role_is_refused(client, login_as):
     response = post(client, "/c/rennes/members", {"email": "x@y.fr", "role": "superuser"})
     assert "Not a valid choice" not in page_text(response)
     assert db.session.query(User).filter_by(email="x@y.fr").count() == 0
+
+
+def test_htmx_form_with_the_csrf_token_in_the_header_only_is_saved(client, login_as):
+    login_as("host")
+    response = post(client, "/c/rennes/members", {"email": "lecteur@caf.fr", "role": "viewer"}, htmx=True)
+    assert response.status_code == 200
+    assert "lecteur@caf.fr est maintenant membre du comité" in page_text(response)
+    assert "<html" not in page_text(response)  # the panel fragment, with the password link to hand over
+    assert db.session.query(User).filter_by(email="lecteur@caf.fr").count() == 1
