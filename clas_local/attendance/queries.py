@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.extensions import db
@@ -21,6 +22,8 @@ class AttendanceRow:
     partner: Partner | None
     attendance: Attendance | None
     invitations: list[Invitation] = field(default_factory=list)
+    # The organisation's known people, loaded once for the whole table (not per row).
+    contacts: list[Contact] = field(default_factory=list)
 
     @property
     def dom_id(self) -> str:
@@ -48,13 +51,10 @@ class AttendanceRow:
 
     @property
     def answer(self) -> Answer | None:
-        """The organisation's answer: its own row's, else the best of its people's."""
+        """The organisation's answer: the best one given by it or by its people."""
         if not self.invitations:
             return None
-        org_rows = [inv for inv in self.invitations if inv.contact_id is None]
-        answers = [inv.answer for inv in (org_rows or self.invitations) if inv.answer is not Answer.PENDING]
-        if not answers:
-            answers = [inv.answer for inv in self.invitations if inv.answer is not Answer.PENDING]
+        answers = {inv.answer for inv in self.invitations}
         for preferred in (Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED):
             if preferred in answers:
                 return preferred
@@ -62,15 +62,14 @@ class AttendanceRow:
 
     @property
     def invited_contacts(self) -> list[Contact]:
-        return [inv.contact for inv in self.invitations if inv.contact is not None]
+        by_id = {contact.id: contact for contact in self.contacts}
+        return [by_id[inv.contact_id] for inv in self.invitations if inv.contact_id in by_id]
 
     @property
     def available_contacts(self) -> list[Contact]:
         """Known people of the organisation not yet listed as present (never anonymised ones)."""
-        if self.partner is None:
-            return []
         present_ids = {person.contact_id for person in self.people if person.contact_id}
-        return [c for c in self.partner.contacts if c.anonymised_at is None and c.id not in present_ids]
+        return [c for c in self.contacts if c.anonymised_at is None and c.id not in present_ids]
 
 
 @dataclass
@@ -94,51 +93,71 @@ class AttendanceSheet:
     def people_count(self) -> int:
         return sum(len(row.people) for row in self.rows)
 
-    def row_for_partner(self, partner_id: int) -> AttendanceRow | None:
-        return next((row for row in self.rows if row.partner and row.partner.id == partner_id), None)
 
-    def row_for_attendance(self, attendance_id: int) -> AttendanceRow | None:
-        return next((row for row in self.rows if row.attendance and row.attendance.id == attendance_id), None)
-
-
-def _invitations(meeting_id: int, partner_id: int | None = None) -> list[Invitation]:
-    query = (
-        select(Invitation)
-        .where(Invitation.meeting_id == meeting_id)
-        .options(
-            selectinload(Invitation.partner).selectinload(Partner.contacts),
-            selectinload(Invitation.contact),
-        )
-        .order_by(Invitation.id)
-    )
-    if partner_id is not None:
-        query = query.where(Invitation.partner_id == partner_id)
-    return list(db.session.scalars(query))
+def sheet_options() -> tuple:
+    """Loader options for a meeting whose attendance table is shown: invitations and their partners."""
+    return (selectinload(Meeting.invitations).selectinload(Invitation.partner),)
 
 
-def _attendances(meeting_id: int, partner_id: int | None = None) -> list[Attendance]:
+def _attendances(meeting_id: int, partner_id: int | None = None, attendance_id: int | None = None) -> list[Attendance]:
+    """Attendance rows with their organisation and people, in one query."""
     query = (
         select(Attendance)
         .where(Attendance.meeting_id == meeting_id)
         .options(
-            selectinload(Attendance.partner).selectinload(Partner.contacts),
-            selectinload(Attendance.people).selectinload(Attendee.contact),
+            joinedload(Attendance.partner),
+            joinedload(Attendance.people).joinedload(Attendee.contact),
         )
         .order_by(Attendance.id)
-        # Rows may have just been written with a Core upsert: read them afresh.
-        .execution_options(populate_existing=True)
     )
     if partner_id is not None:
         query = query.where(Attendance.partner_id == partner_id)
-    return list(db.session.scalars(query))
+    if attendance_id is not None:
+        query = query.where(Attendance.id == attendance_id)
+    return list(db.session.scalars(query).unique())
+
+
+def _contacts_by_partner(partners: list[Partner]) -> dict[int, list[Contact]]:
+    """Each organisation's contacts: those already loaded (e.g. by the meeting page), the rest in one query."""
+    found: dict[int, list[Contact]] = {}
+    missing: list[Partner] = []
+    for partner in partners:
+        if "contacts" in inspect(partner).unloaded:
+            missing.append(partner)
+        else:
+            found[partner.id] = list(partner.contacts)
+    if missing:
+        loaded: dict[int, list[Contact]] = {partner.id: [] for partner in missing}
+        for contact in db.session.scalars(
+            select(Contact).where(Contact.partner_id.in_(loaded)).order_by(Contact.id)
+        ):
+            loaded[contact.partner_id].append(contact)
+        for partner in missing:
+            # Later readers of partner.contacts (this request) get them without another query.
+            set_committed_value(partner, "contacts", loaded[partner.id])
+        found.update(loaded)
+    return found
+
+
+def partner_invitations(meeting: Meeting, partner: Partner) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.meeting_id == meeting.id, Invitation.partner_id == partner.id)
+            .order_by(Invitation.id)
+        )
+    )
 
 
 def attendance_sheet(meeting: Meeting) -> AttendanceSheet:
-    """Every invited organisation (with or without a recorded presence), then the others: 4 queries."""
-    invitations = _invitations(meeting.id)
+    """Every invited organisation (recorded or not), then the others who came.
+
+    Uses the meeting's invitations as loaded by the page (with their partners), plus two
+    queries: attendance rows with their people, and the contacts of every organisation listed.
+    """
     attendances = _attendances(meeting.id)
     by_partner: dict[int, AttendanceRow] = {}
-    for invitation in invitations:
+    for invitation in meeting.invitations:
         row = by_partner.setdefault(invitation.partner_id, AttendanceRow(invitation.partner, None))
         row.invitations.append(invitation)
     others: list[AttendanceRow] = []
@@ -147,28 +166,43 @@ def attendance_sheet(meeting: Meeting) -> AttendanceSheet:
             by_partner[attendance.partner_id].attendance = attendance
         else:
             others.append(AttendanceRow(attendance.partner, attendance))
+    rows = [*by_partner.values(), *others]
+    partners = {row.partner.id: row.partner for row in rows if row.partner is not None}
+    contacts = _contacts_by_partner(list(partners.values()))
+    for row in rows:
+        if row.partner is not None:
+            row.contacts = contacts[row.partner.id]
     invited_rows = sorted(by_partner.values(), key=lambda row: row.organisation_name.lower())
     return AttendanceSheet(meeting, invited_rows, others)
 
 
-def partner_row(meeting: Meeting, partner: Partner) -> AttendanceRow:
-    invitations = _invitations(meeting.id, partner.id)
-    attendances = _attendances(meeting.id, partner.id)
-    return AttendanceRow(partner, attendances[0] if attendances else None, invitations)
+def partner_row(
+    meeting: Meeting,
+    partner: Partner,
+    invitations: list[Invitation] | None = None,
+    attendance: Attendance | None = None,
+) -> AttendanceRow:
+    """One organisation's row (for the HTMX swap). `partner` comes from committee_partner(),
+    contacts included; what the caller already holds is not fetched again."""
+    if invitations is None:
+        invitations = partner_invitations(meeting, partner)
+    if attendance is None:
+        attendances = _attendances(meeting.id, partner_id=partner.id)
+        attendance = attendances[0] if attendances else None
+    return AttendanceRow(partner, attendance, invitations, list(partner.contacts))
 
 
-def attendance_row(attendance: Attendance) -> AttendanceRow:
-    fresh = db.session.scalar(
-        select(Attendance)
-        .where(Attendance.id == attendance.id)
-        .options(
-            selectinload(Attendance.partner).selectinload(Partner.contacts),
-            selectinload(Attendance.people).selectinload(Attendee.contact),
-        )
-        .execution_options(populate_existing=True)
-    )
-    invitations = _invitations(fresh.meeting_id, fresh.partner_id) if fresh.partner_id else []
-    return AttendanceRow(fresh.partner, fresh, invitations)
+def attendance_row(meeting: Meeting, attendance_id: int) -> AttendanceRow | None:
+    attendances = _attendances(meeting.id, attendance_id=attendance_id)
+    if not attendances:
+        return None
+    attendance = attendances[0]
+    if attendance.partner is None:
+        return AttendanceRow(None, attendance)
+    invitations = partner_invitations(meeting, attendance.partner)
+    row = AttendanceRow(attendance.partner, attendance, invitations)
+    row.contacts = _contacts_by_partner([attendance.partner])[attendance.partner.id]
+    return row
 
 
 def load_attendance(meeting: Meeting, attendance_id: int) -> Attendance | None:
@@ -186,29 +220,42 @@ def load_attendee(meeting: Meeting, attendee_id: int) -> Attendee | None:
 
 
 def committee_partner(meeting: Meeting, partner_id: int) -> Partner | None:
-    return db.session.scalar(
-        select(Partner).where(Partner.id == partner_id, Partner.committee_id == meeting.committee_id)
+    """A partner of the meeting's committee, with its contacts (one query)."""
+    return (
+        db.session.scalars(
+            select(Partner)
+            .where(Partner.id == partner_id, Partner.committee_id == meeting.committee_id)
+            .options(joinedload(Partner.contacts))
+        )
+        .unique()
+        .one_or_none()
     )
 
 
-def addable_partners(meeting: Meeting, sheet: AttendanceSheet) -> list[tuple[int, str]]:
-    """Directory organisations that may be added as uninvited attendees.
+def addable_partners(meeting: Meeting) -> list[tuple[int, str]]:
+    """Directory organisations that may be added as uninvited attendees (one query).
 
-    Schools are many (a department holds thousands): only the project's own schools are
-    offered; every other kind of partner of the committee is.
+    Not those already invited or listed. Schools are many (a department holds thousands):
+    only the project's own schools are offered; every other kind of partner of the committee is.
     """
-    listed = {row.partner.id for row in sheet.rows if row.partner is not None}
-    query = select(Partner.id, Partner.name, Partner.kind).where(Partner.committee_id == meeting.committee_id)
+    invited = select(Invitation.partner_id).where(Invitation.meeting_id == meeting.id)
+    listed = select(Attendance.partner_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.partner_id.is_not(None)
+    )
+    query = select(Partner.id, Partner.name).where(
+        Partner.committee_id == meeting.committee_id, Partner.id.not_in(invited), Partner.id.not_in(listed)
+    )
+    not_schools = Partner.kind.not_in(sorted(SCHOOL_KINDS))
     if meeting.project_id is not None:
         from clas_local.projects.models import ProjectSchool
 
         project_schools = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == meeting.project_id)
-        query = query.where(Partner.kind.not_in(sorted(SCHOOL_KINDS)) | Partner.id.in_(project_schools))
+        query = query.where(not_schools | Partner.id.in_(project_schools))
     else:
-        query = query.where(Partner.kind.not_in(sorted(SCHOOL_KINDS)))
-    rows = db.session.execute(query.order_by(Partner.name)).all()
-    return [(row.id, row.name) for row in rows if row.id not in listed]
+        query = query.where(not_schools)
+    return [(row.id, row.name) for row in db.session.execute(query.order_by(Partner.name))]
 
 
 def meeting_minutes(meeting: Meeting) -> Minutes | None:
-    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+    """Through the relationship, so a page that loaded it with the meeting pays no query."""
+    return meeting.minutes

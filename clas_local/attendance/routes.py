@@ -25,27 +25,29 @@ def meeting_url(meeting) -> str:
     return url_for("attendance.page", slug=meeting.committee.slug, meeting_id=meeting.id)
 
 
-def _editable_meeting(slug: str, meeting_id: int):
+def _editable_meeting(slug: str, meeting_id: int, options=()):
     committee = load_committee(slug)
-    return load_meeting(committee, meeting_id, allowed=permissions.can_edit_meeting)
+    return load_meeting(committee, meeting_id, allowed=permissions.can_edit_meeting, options=options)
 
 
-def _row_response(meeting, row, *, status: int = 200, **extra) -> Response:
-    response = make_response(
-        render_template(
-            "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True, **extra
-        ),
-        status,
+def _row_html(meeting, row, **extra) -> str:
+    return render_template(
+        "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True, **extra
     )
-    response.vary.add("HX-Request")
-    return response
 
 
-def _after_change(meeting, row, *, error: str | None = None, person_errors=None) -> Response:
-    """HTMX gets the row only; a plain form post goes back to the meeting page."""
+def _after_change(meeting, row_html: str, *, error: str | None = None, person_errors=None) -> Response:
+    """HTMX gets the row only; a plain form post goes back to the meeting page.
+
+    The row is rendered before the commit (from the flushed state, which is what gets
+    committed), so the response needs no second round of queries to reload expired objects.
+    """
+    db.session.commit()
     if htmx.is_fragment_request():
         status = 422 if (error or person_errors) else 200
-        return _row_response(meeting, row, status=status, row_error=error, person_errors=person_errors)
+        response = make_response(row_html, status)
+        response.vary.add("HX-Request")
+        return response
     if error or person_errors:
         flash(error or person_errors[0], "error")
     return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
@@ -55,7 +57,7 @@ def _after_change(meeting, row, *, error: str | None = None, person_errors=None)
 @login_required
 def page(slug: str, meeting_id: int):
     committee = load_committee(slug)
-    meeting = load_meeting(committee, meeting_id)
+    meeting = load_meeting(committee, meeting_id, options=queries.sheet_options())
     return htmx.render(
         "attendance/page.html",
         "attendance/_attendance.html",
@@ -71,45 +73,55 @@ def set_partner(slug: str, meeting_id: int, partner_id: int):
     partner = queries.committee_partner(meeting, partner_id)
     if partner is None:
         refuse(404, f"Partner {partner_id}")
+    invitations = queries.partner_invitations(meeting, partner)
     form = PresenceForm()
-    error = None
+    error, attendance = None, None
     if form.validate():
         try:
-            services.set_partner_presence(meeting, partner, Presence(form.presence.data))
-            db.session.commit()
+            attendance = services.set_partner_presence(
+                meeting, partner, Presence(form.presence.data), invited=bool(invitations)
+            )
         except services.AttendanceError as exc:
             db.session.rollback()
             error = str(exc)
     else:
         error = "Choisissez présent, excusé ou absent."
-    return _after_change(meeting, queries.partner_row(meeting, partner), error=error)
+    row = queries.partner_row(meeting, partner, invitations, attendance)
+    return _after_change(meeting, _row_html(meeting, row, row_error=error), error=error)
+
+
+def _load_row(meeting, attendance_id: int):
+    row = queries.attendance_row(meeting, attendance_id)
+    if row is None:
+        refuse(404, f"Attendance {attendance_id}")
+    return row
 
 
 @bp.post(f"{MEETING}/attendance/<int:attendance_id>/presence")
 @login_required
 def set_other(slug: str, meeting_id: int, attendance_id: int):
     meeting = _editable_meeting(slug, meeting_id)
-    attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
+    row = _load_row(meeting, attendance_id)
     form = PresenceForm()
     error = None
     if form.validate():
         try:
-            services.set_presence(attendance, Presence(form.presence.data))
-            db.session.commit()
+            services.set_presence(row.attendance, Presence(form.presence.data))
+            db.session.flush()
         except services.AttendanceError as exc:
             db.session.rollback()
             error = str(exc)
+            row = _load_row(meeting, attendance_id)
     else:
         error = "Choisissez présent, excusé ou absent."
-    return _after_change(meeting, queries.attendance_row(attendance), error=error)
+    return _after_change(meeting, _row_html(meeting, row, row_error=error), error=error)
 
 
 @bp.post(f"{MEETING}/attendance/<int:attendance_id>/people")
 @login_required
 def add_person(slug: str, meeting_id: int, attendance_id: int):
     meeting = _editable_meeting(slug, meeting_id)
-    attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
-    row = queries.attendance_row(attendance)
+    row = _load_row(meeting, attendance_id)
     form = PersonForm()
     form.set_contacts(row.available_contacts)
     person_errors = None
@@ -117,17 +129,17 @@ def add_person(slug: str, meeting_id: int, attendance_id: int):
         contact = next((c for c in row.available_contacts if c.id == form.contact_id.data), None)
         try:
             services.add_person(
-                attendance, contact=contact, full_name=form.full_name.data or "", function=form.function.data or ""
+                row.attendance, contact=contact, full_name=form.full_name.data or "", function=form.function.data or ""
             )
-            db.session.commit()
         except services.AttendanceError as exc:
             db.session.rollback()
             person_errors = [str(exc)]
+            row = _load_row(meeting, attendance_id)
     else:
         person_errors = [e for name in ("contact_id", "full_name", "function") for e in form[name].errors] or [
             "Le formulaire a expiré : rechargez la page."
         ]
-    return _after_change(meeting, queries.attendance_row(attendance), person_errors=person_errors)
+    return _after_change(meeting, _row_html(meeting, row, person_errors=person_errors), person_errors=person_errors)
 
 
 @bp.post(f"{MEETING}/attendance/people/<int:attendee_id>/delete")
@@ -135,50 +147,58 @@ def add_person(slug: str, meeting_id: int, attendance_id: int):
 def remove_person(slug: str, meeting_id: int, attendee_id: int):
     meeting = _editable_meeting(slug, meeting_id)
     attendee = queries.load_attendee(meeting, attendee_id) or refuse(404, f"Attendee {attendee_id}")
+    attendance_id = attendee.attendance_id
     error = None
     try:
-        attendance = services.remove_person(attendee)
-        db.session.commit()
+        services.remove_person(attendee)
     except services.AttendanceError as exc:
         db.session.rollback()
-        attendance, error = attendee.attendance, str(exc)
-    return _after_change(meeting, queries.attendance_row(attendance), error=error)
+        error = str(exc)
+    row = _load_row(meeting, attendance_id)
+    return _after_change(meeting, _row_html(meeting, row, row_error=error), error=error)
 
 
-@bp.post(f"{MEETING}/attendance/uninvited")
+@bp.route(f"{MEETING}/attendance/uninvited", methods=["GET", "POST"])
 @login_required
 def add_uninvited(slug: str, meeting_id: int):
-    meeting = _editable_meeting(slug, meeting_id)
-    form = UninvitedForm()
-    form.set_partners(queries.addable_partners(meeting, queries.attendance_sheet(meeting)))
-    if form.validate():
-        partner = queries.committee_partner(meeting, form.partner_id.data) if form.partner_id.data else None
-        try:
-            services.add_uninvited(
-                meeting,
-                partner=partner,
-                organisation_label=form.organisation_label.data or "",
-                full_name=form.full_name.data or "",
-                function=form.function.data or "",
-            )
-            db.session.commit()
-        except services.AttendanceError as exc:
-            db.session.rollback()
-            form.organisation_label.errors.append(str(exc))
-        else:
-            if not htmx.is_fragment_request():
-                flash("Organisation ajoutée aux présents.", "success")
-            return _panel_or_redirect(meeting)
-    status = 422
-    if htmx.is_fragment_request():
-        return htmx.render(
-            "attendance/page.html", "attendance/_attendance.html", status=status,
-            meeting_url=meeting_url(meeting), **panel_context(meeting, current_user, form),
-        )
-    return htmx.render(
-        "attendance/page.html", status=status, meeting_url=meeting_url(meeting),
-        **panel_context(meeting, current_user, form),
+    meeting = _editable_meeting(slug, meeting_id, options=queries.sheet_options())
+    form = UninvitedForm(formdata=None) if request.method == "GET" else UninvitedForm()
+    form.set_partners(queries.addable_partners(meeting))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            partner = queries.committee_partner(meeting, form.partner_id.data) if form.partner_id.data else None
+            try:
+                services.add_uninvited(
+                    meeting,
+                    partner=partner,
+                    organisation_label=form.organisation_label.data or "",
+                    full_name=form.full_name.data or "",
+                    function=form.function.data or "",
+                )
+                db.session.commit()
+            except services.AttendanceError as exc:
+                db.session.rollback()
+                form.organisation_label.errors.append(str(exc))
+            else:
+                if not htmx.is_fragment_request():
+                    flash("Organisation ajoutée aux présents.", "success")
+                return _panel_or_redirect(meeting)
+    response = htmx.render(
+        "attendance/uninvited.html",
+        "attendance/_uninvited_form.html",
+        status=status,
+        meeting=meeting,
+        committee=meeting.committee,
+        form=form,
+        meeting_url=meeting_url(meeting),
     )
+    if status == 422 and htmx.is_fragment_request():
+        # The form posts into the whole panel; its errors go back into the form only.
+        response.headers["HX-Retarget"] = "#attendance-uninvited"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _panel_or_redirect(meeting) -> Response:
@@ -193,7 +213,7 @@ def _panel_or_redirect(meeting) -> Response:
 @bp.post(f"{MEETING}/attendance/<int:attendance_id>/delete")
 @login_required
 def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
-    meeting = _editable_meeting(slug, meeting_id)
+    meeting = _editable_meeting(slug, meeting_id, options=queries.sheet_options())
     attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
     try:
         services.remove_attendance(attendance)
@@ -210,7 +230,7 @@ def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
 @bp.get(f"{MEETING}/emargement.pdf", endpoint="signin_sheet")
 @login_required
 def signin_sheet_pdf(slug: str, meeting_id: int):
-    meeting = _editable_meeting(slug, meeting_id)
+    meeting = _editable_meeting(slug, meeting_id, options=queries.sheet_options())
     response = make_response(signin_sheet.render_pdf(meeting))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{signin_sheet.filename(meeting)}"'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.services import record
@@ -61,48 +62,66 @@ def _upsert_partner_attendance(meeting: Meeting, partner: Partner, presence: Pre
         "created_at": now,
         "updated_at": now,
     }
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        statement = insert(Attendance).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[Attendance.meeting_id, Attendance.partner_id],
-            index_where=Attendance.partner_id.is_not(None),
-            set_={"presence": statement.excluded.presence, "updated_at": statement.excluded.updated_at},
-        )
-        db.session.execute(statement)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        _portable_upsert(values)
-    return db.session.scalar(
-        select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.partner_id == partner.id)
-    )
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - only SQLite and PostgreSQL are supported
+        return _portable_upsert(values)
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    statement = insert(Attendance).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Attendance.meeting_id, Attendance.partner_id],
+        index_where=Attendance.partner_id.is_not(None),
+        set_={"presence": statement.excluded.presence, "updated_at": statement.excluded.updated_at},
+    ).returning(Attendance.id)
+    return db.session.execute(statement).scalar_one()
 
 
-def _portable_upsert(values: dict) -> None:  # pragma: no cover - fallback for other engines
+def _portable_upsert(values: dict) -> int:  # pragma: no cover - fallback for other engines
+    """Update, else insert; an insert that loses a race (IntegrityError) retries as an update."""
     from sqlalchemy.exc import IntegrityError
 
     criteria = (Attendance.meeting_id == values["meeting_id"], Attendance.partner_id == values["partner_id"])
     changes = {"presence": values["presence"], "updated_at": values["updated_at"]}
     for _attempt in range(3):
         if db.session.execute(update(Attendance).where(*criteria).values(**changes)).rowcount:
-            return
+            return db.session.scalar(select(Attendance.id).where(*criteria))
         try:
             with db.session.begin_nested():
                 db.session.execute(Attendance.__table__.insert().values(**values))
-            return
+            return db.session.scalar(select(Attendance.id).where(*criteria))
         except IntegrityError:
             continue  # another request inserted it first: update that row instead
     raise RuntimeError("attendance upsert kept conflicting")
 
 
-def set_partner_presence(meeting: Meeting, partner: Partner, presence: Presence) -> Attendance:
-    """Mark a directory organisation present / excused / absent at the meeting."""
+def _fresh_attendance(attendance_id: int) -> Attendance:
+    """The row as just written, with its organisation and people (one query)."""
+    return (
+        db.session.scalars(
+            select(Attendance)
+            .where(Attendance.id == attendance_id)
+            # Not the partner: the caller holds it (with its contacts) and a refresh would drop them.
+            .options(joinedload(Attendance.people).joinedload(Attendee.contact))
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .one()
+    )
+
+
+def set_partner_presence(
+    meeting: Meeting, partner: Partner, presence: Presence, *, invited: bool | None = None
+) -> Attendance:
+    """Mark a directory organisation present / excused / absent at the meeting.
+
+    `invited`: whether the organisation has an invitation, when the caller already knows.
+    """
     _check_open(meeting)
-    invited = _is_invited(meeting, partner)
+    if invited is None:
+        invited = _is_invited(meeting, partner)
     attendance_id = _upsert_partner_attendance(meeting, partner, presence, invited)
     if presence is not Presence.PRESENT:
         # Nobody of an absent or excused organisation was there.
         db.session.execute(delete(Attendee).where(Attendee.attendance_id == attendance_id))
-    attendance = db.session.get(Attendance, attendance_id, populate_existing=True)
+    attendance = _fresh_attendance(attendance_id)
     record(
         "attendance.set",
         attendance,

@@ -31,7 +31,7 @@ def meeting_context(meeting, user, form: UploadForm | None = None) -> dict:
 
 
 def project_context(project, user, form: UploadForm | None = None) -> dict:
-    files = queries.project_files(project)
+    files, meeting_files = queries.project_files(project)
     can_upload = permissions.can_edit_project(user, project)
     committee = project.committee
     return {
@@ -43,7 +43,7 @@ def project_context(project, user, form: UploadForm | None = None) -> dict:
         "can_upload": can_upload,
         "upload_url": url_for("evidence.project_upload", slug=committee.slug, project_id=project.id),
         "form": _form(form) if can_upload else None,
-        "other_files": queries.project_meeting_files(project),
+        "other_files": meeting_files,
     }
 
 

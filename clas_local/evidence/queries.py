@@ -1,9 +1,9 @@
-"""Reads of evidence files."""
+"""Reads of evidence files: one query per page section, whatever the number of files."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
@@ -15,31 +15,21 @@ def meeting_files(meeting) -> list[EvidenceFile]:
         db.session.scalars(
             select(EvidenceFile)
             .where(EvidenceFile.meeting_id == meeting.id)
-            .options(selectinload(EvidenceFile.uploaded_by))
+            .options(joinedload(EvidenceFile.uploaded_by))
             .order_by(EvidenceFile.created_at, EvidenceFile.id)
         )
     )
 
 
-def project_files(project) -> list[EvidenceFile]:
-    return list(
-        db.session.scalars(
-            select(EvidenceFile)
-            .where(EvidenceFile.project_id == project.id)
-            .options(selectinload(EvidenceFile.uploaded_by))
-            .order_by(EvidenceFile.created_at, EvidenceFile.id)
-        )
-    )
-
-
-def project_meeting_files(project) -> list[EvidenceFile]:
-    """Files filed on the project's meetings, for the project page's overview."""
-    return list(
-        db.session.scalars(
-            select(EvidenceFile)
-            .join(Meeting, EvidenceFile.meeting_id == Meeting.id)
-            .where(Meeting.project_id == project.id)
-            .options(selectinload(EvidenceFile.meeting), selectinload(EvidenceFile.uploaded_by))
-            .order_by(Meeting.starts_at, EvidenceFile.id)
-        )
-    )
+def project_files(project) -> tuple[list[EvidenceFile], list[EvidenceFile]]:
+    """The project's own files, and those filed on its meetings (with their meeting), in one query."""
+    found = db.session.scalars(
+        select(EvidenceFile)
+        .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
+        .where(or_(EvidenceFile.project_id == project.id, Meeting.project_id == project.id))
+        .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
+        .order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, EvidenceFile.created_at, EvidenceFile.id)
+    ).all()
+    own = [evidence for evidence in found if evidence.meeting_id is None]
+    on_meetings = [evidence for evidence in found if evidence.meeting_id is not None]
+    return own, on_meetings

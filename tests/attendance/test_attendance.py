@@ -10,7 +10,7 @@ from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.meetings.models import Meeting, MeetingStatus
 from clas_local.partners.models import PartnerKind
-from tests.conftest import count_queries, page_text, post
+from tests.conftest import count_queries, htmx_get, page_text, post
 
 
 def _attendance(meeting, partner):
@@ -168,7 +168,27 @@ def test_uninvited_needs_an_organisation(client, as_porteur):
     response = post(client, scene.url("/attendance/uninvited"), {"full_name": "Anne Roux"}, htmx=True)
     assert response.status_code == 422
     assert "Choisissez une organisation de l'annuaire ou écrivez le nom de l'organisation." in page_text(response)
+    # The errors go back into the form, not over the whole panel.
+    assert response.headers["HX-Retarget"] == "#attendance-uninvited"
+    assert response.get_data(as_text=True).lstrip().startswith('<div id="attendance-uninvited"')
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+    response = post(client, scene.url("/attendance/uninvited"), {"full_name": "Anne Roux"})
+    assert response.status_code == 422 and page_text(response).count("<h1") == 1
+
+
+def test_uninvited_form_offers_directory_partners_not_yet_listed(client, as_porteur, make_partner):
+    scene = as_porteur
+    pre = make_partner(PartnerKind.PRE, name="Réussite éducative de Rennes")
+    other_school = make_partner(PartnerKind.ECOLE, name="École d'ailleurs")
+    url = scene.url("/attendance/uninvited")
+    page = client.get(url)
+    assert page.status_code == 200 and "<h1" in page.get_data(as_text=True)
+    fragment = page_text(htmx_get(client, url))
+    assert "<h1" not in fragment
+    assert "Réussite éducative de Rennes" in fragment
+    assert "École d'ailleurs" not in fragment  # schools: only the project's own
+    assert "Centre social Ty-Blosne" not in fragment  # already invited
+    assert other_school.id
 
 
 def test_other_committee_partner_or_meeting_is_404(client, as_porteur, make_committee, make_partner, make_project, make_meeting):

@@ -309,3 +309,32 @@ def test_storage_refuses_names_that_are_not_its_own(app):
         with pytest.raises(ValueError):
             storage.path_for(name)
     assert os.path.basename(storage.path_for("0" * 32)) == "0" * 32
+
+
+def test_project_page_shows_its_evidence_panel(client, login_as, setting):
+    login_as(Role.HOST)
+    upload(client, f"/c/rennes/projects/{setting['project'].id}/evidence", DOCX, "convention.docx", "convention")
+    response = client.get(f"/c/rennes/projects/{setting['project'].id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="evidence-project"' in html and "convention.docx" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_meeting_evidence_panel_queries_do_not_grow(app, client, login_as, setting):
+    from tests.conftest import count_queries
+
+    login_as(Role.HOST)
+    url = f"/c/rennes/meetings/{setting['meeting'].id}"
+
+    def measure():
+        db.session.remove()
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), "a.pdf")
+    few = measure()
+    for n in range(5):
+        upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), f"b{n}.pdf")
+    assert measure() == few
