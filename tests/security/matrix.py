@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     # core, accounts, committees
     ("core.healthz", "GET"):                    PUBLIC,
     ("core.privacy", "GET"):                    PUBLIC,
+    ("core.accessibility", "GET"):              PUBLIC,
     ("auth.login", "GET"):                      PUBLIC,
     ("auth.login", "POST"):                     PUBLIC,
     ("auth.logout", "POST"):                    {**everyone(303), "anonymous": LOGIN},
@@ -151,6 +152,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("attendance.signin_sheet", "GET"):         MEETING_EDIT,
     ("attendance.set_partner", "POST"):         MEETING_EDIT,
     ("attendance.set_other", "POST"):           MEETING_EDIT,
+    ("attendance.add_uninvited", "GET"):        MEETING_EDIT,
     ("attendance.add_uninvited", "POST"):       MEETING_EDIT,
     ("attendance.add_person", "POST"):          MEETING_EDIT,
     ("attendance.remove_person", "POST"):       MEETING_EDIT,
