@@ -39,12 +39,27 @@ WORDING = {
 }
 
 
+# How a meeting without its own title is named in a sentence.
+KIND_TITLES = {
+    "diagnostic": "Réunion de diagnostic",
+    "lancement": "Réunion de lancement",
+    "suivi": "Réunion de suivi",
+    "bilan": "Réunion de bilan",
+    "comite_local": "Réunion du comité local",
+    "autre": "Réunion",
+}
+
+
+def meeting_title(meeting) -> str:
+    return meeting.title or KIND_TITLES.get(meeting.kind.value, "Réunion")
+
+
 def rsvp_url(invitation: Invitation) -> str:
     return f"{current_app.config['BASE_URL']}/rsvp/{make_token(invitation)}"
 
 
 def meeting_subject(meeting) -> str:
-    what = meeting.title or f"Réunion {meeting.kind.label.lower()}"
+    what = meeting_title(meeting)
     if meeting.project is not None:
         what = f"{what} – {meeting.project.name}"
     return f"{what} – {format_datetime(meeting.starts_at, meeting.committee.timezone)}"
@@ -66,7 +81,7 @@ def build_invitation_message(
         "partner": invitation.partner,
         "when": format_time_range(meeting.starts_at, meeting.ends_at, committee.timezone),
         "rsvp_url": rsvp_url(invitation),
-        "meeting_title": meeting.title or f"Réunion {meeting.kind.label.lower()}",
+        "meeting_title": meeting_title(meeting),
         "filename": wording.filename,
     }
     calendar = itip.invitation_calendar(meeting, attendees, wording.method)

@@ -26,6 +26,14 @@ from clas_local.meetings.models import Meeting, MeetingStatus
 
 bp = Blueprint("invitations", __name__)
 
+
+@bp.app_template_global("invitation_title")
+def invitation_title(meeting) -> str:
+    """« Réunion de suivi » for a meeting without its own title."""
+    from clas_local.invitations.messages import meeting_title
+
+    return meeting_title(meeting)
+
 PANEL = "invitations/_meeting_panel.html"
 
 

@@ -17,7 +17,7 @@ def test_school_user_sees_and_answers_their_schools_invitations(client, login_as
     assert page.status_code == 200
     text = visible(page)
     assert "Mes invitations" in text
-    assert "Réunion suivi – Clas du Blosne" in text
+    assert "Réunion de suivi – Clas du Blosne" in text
     assert "(pour l'établissement)" in text
 
     url = f"/c/rennes/mes-invitations/{invited.school_row.id}"

@@ -59,7 +59,7 @@ def test_invitations_reach_a_real_smtp_server_with_calendar_and_answer_link(clie
     assert parts(message) == [
         "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar", "application/ics",
     ]
-    assert message["Subject"].startswith("Invitation : Réunion suivi – Clas du Blosne – ")
+    assert message["Subject"].startswith("Invitation : Réunion de suivi – Clas du Blosne – ")
     assert message["From"] == "Comité local de Rennes <concertation@rennes.example.fr>"
     assert message["To"] == "Isabelle Caradec <i.caradec@ecole.example.fr>"
     part = calendar_part(message)
