@@ -36,3 +36,22 @@ def privacy():
         audit_days=config["AUDIT_RETENTION_DAYS"],
         throttle_minutes=config["LOGIN_THROTTLE_MINUTES"],
     )
+
+
+# -- « Déclaration d'accessibilité » (RGAA model) -------------------------------------------
+
+# The day this declaration was written, and the day of the tests it reports.
+ACCESSIBILITY_DECLARED_ON = "2026-11-27"
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    from datetime import date
+
+    from flask import current_app, render_template
+
+    return render_template(
+        "core/accessibility.html",
+        declared_on=date.fromisoformat(ACCESSIBILITY_DECLARED_ON),
+        contact_email=current_app.config["MAIL_DEFAULT_SENDER"],
+    )

@@ -53,7 +53,8 @@ class MeetingForm(Form):
         choices=choices((minutes, duration_label(minutes)) for minutes in DURATIONS),
         default=str(DEFAULT_DURATION),
     )
-    place = StringField("Lieu", description="Adresse ou salle.", validators=[Optional(), Length(max=300)])
+    # No Optional(): it would stop the chain before validate_place, which requires a place or a link.
+    place = StringField("Lieu", description="Adresse ou salle.", validators=[Length(max=300)])
     online_url = StringField(
         "Lien de visioconférence",
         description="Facultatif, commence par https://.",

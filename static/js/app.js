@@ -14,8 +14,14 @@
 
   // After an HTMX swap that shows form errors, move focus to the summary so that
   // screen-reader and keyboard users learn what went wrong.
+  // The event fires on the swapped-in content (for an outerHTML swap, the new element:
+  // detail.target is then the replaced one, and some swaps carry no detail.target at all).
   document.addEventListener("htmx:afterSwap", function (event) {
-    var summary = event.detail.target.querySelector(".error-summary");
+    var root = event.target;
+    if (!root || !root.querySelector) {
+      return;
+    }
+    var summary = root.matches(".error-summary") ? root : root.querySelector(".error-summary");
     if (summary) {
       summary.focus();
     }
