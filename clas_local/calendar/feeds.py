@@ -13,20 +13,32 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import DateTime, delete, or_, select, type_coerce, update
 
 from clas_local.audit.services import record
 from clas_local.auth.models import Membership
-from clas_local.calendar.ics import FEED_REFRESH, build_calendar, meeting_event
+from clas_local.calendar.ics import FEED_REFRESH
 from clas_local.calendar.models import CalendarFeed
+from clas_local.calendar import writer
+from clas_local.calendar.writer import Calendar, CommitteeData, EventData, ProjectData, WrittenEvent, publish_calendar
 from clas_local.committees.models import Committee
 from clas_local.db import utcnow
 from clas_local.extensions import db
-from clas_local.meetings.queries import feed_meetings
+from clas_local.meetings.models import Meeting
+from clas_local.meetings.queries import visible_meetings
+from clas_local.projects.models import Project
 
 TOKEN_BYTES = 32
 # Note a feed's use at most this often: clients refresh hourly, the database need not hear of each.
 USE_NOTED_EVERY = timedelta(hours=6)
+# EventData's fields read from the meeting row, in order.
+EVENT_COLUMNS = (
+    Meeting.id, Meeting.uid, Meeting.kind, Meeting.status, Meeting.sequence, Meeting.title, Meeting.starts_at,
+    Meeting.ends_at, Meeting.place, Meeting.online_url, Meeting.agenda, Meeting.created_at, Meeting.updated_at,
+)  # fmt: skip
+# updated_at as the driver gives it, for the cache key only: the key need not be an aware
+# datetime, and skipping UTCDateTime's conversion on thousands of rows saves real time.
+RAW_UPDATED_AT = type_coerce(Meeting.updated_at, DateTime()).label("raw_updated_at")
 
 
 def hash_token(token: str) -> str:
@@ -89,7 +101,48 @@ def member_committees(user) -> list[Committee]:
     )
 
 
-def feed_calendar(feed: CalendarFeed) -> bytes:
+def feed_events(user, committees, base_url: str) -> list[WrittenEvent]:
+    """What `user` may see of `committees`' meetings (cancelled ones too: feeds show them as
+    cancelled), written, in time order.
+
+    Per committee, one light query (id, sequence, updated_at, project) under the same rule
+    as meetings.queries.feed_meetings (visible_meetings); when the cache lacks one of the
+    events, a second query reads the whole rows. Columns, not Meeting objects: a feed
+    holds thousands of rows and needs none of the ORM's bookkeeping."""
+    events: list[WrittenEvent] = []
+    # Core rows straight from the connection: the ORM's row processing costs more than the query.
+    connection = db.session.connection()
+    for committee in committees:
+        about = CommitteeData(committee.slug, committee.name, committee.timezone)
+        visible = (
+            visible_meetings(user, committee)
+            .join_from(Meeting, Project, Project.id == Meeting.project_id, isouter=True)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+        found = []
+        keys = connection.execute(
+            visible.with_only_columns(Meeting.id, Meeting.sequence, RAW_UPDATED_AT, Project.name, Project.school_year)
+        ).all()
+        for meeting_id, sequence, updated_at, project_name, school_year in keys:
+            project = ProjectData(project_name, school_year) if project_name is not None else None
+            written = writer.cache.get(writer.event_key(meeting_id, sequence, updated_at, about, project, base_url))
+            if written is None:
+                break
+            found.append(written)
+        else:
+            events.extend(found)
+            continue
+        for *values, raw_updated_at, project_name, school_year in connection.execute(
+            visible.with_only_columns(*EVENT_COLUMNS, RAW_UPDATED_AT, Project.name, Project.school_year)
+        ):
+            project = ProjectData(project_name, school_year) if project_name is not None else None
+            data = EventData(*values, about, project, base_url)
+            key = writer.event_key(data.id, data.sequence, raw_updated_at, about, project, base_url)
+            events.append(writer.cached_event(data, key))
+    return events
+
+
+def feed_calendar(feed: CalendarFeed) -> Calendar:
     """The feed's iCalendar, METHOD:PUBLISH, cancelled meetings included as such."""
     user = feed.user
     if feed.committee_id is None:
@@ -103,39 +156,12 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         committees = [feed.committee] if is_member else []
         name = f"Réunions – {feed.committee.name}"
         timezone = feed.committee.timezone
-    meetings = feed_meetings(user, committees)
-    zones = {meeting.committee.timezone for meeting in meetings}
-    if len(zones) > 1:
-        # Committees in several zones: one calendar per zone is not possible in one file,
-        # so the events keep their own TZID and each zone gets its VTIMEZONE.
-        return _multi_zone_calendar(meetings, name, timezone)
-    base_url = current_app.config["BASE_URL"]
-    return build_calendar(
-        [meeting_event(meeting, base_url) for meeting in meetings],
-        method="PUBLISH",
-        name=name,
-        timezone=zones.pop() if zones else timezone,
-        refresh=FEED_REFRESH,
-    )
+    # Committees in several zones: each event keeps its own TZID and each zone gets its VTIMEZONE.
+    events = feed_events(user, committees, current_app.config["BASE_URL"])
+    return publish_calendar(events, name=name, timezone=timezone, refresh=FEED_REFRESH)
 
 
-def _multi_zone_calendar(meetings, name: str, timezone: str) -> bytes:
-    import icalendar
-
-    from clas_local.calendar.ics import _event_years, vtimezone
-
-    base_url = current_app.config["BASE_URL"]
-    events = [meeting_event(meeting, base_url) for meeting in meetings]
-    calendar = icalendar.Calendar.from_ical(
-        build_calendar(events, method="PUBLISH", name=name, timezone=timezone, refresh=FEED_REFRESH)
-    )
-    first, last = _event_years(events)
-    for zone in sorted({m.committee.timezone for m in meetings} - {timezone}):
-        calendar.subcomponents.insert(1, vtimezone(zone, first, last))
-    return calendar.to_ical()
-
-
-def note_use(feed: CalendarFeed) -> None:
+def note_use(feed_id: int) -> None:
     """Remember when the feed was last fetched, at most every few hours.
 
     Always one conditional UPDATE: the fetch costs the same number of queries whether or
@@ -144,7 +170,7 @@ def note_use(feed: CalendarFeed) -> None:
     db.session.execute(
         update(CalendarFeed)
         .where(
-            CalendarFeed.id == feed.id,
+            CalendarFeed.id == feed_id,
             or_(CalendarFeed.last_used_at.is_(None), CalendarFeed.last_used_at < now - USE_NOTED_EVERY),
         )
         .values(last_used_at=now)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from clas_local import htmx, permissions
 from clas_local.calendar import feeds
-from clas_local.calendar.ics import build_calendar, meeting_event
+from clas_local.calendar.writer import cached_event, event_data, publish_calendar
 from clas_local.committees.models import Committee
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, load_project
@@ -33,11 +33,10 @@ def _ics_response(body: bytes, *, method: str, filename: str | None) -> Response
 def meeting_ics(slug: str, meeting_id: int):
     committee = load_committee(slug)
     meeting = load_meeting(committee, meeting_id)
-    body = build_calendar(
-        [meeting_event(meeting, current_app.config["BASE_URL"])], method="PUBLISH", name=None,
-        timezone=committee.timezone,
+    calendar = publish_calendar(
+        [cached_event(event_data(meeting, current_app.config["BASE_URL"]))], name=None, timezone=committee.timezone
     )
-    return _ics_response(body, method="PUBLISH", filename=f"reunion-{meeting.id}.ics")
+    return _ics_response(calendar.body, method="PUBLISH", filename=f"reunion-{meeting.id}.ics")
 
 
 @bp.get("/c/<slug>/projects/<int:project_id>/calendar.ics")
@@ -46,28 +45,39 @@ def project_ics(slug: str, project_id: int):
     committee = load_committee(slug)
     project = load_project(committee, project_id)
     base_url = current_app.config["BASE_URL"]
-    body = build_calendar(
-        [meeting_event(meeting, base_url) for meeting in project_meetings(project)],
-        method="PUBLISH",
+    calendar = publish_calendar(
+        [cached_event(event_data(meeting, base_url)) for meeting in project_meetings(project)],
         name=f"Réunions – {project.name}",
         timezone=committee.timezone,
     )
-    return _ics_response(body, method="PUBLISH", filename=f"projet-{project.id}-reunions.ics")
+    return _ics_response(calendar.body, method="PUBLISH", filename=f"projet-{project.id}-reunions.ics")
 
 
 @bp.get("/cal/<token>.ics")
 def feed(token: str):
-    """A subscribed calendar: no session, the secret token is the key. Unknown token: 404."""
+    """A subscribed calendar: no session, the secret token is the key. Unknown token: 404.
+
+    The answer carries a weak ETag (two fetches differ only by DTSTAMP); a client that
+    sends it back in If-None-Match gets 304 while its meetings are unchanged. There is no
+    Last-Modified: a meeting leaving the feed (rights withdrawn, deleted) moves no date,
+    so If-Modified-Since could not be answered safely."""
     found = feeds.find_feed(token)
     if found is None:
         abort(404)
-    body = feeds.feed_calendar(found)
+    calendar = feeds.feed_calendar(found)
+    feed_id = found.id
     # End the read-only transaction first: on SQLite the UPDATE then starts its own
     # and waits its turn for the write lock instead of failing on a stale snapshot.
     db.session.commit()
-    feeds.note_use(found)
+    feeds.note_use(feed_id)
     db.session.commit()
-    return _ics_response(body, method="PUBLISH", filename=None)
+    if request.if_none_match.contains_weak(calendar.etag):
+        response = _ics_response(b"", method="PUBLISH", filename=None)
+        response.status_code = 304
+    else:
+        response = _ics_response(calendar.body, method="PUBLISH", filename=None)
+    response.set_etag(calendar.etag, weak=True)
+    return response
 
 
 class RegenerateForm(Form):
