@@ -17,6 +17,8 @@ ANSWER_TONES = {
     Answer.PENDING: "neutral",
 }
 MESSAGE_TONES = {MessageStatus.SENT: "ok", MessageStatus.QUEUED: "info", MessageStatus.FAILED: "danger"}
+# Agreeing with the message kinds, all feminine: « Invitation envoyée », « Relance non remise ».
+MESSAGE_STATES = {MessageStatus.SENT: "envoyée", MessageStatus.QUEUED: "en attente", MessageStatus.FAILED: "non remise"}
 
 
 @dataclass
@@ -96,6 +98,7 @@ def answers_context(meeting, user) -> dict:
         "failed": [m for m in messages if m.status is MessageStatus.FAILED] if can_edit else [],
         "answer_tones": ANSWER_TONES,
         "message_tones": MESSAGE_TONES,
+        "message_states": MESSAGE_STATES,
         "version": queries.loaded_version(invitations, messages),
         "polling": meeting.status is MeetingStatus.PLANNED,
         "Answer": Answer,
@@ -118,7 +121,11 @@ def meeting_panel(meeting, user, *, notice: str | None = None, send_form=None, a
             for organisation in context["organisations"]
             for person in organisation.people + organisation.others
             if person.can_be_sent
-            and (person.invitation is None or (person.invitation.sent_sequence or -1) < meeting.sequence)
+            and (
+                person.invitation is None
+                or person.invitation.sent_sequence is None
+                or person.invitation.sent_sequence < meeting.sequence
+            )
         )
         context["pending_reminders"] = sum(
             1

@@ -171,8 +171,8 @@ def test_panel_and_poll_queries_do_not_grow_with_invitees(client, login_as, comm
             panel = htmx_get(client, f"/c/rennes/meetings/{meeting.id}/invitations")
         with count_queries() as poll_statements:
             poll = htmx_get(client, f"/c/rennes/meetings/{meeting.id}/invitations/answers?v=old")
-        assert visible(panel).count("Invitation : en attente") == total
-        assert visible(poll).count("Invitation : en attente") == total
+        assert visible(panel).count("Invitation en attente") == total
+        assert visible(poll).count("Invitation en attente") == total
         return len(panel_statements), len(poll_statements)
 
     add_invitees(3)
@@ -247,7 +247,7 @@ def test_cancelling_through_the_meeting_page_emails_a_cancel(client, login_as, i
     record = db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id.desc())).first()
     assert (record.kind, record.status) == (MessageKind.CANCELLATION, MessageStatus.SENT)
     page = client.get(base(invited))
-    assert "Annulation : envoyé" in visible(page)
+    assert "Annulation envoyée" in visible(page)
 
 
 def test_meeting_moved_later_keeps_its_answer_links(client, invited, make_invitation):
@@ -264,3 +264,15 @@ def test_meeting_moved_later_keeps_its_answer_links(client, invited, make_invita
 def test_school_role_is_not_an_organiser(client, login_as, invited):
     login_as(Role.SCHOOL, partner=invited.school)
     assert post(client, base(invited) + "/invitations/send", {"contacts": [invited.director.id]}).status_code == 403
+
+
+def test_send_button_is_disabled_once_everyone_has_the_current_version(client, login_as, invited):
+    login_as("host")
+    contacts = [invited.director.id, invited.teacher.id]
+    partial = post(client, base(invited) + "/invitations/send", {"contacts": contacts}, htmx=True)
+    assert 'class="primary">Envoyer les invitations' in partial.get_data(as_text=True)
+    done = post(client, base(invited) + "/invitations/send", {"contacts": [invited.coordinator.id]}, htmx=True)
+    body = done.get_data(as_text=True)
+    assert 'class="primary" disabled>Envoyer les invitations' in body
+    assert "Marc Le Goff (Enseignant) — invitation envoyée" in visible(done)
+    assert "Réponses individuelles ci-dessous" in visible(done)
