@@ -111,6 +111,8 @@ def meeting_panel(meeting, user, *, notice: str | None = None, send_form=None, a
     context = answers_context(meeting, user)
     context["notice"] = notice
     context["is_cancelled"] = meeting.status is MeetingStatus.CANCELLED
+    # A school user answers for their school from their own list.
+    context["answers_from_list"] = permissions.can_answer_for_school(user, meeting.committee)
     if context["can_edit"]:
         from clas_local.invitations.forms import OrganiserAnswerForm, SendInvitationsForm
 

@@ -84,3 +84,12 @@ def test_school_menu_leads_to_their_invitations(client, login_as, invited):
     login_as("school", partner=invited.school)
     home = client.get("/c/rennes/")
     assert 'href="/c/rennes/mes-invitations"' in home.get_data(as_text=True)
+
+
+def test_meeting_page_sends_school_users_to_their_list(client, login_as, invited):
+    login_as("school", partner=invited.school)
+    page = client.get(f"/c/rennes/meetings/{invited.meeting.id}")
+    assert page.status_code == 200
+    assert "Répondre pour mon établissement" in page_text(page)
+    assert "Inviter par e-mail" not in page_text(page)
+    assert "@ecole.example.fr" not in page_text(page)  # no addresses for non-organisers
