@@ -55,3 +55,7 @@ bench: install ## department-scale benchmark of the main pages against an anchor
 
 load: install ## gunicorn, 2 workers, on SQLite then PostgreSQL (TEST_DATABASE_URL): throughput and p95
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+screenshots: install ## PNGs of the main pages for the README (docs/screenshots/), taken by the browser journeys
+	mkdir -p docs/screenshots && rm -f docs/screenshots/*.png
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -m e2e -q -p no:cacheprovider

@@ -167,7 +167,7 @@ def live_server(tmp_path_factory, mailbox):
 def _browser_unavailable(reason: str):
     message = (
         f"{reason}. The browser journeys need the distribution's Chromium at {CHROMIUM} "
-        "(apt-get install chromium, or set CHROMIUM_PATH); it is never downloaded."
+        "(apt-get install chromium, or set CHROMIUM_PATH); it is never downloaded. REQUIRE_E2E=1 (as in CI) turns this skip into a failure."
     )
     if os.environ.get("REQUIRE_E2E") == "1":
         pytest.fail("REQUIRE_E2E=1: " + message, pytrace=False)
