@@ -103,8 +103,9 @@ def build_world() -> World:
     attendee = _save(Attendee(attendance=uninvited, full_name="Paul Bibliothécaire", function="Médiateur"))
     minutes = _save(Minutes(meeting=meeting, body="Compte rendu de la réunion de suivi."))
     message = _save(OutgoingMessage(committee_id=committee.id, meeting_id=meeting.id, invitation_id=invitation.id,
-                                    kind=list(MessageKind)[0], recipient=contact.email, subject="Invitation",
-                                    raw=b"Subject: Invitation\r\n\r\nBonjour\r\n", status=MessageStatus.QUEUED))
+                                    kind=MessageKind.INVITATION, recipient=contact.email, subject="Invitation",
+                                    raw=b"Subject: Invitation\r\n\r\nBonjour\r\n", status=MessageStatus.FAILED,
+                                    attempts=3, last_error="Connexion refusée"))
 
     storage_name = secrets.token_hex(16)
     folder = current_app.config["UPLOAD_FOLDER"]
@@ -117,7 +118,8 @@ def build_world() -> World:
                                   sha256=hashlib.sha256(EVIDENCE_BYTES).hexdigest()))
 
     def member(key: str, role: Role | None, target: Committee | None = committee, partner=None, **fields) -> User:
-        user = _save(User(email=f"{key.replace('_', '-')}{n}@exemple.fr", full_name=key, **fields))
+        fields.setdefault("email", f"{key.replace('_', '-')}{n}@exemple.fr")
+        user = _save(User(full_name=key, **fields))
         if role is not None:
             _save(Membership(user=user, committee=target, role=role, partner_id=partner.id if partner else None))
         return user
@@ -129,7 +131,8 @@ def build_world() -> World:
         "host_b": member("host_b", Role.HOST, brest),
         "porteur": member("porteur", Role.PORTEUR, partner=porteur_org),
         "other_porteur": member("other_porteur", Role.PORTEUR, partner=other_org),
-        "school": member("school", Role.SCHOOL, partner=school),
+        # The school's director, invited by name: her account has the contact's address.
+        "school": member("school", Role.SCHOOL, partner=school, email=contact.email),
         "viewer": member("viewer", Role.VIEWER),
     }
     extra = member("extra", Role.VIEWER)
