@@ -252,7 +252,10 @@ class Audit:
             from axe_playwright_python.sync_playwright import Axe
 
             self._axe = Axe()
+        seen = label in self.pages
         self.pages[label] = self.pages.get(label, 0) + 1
+        if seen:  # the same page again (the login page of each role…): checked once is enough
+            return
         page.wait_for_load_state("load")
         facts = page.evaluate(PAGE_FACTS)
         where = f"{label} ({page.url})"
@@ -267,8 +270,14 @@ class Audit:
             self.problems.append(f"{where}: no skip link first in the page pointing at the content")
         if facts["colourOnly"]:
             self.problems.append(f"{where}: {facts['colourOnly']} badge(s) without text (colour alone)")
-        results = self._axe.run(page, context=context)
-        for item in results.response["violations"]:
+        # axe-core is injected once per document (an HTMX swap keeps it), then run.
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(self._axe.axe_script)
+        response = page.evaluate(
+            "([context, options]) => axe.run(context || document, options)",
+            [context, {"resultTypes": ["violations"]}],
+        )
+        for item in response["violations"]:
             targets = [" ".join(map(str, node["target"])) for node in item["nodes"]]
             self.violations.append(Violation(label, item["id"], item["impact"] or "minor", item["help"], targets))
 
@@ -299,7 +308,7 @@ def pytest_terminal_summary(terminalreporter):
         return
     write = terminalreporter.write_line
     terminalreporter.section("accessibility (axe-core) and console")
-    write(f"{len(_AUDIT.pages)} pages or states checked ({sum(_AUDIT.pages.values())} checks):")
+    write(f"{len(_AUDIT.pages)} pages or states checked (visited {sum(_AUDIT.pages.values())} times):")
     for label, times in _AUDIT.pages.items():
         write(f"  - {label}" + (f" (×{times})" if times > 1 else ""))
     for impact in IMPACT_ORDER:

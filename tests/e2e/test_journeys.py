@@ -266,6 +266,18 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     journey.answer_link = path_of(live_server.mailbox.link(journey.director_email, "/rsvp/"))
     host.goto(f"/c/{journey.slug}/meetings")
     audit.check(host, "Réunions")
+    # The host's other pages.
+    for path, label in (
+        (f"/c/{journey.slug}/projects", "Projets"),
+        (f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}/minutes/edit", "Compte rendu : rédaction"),
+        (f"/c/{journey.slug}/mail", "Courriels envoyés"),
+        (f"/c/{journey.slug}/journal", "Journal"),
+        ("/compte", "Mon compte"),
+        ("/compte/agenda", "Mon agenda (abonnements)"),
+        ("/donnees-personnelles", "Données personnelles"),
+    ):
+        host.goto(path)
+        audit.check(host, label)
     audit.assert_clean()
 
 
@@ -412,4 +424,9 @@ def test_viewer_reads_the_dashboard_and_the_annual_bilan(new_page, live_server, 
     audit.check(demo, "Réunions (démo, lecteur)")
     demo.goto("/c/demo/partners")
     audit.check(demo, "Annuaire (démo, lecteur)")
+    # A school's own account answers from its invitation list.
+    school = new_page()
+    sign_in(school, audit, "ecole@demo.clas-local.fr", DEMO_PASSWORD)
+    school.goto("/c/demo/mes-invitations")
+    audit.check(school, "Mes invitations (école, démo)")
     audit.assert_clean()
