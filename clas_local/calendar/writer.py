@@ -107,6 +107,11 @@ def escape_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def _one_line(value: str) -> str:
+    """A value written unescaped: line breaks and other controls become spaces."""
+    return "".join(" " if not char.isprintable() else char for char in value)
+
+
 def fold(line: str) -> bytes:
     """The content line as UTF-8 with CRLF, folded so no physical line exceeds 75 octets.
 
@@ -286,8 +291,11 @@ def publish_calendar(
         "METHOD:PUBLISH",
     ]
     if name:
-        header += [f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}"]
-    header.append(f"X-WR-TIMEZONE:{escape_text(main_zone)}")
+        # Written as ics.build_calendar (icalendar) writes them, unescaped: clients and
+        # icalendar read X-WR-CALNAME as an unknown property, where `\,` would show.
+        name = _one_line(name)
+        header += [f"NAME:{name}", f"X-WR-CALNAME:{name}"]
+    header.append(f"X-WR-TIMEZONE:{main_zone}")
     if refresh is not None:
         header += [f"REFRESH-INTERVAL;VALUE=DURATION:{_duration(refresh)}", f"X-PUBLISHED-TTL:{_duration(refresh)}"]
     parts = [fold(line) for line in header]

@@ -43,7 +43,8 @@ def _parse_iso(value: str | None) -> datetime | None:
 
 
 def icaljs_instants(ics: bytes) -> dict[str, dict]:
-    """{uid: {"start", "end" (aware UTC), "tzid", "sequence", "status", "summary"}} as ical.js reads them."""
+    """{uid: {"start", "end" (aware UTC), "tzid", "sequence", "status", "summary", "description", "location",
+    "url", "calendarName"}} as ical.js reads them."""
     ensure_node_modules()
     node = shutil.which("node")
     assert node, "Node is needed to run ical.js"
@@ -60,7 +61,8 @@ def icaljs_instants(ics: bytes) -> dict[str, dict]:
 
 
 def strict_python_instants(ics: bytes) -> dict[str, dict]:
-    """{uid: {"start", "end" (aware UTC), "tzid", "sequence", "status", "summary"}} as `ical` reads them."""
+    """{uid: {"start", "end" (aware UTC), "tzid", "sequence", "status", "summary", "description", "location",
+    "url"}} as `ical` reads them."""
     from ical.calendar_stream import IcsCalendarStream
     from ical.timezone import IcsTimezoneInfo
 
@@ -89,6 +91,9 @@ def strict_python_instants(ics: bytes) -> dict[str, dict]:
             "sequence": event.sequence,
             "status": event.status.value if event.status else None,
             "summary": event.summary,
+            "description": event.description,
+            "location": event.location,
+            "url": event.url,
         }
     return found
 

@@ -38,6 +38,10 @@ for (const calendar of calendars) {
       sequence: event.sequence,
       status: vevent.getFirstPropertyValue("status"),
       summary: event.summary,
+      description: event.description,
+      location: event.location,
+      url: vevent.getFirstPropertyValue("url"),
+      calendarName: calendar.getFirstPropertyValue("x-wr-calname"),
     });
   }
 }
