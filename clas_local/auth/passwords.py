@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -25,6 +27,30 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+# Words that, padded with digits or symbols to reach 12 characters ("Motdepasse2026!",
+# "Azerty123456"), remain the first guesses of any attacker.
+COMMON_WORDS = frozenset(
+    """
+    motdepasse password passwort contrasena azerty azertyuiop qwerty qwertyuiop qwertz abcdef abc
+    soleil bonjour bonsoir salut coucou doudou loulou chouchou jetaime iloveyou amour chocolat
+    marseille paris rennes nantes lyon toulouse bretagne france football olympique
+    admin administrateur administrator root user utilisateur welcome bienvenue changeme
+    clas claslocal mairie ecole college lycee caf epci comite association secret test
+    """.split()
+)
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+def _is_common(password: str) -> bool:
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+        return True
+    stem = _EDGES.sub("", lowered)
+    # Mostly digits and symbols ("2026!!!!2026"), or a common word padded with them.
+    compact = re.sub(r"[\W\d_]+", "", stem)  # "Clas-Local" → "claslocal"
+    return len(stem) < 4 or stem in COMMON_WORDS or compact in COMMON_WORDS
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -41,7 +67,7 @@ def password_problem(password: str, email: str = "") -> str | None:
     if len(password) < MIN_LENGTH:
         return f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères."
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+    if _is_common(password):
         return "Ce mot de passe est trop courant : choisissez une phrase de passe plus personnelle."
     local_part = email.split("@")[0].lower()
     if local_part and len(local_part) >= 4 and local_part in lowered:
