@@ -60,7 +60,31 @@ def _private(response: Response) -> bool:
     return current_user.is_authenticated or "Set-Cookie" in response.headers
 
 
+NUL_MESSAGE = "La demande contient un caractère invisible non autorisé (caractère nul) : retirez-le et recommencez."
+
+
+def _has_nul() -> bool:
+    """A NUL character in a parameter: no person types one, and PostgreSQL refuses to store it."""
+    values = [v for _k, items in request.args.lists() for v in items]
+    values += [str(v) for v in (request.view_args or {}).values()]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += [v for _k, items in request.form.lists() for v in items]
+        values += [f.filename or "" for _k, files in request.files.lists() for f in files]
+    return any("\x00" in value for value in values)
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        if request.endpoint != "static" and _has_nul():
+            from clas_local.errors import render_error
+
+            return render_error(400, NUL_MESSAGE, "Caractère non autorisé")
+        return None
+
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

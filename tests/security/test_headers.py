@@ -115,3 +115,16 @@ def test_the_check_itself_catches_inline_code_and_weak_policies(app):
     download.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     with pytest.raises(AssertionError, match="download policy"):
         check_headers(download, authenticated=False, where="synthetic")
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_in_french(client, login_as):
+    """PostgreSQL cannot store NUL: refused up front (400) rather than failing in the database (500)."""
+    from tests.conftest import page_text, post
+
+    login_as("host")
+    response = post(client, "/c/rennes/members", {"email": "a\x00@b.fr", "role": "viewer"})
+    assert response.status_code == 400
+    assert "caractère nul" in page_text(response)
+    assert client.get("/c/rennes/journal?actor=a%00b").status_code == 400
+    assert client.get("/rsvp/abc%00def").status_code == 400
+    assert client.get("/c/rennes/journal?actor=ab").status_code == 200
