@@ -8,6 +8,7 @@ Objects are flushed and committed so that requests made by the test client see t
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import datetime, timedelta, timezone
 
@@ -29,6 +30,14 @@ TEST_PASSWORD = "Une-phrase-de-passe-solide"
 def valid_uai(number: int) -> str:
     digits = f"{350000 + number:07d}"
     return digits + uai_check_letter(digits)
+
+
+@functools.lru_cache(maxsize=None)
+def _hash(password: str) -> str:
+    """argon2id is slow on purpose: hash each test password once per run, not once per user."""
+    from clas_local.auth.passwords import hash_password
+
+    return hash_password(password)
 
 
 def _save(obj):
@@ -56,11 +65,9 @@ def committee(make_committee) -> Committee:
 @pytest.fixture
 def make_user(app):
     def make(email: str | None = None, password: str | None = TEST_PASSWORD, **overrides) -> User:
-        from clas_local.auth.passwords import hash_password
-
         user = User(email=email or f"personne{next(_counter)}@exemple.fr", **overrides)
         if password:
-            user.password_hash = hash_password(password)
+            user.password_hash = _hash(password)
         return _save(user)
 
     return make
