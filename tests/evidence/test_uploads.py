@@ -138,7 +138,7 @@ def test_missing_file_or_kind(client, login_as, setting):
 
 def test_path_in_the_name_is_dropped(app, client, login_as, setting):
     login_as(Role.HOST)
-    upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), "../../static/..\\evil\x00.pdf")
+    upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), "../../static/..\\evil\x1b.pdf")
     evidence = db.session.scalar(select(EvidenceFile))
     assert evidence.original_name == "evil.pdf"
     assert [f.name for f in stored_files(app)] == [evidence.storage_name]
