@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, exists, func, inspect, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local.extensions import db
 from clas_local.invitations.models import Answer, Invitation
@@ -54,6 +55,9 @@ def meeting_invitees(meeting: Meeting) -> tuple[list[Invitation], dict[int, list
             select(Contact).where(Contact.partner_id.in_(partner_ids)).order_by(Contact.id)
         ):
             contacts[contact.partner_id].append(contact)
+        for partner_id, partner in partners.items():
+            # The other panels of the page (attendance) read partner.contacts without a query.
+            set_committed_value(partner, "contacts", contacts[partner_id])
     return invitations, contacts
 
 
