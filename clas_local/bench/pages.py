@@ -41,7 +41,7 @@ PAGES: tuple[Page, ...] = (
     Page("partner page", "host", path="/c/{slug}/partners/{partner_id}"),
     Page("project list", "host", endpoint="projects.index"),
     Page("project page", "host", path="/c/{slug}/projects/{project_id}"),
-    Page("dossier page", "porteur", path="/c/{slug}/projects/{project_id}/dossier", built=False),
+    Page("dossier page", "porteur", path="/c/{slug}/projects/{project_id}/dossier"),
     Page("meeting list", "host", endpoint="meetings.index"),
     Page("meeting page", "host", path=M),
     Page("attendance row (HTMX)", "host", kind="fragment", path=M + "/attendance/partners/{attendance_partner_id}",
@@ -51,7 +51,7 @@ PAGES: tuple[Page, ...] = (
     Page("answer page", None, path="/rsvp/{rsvp_token}"),
     Page("person feed", None, kind="feed", path="/cal/{person_feed_token}.ics"),
     Page("committee feed", None, kind="feed", path="/cal/{committee_feed_token}.ics"),
-    Page("dossier.pdf", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf", built=False),
+    Page("dossier.pdf", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf"),
 )  # fmt: skip
 
 

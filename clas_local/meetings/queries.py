@@ -16,6 +16,7 @@ from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
+from clas_local.partners.models import Partner
 from clas_local.projects.models import Project
 
 
@@ -160,10 +161,11 @@ def project_meetings(project) -> list[Meeting]:
 
 
 def meeting_page_options() -> tuple:
-    """Loader options for the meeting page: its project and invitations at once."""
+    """Loader options for the meeting page: its project, invitations and the invited
+    partners' contacts at once (the invitation and attendance panels both read them)."""
     return (
         selectinload(Meeting.project),
-        selectinload(Meeting.invitations).selectinload(Invitation.partner),
+        selectinload(Meeting.invitations).selectinload(Invitation.partner).selectinload(Partner.contacts),
     )
 
 
