@@ -6,6 +6,7 @@ The schools come through the same importer as `clas import-schools`, from a copy
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from sqlalchemy import select
@@ -77,5 +78,6 @@ def seed(context) -> None:
     for uai, person, function in SCHOOL_CONTACTS:
         school = context.partners[uai]
         if not any(contact.full_name == person for contact in school.contacts):
-            email = f"{person.split()[0].lower()}.{uai.lower()}@ac-rennes.example.org"
+            first_name = unicodedata.normalize("NFKD", person.split()[0]).encode("ascii", "ignore").decode()
+            email = f"{first_name.lower()}.{uai.lower()}@ac-rennes.example.org"  # ASCII: every server takes it
             school.contacts.append(Contact(full_name=person, function=function, email=email))
