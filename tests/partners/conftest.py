@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-SHARED_EXPORT = Path("/work/shared/data/fr-en-annuaire-education-ille-et-vilaine-2023.csv")
+ROOT = Path(__file__).resolve().parents[2]
+# ../shared beside the checkout (as on every developer machine and in CI)
+SHARED_EXPORT = ROOT.parent / "shared" / "data" / "fr-en-annuaire-education-ille-et-vilaine-2023.csv"
 if not SHARED_EXPORT.exists():  # a checkout without ../shared: the demo keeps the same file
-    SHARED_EXPORT = Path(__file__).resolve().parents[2] / "clas_local/demo/data" / SHARED_EXPORT.name
+    SHARED_EXPORT = ROOT / "clas_local" / "demo" / "data" / SHARED_EXPORT.name
 
 
 def export_rows() -> list[dict[str, str]]:
