@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import g
+
 from clas_local import permissions
 from clas_local.compliance.links import action_url, proof_url
-from clas_local.compliance.queries import project_checklist
+from clas_local.compliance.queries import project_checklist, project_page_files
 from clas_local.compliance.rules import AXES, Checklist
 
 
@@ -40,6 +42,9 @@ def checklist_view(checklist: Checklist, committee, project_id: int, *, can_act:
 def project_panel(project, user) -> dict | None:
     if not permissions.can_view_project(user, project):
         return None
-    facts, checklist = project_checklist(project)
+    # One query for the files both this checklist and the evidence panel read (see evidence.panels).
+    files = project_page_files(project)
+    g.setdefault("project_page_files", {})[project.id] = files
+    facts, checklist = project_checklist(project, evidence_files=files)
     view = checklist_view(checklist, project.committee, project.id, can_act=permissions.can_edit_project(user, project))
     return {"project": project, "committee": project.committee, "facts": facts, **view}

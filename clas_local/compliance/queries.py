@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, func, inspect, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
 from clas_local.calendar.school_year import activity_window, parse_school_year, school_weeks, school_year_of
@@ -60,10 +60,13 @@ def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
     )
 
 
-def meeting_facts(meeting_scope, tz: ZoneInfo, *, detail: bool = True) -> list[tuple[int | None, MeetingFact]]:
+def meeting_facts(
+    meeting_scope, tz: ZoneInfo, *, detail: bool = True, evidence_files: list[EvidenceFile] | None = None
+) -> list[tuple[int | None, MeetingFact]]:
     """(project id, facts) of every meeting matching `meeting_scope`, with who was present and
     whether it has minutes, in one query; with `detail`, also who was invited and answered, and
-    the evidence files (two more queries)."""
+    the evidence files (two more queries). `evidence_files`: files the caller already holds,
+    covering at least the scope's meetings (the project page), read instead of the second."""
     scoped_ids = select(Meeting.id).where(meeting_scope)
     invited: dict[int, set[int]] = defaultdict(set)
     answered: dict[int, set[int]] = defaultdict(set)
@@ -77,11 +80,19 @@ def meeting_facts(meeting_scope, tz: ZoneInfo, *, detail: bool = True) -> list[t
             invited[meeting_id].add(partner_id)
             if answer is not Answer.PENDING:
                 answered[meeting_id].add(partner_id)
-        for evidence_id, meeting_id, name, kind in db.session.execute(
-            select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
-            .where(EvidenceFile.meeting_id.in_(scoped_ids))
-            .order_by(EvidenceFile.id)
-        ):
+        rows = (
+            sorted(
+                ((f.id, f.meeting_id, f.original_name, f.kind) for f in evidence_files if f.meeting_id is not None),
+                key=lambda row: row[0],
+            )
+            if evidence_files is not None
+            else db.session.execute(
+                select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
+                .where(EvidenceFile.meeting_id.in_(scoped_ids))
+                .order_by(EvidenceFile.id)
+            )
+        )
+        for evidence_id, meeting_id, name, kind in rows:
             evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
 
     # One row per meeting and organisation present (or one row for a meeting nobody attended).
@@ -132,6 +143,37 @@ def load_comites(committee, school_year: str, *, detail: bool = False) -> tuple[
     return tuple(fact for _project_id, fact in meeting_facts(scope, tz, detail=detail))
 
 
+LINKS = ("schools", "territory_partners", "collectifs")
+
+
+def _holds_links(project: Project) -> bool:
+    """Whether the project's schools (with partner and referent), territory partners (with
+    partner) and collectifs are already loaded, as on the project page (DETAIL_OPTIONS)."""
+    state = inspect(project)
+    if state.unloaded & set(LINKS) or state.modified:
+        return False
+    return all(
+        not {"partner", "referent_contact"} & inspect(link).unloaded for link in project.schools
+    ) and all("partner" not in inspect(link).unloaded for link in project.territory_partners)
+
+
+def _school_fact(partner_id: int, name: str, referent) -> SchoolFact:
+    named = referent.full_name.strip() if referent is not None and referent.anonymised_at is None and referent.full_name else None
+    return SchoolFact(partner_id, name, named or None)
+
+
+def _collectif_fact(collectif: Collectif) -> CollectifFact:
+    return CollectifFact(
+        collectif.id,
+        collectif.name,
+        collectif.children_count,
+        collectif.animateurs_count,
+        collectif.weekly_sessions,
+        collectif.session_minutes,
+        collectif.planned_weeks,
+    )
+
+
 def load_facts(
     committee,
     projects: list[Project],
@@ -139,6 +181,7 @@ def load_facts(
     today: date | None = None,
     detail: bool = True,
     project_meetings: dict[int, list[MeetingFact]] | None = None,
+    evidence_files: list[EvidenceFile] | None = None,
 ) -> dict[int, ProjectFacts]:
     """Facts for each project (by id), in a fixed number of queries: four, and three more with
     `detail` (invitations and evidence files for the proofs, collectifs for the warnings), which
@@ -159,7 +202,19 @@ def load_facts(
     )
 
     schools: dict[int, list[SchoolFact]] = defaultdict(list)
-    for project_id, partner_id, name, contact_name, anonymised_at in db.session.execute(
+    territory: dict[int, list[TerritoryFact]] = defaultdict(list)
+    collectifs: dict[int, list[CollectifFact]] = defaultdict(list)
+    # The project page has already loaded its projects' schools, partners and collectifs: read
+    # them from there rather than selecting them again.
+    preloaded = all(_holds_links(project) for project in projects)
+    if preloaded:
+        for project in projects:
+            schools[project.id] = [_school_fact(link.partner.id, link.partner.name, link.referent_contact) for link in project.schools]
+            territory[project.id] = [
+                TerritoryFact(link.partner.id, link.partner.name, link.relation or "") for link in project.territory_partners
+            ]
+            collectifs[project.id] = [_collectif_fact(collectif) for collectif in project.collectifs] if detail else []
+    for project_id, partner_id, name, contact_name, anonymised_at in () if preloaded else db.session.execute(
         select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at)
         .join(Partner, ProjectSchool.partner_id == Partner.id)
         .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
@@ -169,8 +224,7 @@ def load_facts(
         named = contact_name.strip() if contact_name and anonymised_at is None else None
         schools[project_id].append(SchoolFact(partner_id, name, named or None))
 
-    territory: dict[int, list[TerritoryFact]] = defaultdict(list)
-    for project_id, partner_id, name, relation in db.session.execute(
+    for project_id, partner_id, name, relation in () if preloaded else db.session.execute(
         select(ProjectPartner.project_id, Partner.id, Partner.name, ProjectPartner.relation)
         .join(Partner, ProjectPartner.partner_id == Partner.id)
         .where(ProjectPartner.project_id.in_(ids))
@@ -182,27 +236,16 @@ def load_facts(
     comite_by_year: dict[str, list[MeetingFact]] = defaultdict(list)
     # The comités' invitations and files are never shown: their details are only read with the projects'.
     comite_detail = detail and project_meetings is None
-    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail):
+    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail, evidence_files=evidence_files):
         if project_id is None:
             comite_by_year[school_year_of(fact.day)].append(fact)
         else:
             by_project[project_id].append(fact)
 
-    collectifs: dict[int, list[CollectifFact]] = defaultdict(list)
     for collectif in db.session.scalars(
         select(Collectif).where(Collectif.project_id.in_(ids)).order_by(Collectif.id)
-    ) if detail else ():
-        collectifs[collectif.project_id].append(
-            CollectifFact(
-                collectif.id,
-                collectif.name,
-                collectif.children_count,
-                collectif.animateurs_count,
-                collectif.weekly_sessions,
-                collectif.session_minutes,
-                collectif.planned_weeks,
-            )
-        )
+    ) if detail and not preloaded else ():
+        collectifs[collectif.project_id].append(_collectif_fact(collectif))
 
     facts: dict[int, ProjectFacts] = {}
     for project in projects:
@@ -227,9 +270,34 @@ def load_facts(
     return facts
 
 
-def project_checklist(project: Project, *, today: date | None = None) -> tuple[ProjectFacts, Checklist]:
-    facts = load_facts(project.committee, [project], today=today)[project.id]
+def project_checklist(
+    project: Project, *, today: date | None = None, evidence_files: list[EvidenceFile] | None = None
+) -> tuple[ProjectFacts, Checklist]:
+    """`evidence_files`: from project_page_files(), which the evidence panel shows too."""
+    facts = load_facts(project.committee, [project], today=today, evidence_files=evidence_files)[project.id]
     return facts, evaluate(facts)
+
+
+def project_page_files(project: Project) -> list[EvidenceFile]:
+    """In one query, every file the project page reads: the project's own and its meetings'
+    (for the evidence panel, in its order, meeting and uploader loaded) and those of the
+    comités locaux of its year (for the checklist's proofs)."""
+    tz = ZoneInfo(project.committee.timezone or "Europe/Paris")
+    return list(
+        db.session.scalars(
+            select(EvidenceFile)
+            .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
+            .where(
+                or_(
+                    EvidenceFile.project_id == project.id,
+                    Meeting.project_id == project.id,
+                    comite_condition(project.committee, {project.school_year}, tz),
+                )
+            )
+            .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
+            .order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, EvidenceFile.created_at, EvidenceFile.id)
+        ).unique()
+    )
 
 
 # -- dashboard ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 
 from clas_local import permissions
 from clas_local.evidence import queries
@@ -30,8 +30,22 @@ def meeting_context(meeting, user, form: UploadForm | None = None) -> dict:
     }
 
 
+def _project_files(project):
+    """The project's own files and its meetings' files: from those the compliance panel has
+    just loaded for the same page when it has (they include the comités' files too), else
+    queried."""
+    loaded = g.get("project_page_files", {}).get(project.id)
+    if loaded is None:
+        return queries.project_files(project)
+    own = [f for f in loaded if f.meeting_id is None and f.project_id == project.id]
+    on_meetings = [
+        f for f in loaded if f.meeting_id is not None and (f.project_id == project.id or f.meeting.project_id == project.id)
+    ]
+    return own, on_meetings
+
+
 def project_context(project, user, form: UploadForm | None = None) -> dict:
-    files, meeting_files = queries.project_files(project)
+    files, meeting_files = _project_files(project)
     can_upload = permissions.can_edit_project(user, project)
     committee = project.committee
     return {

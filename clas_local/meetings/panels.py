@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local import permissions
 from clas_local.calendar.school_year import activity_window, is_school_day, parse_school_year
 from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus
-from clas_local.meetings.queries import project_meetings
+from clas_local.extensions import db
 
 # What the referential expects at each moment, in French, shown under its name.
 MOMENT_HINTS = {
@@ -91,10 +93,23 @@ def key_moments(project, meetings: list[Meeting], *, today: date, can_plan: bool
     return moments
 
 
+def _meetings_of(project) -> list[Meeting]:
+    """The project's meetings, oldest first, pointing at the project and committee the page
+    already holds (meetings.queries.project_meetings would select both again)."""
+    meetings = list(
+        db.session.scalars(select(Meeting).where(Meeting.project_id == project.id).order_by(Meeting.starts_at, Meeting.id))
+    )
+    for meeting in meetings:
+        set_committed_value(meeting, "project", project)
+        if meeting.committee_id == project.committee_id:
+            set_committed_value(meeting, "committee", project.committee)
+    return meetings
+
+
 def project_panel(project, user) -> dict | None:
     if not permissions.can_view_project(user, project):
         return None
-    meetings = project_meetings(project)
+    meetings = _meetings_of(project)
     can_plan = permissions.can_create_meeting(user, project.committee, project)
     return {
         "project": project,

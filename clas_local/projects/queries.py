@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local import permissions
 from clas_local.auth.models import Role
@@ -112,13 +113,51 @@ def porteur_options(user, committee) -> list[tuple[int, str]]:
 DETAIL_OPTIONS = (
     joinedload(Project.porteur),
     joinedload(Project.coordinator),
-    selectinload(Project.schools).options(
-        joinedload(ProjectSchool.partner).selectinload(Partner.contacts),
+    # Joined into the project's own query: one collection only, so no cross product.
+    joinedload(Project.schools).options(
+        # The schools' contacts (for the referent choices) come with the candidates' in link_candidates().
+        joinedload(ProjectSchool.partner),
         joinedload(ProjectSchool.referent_contact),
     ),
     selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
     selectinload(Project.collectifs),
 )
+
+
+def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Partner]]:
+    """(school_candidates, territory_candidates) in one query, then in one more the contacts of
+    the candidate schools and of the schools already linked (the page's referent choices)."""
+    linked_schools = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)
+    linked_partners = select(ProjectPartner.partner_id).where(ProjectPartner.project_id == project.id)
+    found = db.session.scalars(
+        select(Partner)
+        .where(
+            Partner.committee_id == committee.id,
+            Partner.is_open.is_(True),
+            or_(
+                and_(Partner.kind.in_(SCHOOL_KINDS), Partner.id.not_in(linked_schools)),
+                and_(
+                    Partner.kind.in_(TERRITORY_KINDS),
+                    Partner.id != project.porteur_id,
+                    Partner.id.not_in(linked_partners),
+                ),
+            ),
+        )
+        .order_by(Partner.name)
+    ).all()
+    schools = [partner for partner in found if partner.kind in SCHOOL_KINDS]
+    territory = [partner for partner in found if partner.kind not in SCHOOL_KINDS]
+    # Always this one query (even when some are loaded already): the count must not vary.
+    needing = {partner.id: partner for partner in schools}
+    needing.update((link.partner.id, link.partner) for link in project.schools)
+    by_partner: dict[int, list[Contact]] = {partner_id: [] for partner_id in needing}
+    for contact in db.session.scalars(
+        select(Contact).where(Contact.partner_id.in_(list(needing))).order_by(Contact.id)
+    ):
+        by_partner[contact.partner_id].append(contact)
+    for partner_id, partner in needing.items():
+        set_committed_value(partner, "contacts", by_partner[partner_id])
+    return schools, territory
 
 
 def school_candidates(committee, project: Project) -> list[Partner]:

@@ -121,9 +121,10 @@ def _relation_form(link: ProjectPartner, formdata=None) -> RelationForm:
     return form
 
 
-def _school_link_form(committee, project, formdata=None) -> SchoolLinkForm:
+def _school_link_form(committee, project, formdata=None, candidates=None) -> SchoolLinkForm:
     form = SchoolLinkForm(formdata=formdata, prefix="school", meta=NO_CSRF)
-    candidates = queries.school_candidates(committee, project)
+    if candidates is None:
+        candidates = queries.school_candidates(committee, project)
     form.partner_id.choices = choices(
         [("", "— Choisir —"), *((s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in candidates)]
     )
@@ -135,9 +136,10 @@ def _school_link_form(committee, project, formdata=None) -> SchoolLinkForm:
     return form
 
 
-def _partner_link_form(committee, project, formdata=None) -> PartnerLinkForm:
+def _partner_link_form(committee, project, formdata=None, candidates=None) -> PartnerLinkForm:
     form = PartnerLinkForm(formdata=formdata, prefix="partner", meta=NO_CSRF)
-    candidates = queries.territory_candidates(committee, project)
+    if candidates is None:
+        candidates = queries.territory_candidates(committee, project)
     form.partner_id.choices = choices([("", "— Choisir —"), *((p.id, f"{p.name} ({p.kind.label})") for p in candidates)])
     return form
 
@@ -158,9 +160,11 @@ def _context(committee, project: Project, **forms) -> dict:
         "collectifs": queries.collectifs_with_warnings(project, weeks),
     }
     if can_edit:
+        # Both link forms' candidates and every school's contacts, in two queries.
+        schools, territory = queries.link_candidates(committee, project)
         context.update(
-            school_form=forms.get("school_form") or _school_link_form(committee, project),
-            partner_form=forms.get("partner_form") or _partner_link_form(committee, project),
+            school_form=forms.get("school_form") or _school_link_form(committee, project, candidates=schools),
+            partner_form=forms.get("partner_form") or _partner_link_form(committee, project, candidates=territory),
             collectif_form=forms.get("collectif_form") or _collectif_form(),
             referent_forms={
                 link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
