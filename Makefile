@@ -25,7 +25,10 @@ run: install ## migrate, seed the demo if the database is empty, serve http://12
 test: install ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
 	@# ical.js (Thunderbird's parser) reads our .ics files in the calendar tests.
 	@if [ ! -d tests/js/node_modules ]; then (cd tests/js && npm ci --no-audit --no-fund); fi
-	$(FLASK) db check
+	@# Models and migrations agree: migrate a scratch database, then compare.
+	@scratch=$$(mktemp -d) && export DATABASE_URL="sqlite:///$$scratch/check.sqlite" && \
+		$(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) db check; status=$$?; rm -rf "$$scratch"; exit $$status
+	$(BIN)/bandit -c pyproject.toml -r clas_local -lll -q
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		CLAS_TEST_ENGINE=postgresql $(BIN)/python -m pytest -m "not e2e" -p no:cacheprovider; \
