@@ -351,9 +351,11 @@ def set_referent(slug: str, project_id: int, link_id: int):
     committee, project = _load_editable(slug, project_id)
     link = _school_link(project, link_id)
     form = _referent_form(link, request.form)
-    if form.validate():
-        contact_id = form.referent_contact_id.data
-        referent = queries.contact_of(link.partner_id, int(contact_id)) if contact_id else None
+    raw_id = (form.referent_contact_id.data or "").strip()
+    if raw_id and not raw_id.isdigit():  # only a forged request sends anything but an id
+        form.referent_contact_id.errors = ["Choisissez un contact de la liste."]
+    elif form.validate():
+        referent = queries.contact_of(link.partner_id, int(raw_id)) if raw_id else None
         services.set_referent(link, referent)
         name = link.partner.name
         db.session.commit()

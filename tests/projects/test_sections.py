@@ -277,3 +277,18 @@ def test_post_without_csrf_token_is_refused(client, login_as, project):
     response = client.post(_url(project, "/collectifs"), data=COLLECTIF)
     assert response.status_code == 400
     assert _count(Collectif) == 0
+
+
+@pytest.mark.parametrize("forged", [" x", "\n", "1; DROP TABLE contact"])
+def test_a_forged_referent_value_gets_a_french_message_not_a_500(client, login_as, committee, make_partner, make_contact, make_project, forged):
+    from clas_local.partners.models import PartnerKind
+
+    login_as("host")
+    school = make_partner(PartnerKind.ECOLE)
+    make_contact(school)
+    project = make_project(schools=(school,))
+    link = project.schools[0]
+    field = f"school-{link.id}-referent_contact_id"
+    response = post(client, f"/c/rennes/projects/{project.id}/schools/{link.id}", {field: forged}, htmx=True)
+    assert response.status_code in (200, 422)
+    assert link.referent_contact_id is None
