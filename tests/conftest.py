@@ -93,14 +93,14 @@ def app_config(database_url, tmp_path) -> dict:
 def app(app_config):
     app = create_app(_config(**app_config))
     with app.app_context():
-        yield app
-        db.session.remove()
         if ENGINE == "postgresql":
-            tables = ", ".join(
-                f'"{table.name}"' for table in reversed(db.metadata.sorted_tables)
-            )
+            # The run's one database is emptied *before* each test: a test never depends on
+            # how the previous one (or a module-scoped fixture) left it.
+            tables = ", ".join(f'"{table.name}"' for table in reversed(db.metadata.sorted_tables))
             with db.engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        yield app
+        db.session.remove()
         db.engine.dispose()
 
 
