@@ -27,11 +27,36 @@ from clas_local.meetings.models import Meeting, MeetingStatus
 
 
 @dataclass
+class Participant:
+    """One organisation at a meeting: its invitations (the organisation's, its contacts') and its attendance."""
+
+    name: str
+    invitations: list[Invitation] = field(default_factory=list)
+    attendance: Attendance | None = None
+
+
+@dataclass
 class DossierMeeting:
     meeting: Meeting
     invitations: list[Invitation]
     attendances: list[Attendance]
     files: list[EvidenceFile] = field(default_factory=list)
+
+    @property
+    def participants(self) -> list[Participant]:
+        """Invited organisations in invitation order, then those present without an invitation.
+
+        One row per organisation keeps the dossier short to read, and to lay out: tables are
+        most of the PDF's rendering time.
+        """
+        rows: dict[object, Participant] = {}
+        for invitation in self.invitations:
+            row = rows.setdefault(invitation.partner_id, Participant(invitation.partner.name))
+            row.invitations.append(invitation)
+        for attendance in self.attendances:
+            key = attendance.partner_id if attendance.partner_id is not None else ("label", attendance.organisation_label)
+            rows.setdefault(key, Participant(attendance.organisation_name)).attendance = attendance
+        return list(rows.values())
 
     @property
     def folder(self) -> str:

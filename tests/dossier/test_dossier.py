@@ -181,3 +181,22 @@ def test_dossier_queries_do_not_grow_with_meetings_and_files(client, login_as, c
     assert response.status_code == 200
     assert len(zipfile.ZipFile(io.BytesIO(response.data)).namelist()) == 1 + 30 + 1
     assert len(archive_queries) <= len(small)
+
+
+def test_each_meeting_lists_one_row_per_organisation_with_answers_and_presence(client, login_as, built):
+    diagnostic = built["meetings"][0]
+    walk_in = builders.partner(diagnostic.committee, PartnerKind.ASSOCIATION, "Association des parents du Blosne")
+    suivi = builders.meeting(diagnostic.committee, built["project"], MeetingKind.SUIVI, builders.utc(2027, 3, 4),
+                             present=(built["porteur"], walk_in))  # fmt: skip
+    for invitation in list(suivi.invitations):  # the association came without an invitation
+        if invitation.partner_id == walk_in.id:
+            suivi.invitations.remove(invitation)
+    db.session.commit()
+    login_as("host")
+    text = " ".join(page_text(client.get(urls(built["project"])[0])).split())
+    champion = built["schools"][1].name
+    # The suivi of 4 February: Volga came, Champion excused itself; one row each.
+    assert (f'<th scope="row">{champion}</th> <td>L\'organisation : excusé·e</td> <td>Excusé</td>') in text
+    assert text.count(f'<th scope="row">{champion}</th>') == 2  # diagnostic and suivi, not twice per meeting
+    assert ('<th scope="row">Association des parents du Blosne</th> <td>Non invitée</td> '
+            "<td>Présent : Personne de Association des parents du Blosne (Représentant·e)</td>") in text
