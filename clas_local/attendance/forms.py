@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from clas_local.attendance.models import Presence
 from clas_local.db import NAME_LEN
-from clas_local.forms import Form, choices, enum_choices
+from clas_local.forms import Form, SelectField, choices, enum_choices
 
 ADULTS_ONLY = "Un adulte (professionnel, bénévole, élu…) : jamais le nom d'un enfant."
 MINUTES_MAX = 50_000

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from clas_local.audit.queries import FAMILIES
-from clas_local.forms import Form, choices
+from clas_local.forms import Form, SelectField, choices
 
 
 class AuditFilterForm(Form):

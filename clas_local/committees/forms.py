@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from clas_local.forms import Form, enum_choices
-from wtforms import EmailField, SelectField, StringField
+from clas_local.forms import Form, SelectField, enum_choices
+from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from clas_local.auth.models import Role

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from clas_local.evidence.filetypes import ACCEPT_ATTRIBUTE, ACCEPTED_LABEL
 from clas_local.evidence.models import EvidenceKind
-from clas_local.forms import Form, enum_choices
+from clas_local.forms import Form, SelectField, enum_choices
 
 
 class UploadForm(Form):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from clas_local.forms import Form, choices
+from clas_local.forms import Form, SelectField, SelectMultipleField, choices
 from clas_local.invitations.models import Answer
 from clas_local.invitations.services import COMMENT_MAX
 

@@ -6,12 +6,12 @@ from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from clas_local.db import NAME_LEN
-from clas_local.forms import Form, choices, enum_choices
+from clas_local.forms import Form, SelectField, SelectMultipleField, choices, enum_choices
 from clas_local.i18n import format_time
 from clas_local.meetings.models import MeetingKind
 

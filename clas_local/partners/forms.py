@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from clas_local.db import EMAIL_LEN, NAME_LEN
 from clas_local.extensions import db
-from clas_local.forms import Form, choices, enum_choices
+from clas_local.forms import Form, SelectField, choices, enum_choices
 from clas_local.partners import validation
 from clas_local.partners.models import SCHOOL_KINDS, EducationPrioritaire, Partner, PartnerKind, Sector
 

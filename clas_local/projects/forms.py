@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from clas_local.db import NAME_LEN
-from clas_local.forms import Form
+from clas_local.forms import Form, SelectField
 from clas_local.projects.models import school_year_error
 
 NO_CHILD_DATA = (
