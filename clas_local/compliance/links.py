@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
 from clas_local.compliance.rules import NextAction, Proof
+from clas_local.meetings.models import MeetingStatus
 
 # A proof of this kind opens this endpoint (the meeting's page at an anchor when it has one).
 PROOF_TARGETS = {
@@ -43,6 +44,9 @@ def proof_url(proof: Proof, committee) -> str | None:
         return _first((("evidence.download", ""),), slug=slug, evidence_id=proof.evidence_id)
     if proof.kind in ("school", "partner") and proof.partner_id is not None:
         return _first((("partners.detail", ""),), slug=slug, partner_id=proof.partner_id)
+    if proof.kind == "meetings":
+        filters = {"kind": proof.meeting_kind.value} | ({"project": proof.project_id} if proof.project_id else {})
+        return _first((("meetings.index", ""),), slug=slug, status=MeetingStatus.HELD.value, **filters)
     if proof.meeting_id is not None:
         return _first(PROOF_TARGETS.get(proof.kind, PROOF_TARGETS["meeting"]), slug=slug, meeting_id=proof.meeting_id)
     return None

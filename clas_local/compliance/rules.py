@@ -178,11 +178,14 @@ class CollectifFact:
 class Proof:
     """Something a reader can open to verify a check."""
 
-    kind: str  # "meeting", "answers", "attendance", "minutes", "file", "school", "partner"
+    kind: str  # "meeting", "answers", "attendance", "minutes", "file", "school", "partner", "meetings"
     label: str
     meeting_id: int | None = None
     evidence_id: int | None = None
     partner_id: int | None = None
+    # "meetings": the project's meetings of this kind, in the meeting list
+    project_id: int | None = None
+    meeting_kind: MeetingKind | None = None
 
 
 @dataclass(frozen=True)
@@ -238,9 +241,30 @@ class Checklist:
 
 def _names(items) -> str:
     names = [item.name for item in items]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " et " + names[-1]
+    return _and(names) if names else ""
+
+
+MAX_LISTED = 3  # meetings a reason names one by one, and whose proofs it shows
+
+
+def _held_on(meetings) -> str:
+    """« le jeudi 8 octobre 2026 et le lundi 2 novembre 2026 »; beyond MAX_LISTED, the span."""
+    if len(meetings) <= MAX_LISTED:
+        return _and([f"le {format_day(meeting.day)}" for meeting in meetings])
+    return f"à {len(meetings)} reprises, du {format_day(meetings[0].day)} au {format_day(meetings[-1].day)}"
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def _recent_proofs(facts: ProjectFacts, meetings, kind: MeetingKind) -> tuple[Proof, ...]:
+    """The proofs of the latest MAX_LISTED meetings, and a link to the project's others of this kind."""
+    proofs = _meeting_proofs(meetings[-MAX_LISTED:])
+    if len(meetings) <= MAX_LISTED:
+        return proofs
+    label = f"Les {len(meetings)} réunions « {kind.label} » du projet"
+    return (*proofs, Proof("meetings", label, project_id=facts.project_id, meeting_kind=kind))
 
 
 def _meeting_proofs(meetings, *, attendance: bool = True) -> tuple[Proof, ...]:
@@ -323,7 +347,7 @@ def _schools_presence_check(
         present = frozenset().union(*(meeting.present for meeting in held))
         absent = [school for school in facts.schools if school.partner_id not in present]
         proofs = _meeting_proofs(held)
-        dates = ", ".join(f"le {format_day(meeting.day)}" for meeting in held)
+        dates = _held_on(held)
         if not facts.schools:
             return Check(**common, status=Status.PARTLY, proofs=proofs,
                          reason=f"Réunion tenue {dates}, mais aucune école n'est liée au projet.")  # fmt: skip
@@ -378,8 +402,8 @@ def check_suivi(facts: ProjectFacts) -> Check:
     inside = [meeting for meeting in suivis if start <= meeting.day <= end]
     held = [meeting for meeting in inside if meeting.held]
     if held:
-        dates = ", ".join(f"le {format_day(meeting.day)}" for meeting in held)
-        return Check(**common, status=Status.MET, reason=f"Réunion de suivi tenue {dates}.", proofs=_meeting_proofs(held))
+        return Check(**common, status=Status.MET, reason=f"Réunion de suivi tenue {_held_on(held)}.",
+                     proofs=_recent_proofs(facts, held, MeetingKind.SUIVI))  # fmt: skip
     planned = [meeting for meeting in inside if meeting.planned]
     if planned:
         meeting = planned[0]
@@ -443,8 +467,9 @@ def _comite_check(facts: ProjectFacts, common: dict, present_at, who: str) -> Ch
         return Check(**common, status=Status.MISSING,
                      reason=f"Aucune réunion du comité local n'est prévue ni tenue en {facts.school_year}.")  # fmt: skip
     attended = [meeting for meeting in held if present_at(meeting)]
-    proofs = _meeting_proofs(held)
-    counts = f"{len(attended)} sur {len(held)}"
+    proofs = _meeting_proofs(held[-MAX_LISTED:])
+    if len(held) > MAX_LISTED:
+        proofs += (Proof("meetings", f"Les {len(held)} comités locaux tenus", meeting_kind=MeetingKind.COMITE_LOCAL),)
     if len(attended) == len(held):
         reason = (
             f"{who} présent·e au comité local tenu le {format_day(held[0].day)}."
@@ -453,12 +478,16 @@ def _comite_check(facts: ProjectFacts, common: dict, present_at, who: str) -> Ch
         )
         return Check(**common, status=Status.MET, reason=reason, proofs=proofs)
     missed = [meeting for meeting in held if not present_at(meeting)]
-    missed_dates = ", ".join(format_day(meeting.day) for meeting in missed)
     if attended:
         return Check(**common, status=Status.PARTLY, proofs=proofs,
-                     reason=f"{who} présent·e à {counts} comités locaux tenus ; absent·e le {missed_dates}.")  # fmt: skip
-    return Check(**common, status=Status.MISSING, proofs=proofs,
-                 reason=f"{who} n'est noté·e présent·e à aucun des {len(held)} comités locaux tenus ({missed_dates}).")  # fmt: skip
+                     reason=f"{who} présent·e à {len(attended)} sur {len(held)} comités locaux tenus ; "
+                            f"absent·e {_held_on(missed)}.")  # fmt: skip
+    if len(held) == 1:
+        reason = f"{who} n'est pas noté·e présent·e au comité local tenu le {format_day(held[0].day)}."
+    else:
+        span = _held_on(held) if len(held) <= MAX_LISTED else f"du {format_day(held[0].day)} au {format_day(held[-1].day)}"
+        reason = f"{who} n'est noté·e présent·e à aucun des {len(held)} comités locaux tenus ({span})."
+    return Check(**common, status=Status.MISSING, proofs=proofs, reason=reason)
 
 
 def check_comite_porteur(facts: ProjectFacts) -> Check:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from clas_local.extensions import db
@@ -134,3 +136,19 @@ def test_viewer_reads_next_actions_without_links(client, login_as, committee):
     page = page_text(client.get(f"/c/rennes/projects/{built['project'].id}"))
     assert "Planifier la réunion de bilan" in page
     assert "meetings/new" not in page
+
+
+def test_many_suivis_read_as_a_span_with_a_link_to_the_project_s_meetings(client, login_as, committee):
+    built = builders.project_year(committee)
+    project = built["project"]
+    for week in range(5):  # six suivis in all, from February to mid-March
+        builders.meeting(committee, project, MeetingKind.SUIVI, builders.utc(2027, 2, 11) + timedelta(weeks=week))
+    db.session.commit()
+    login_as("host")
+    page = page_text(client.get(f"/c/rennes/projects/{project.id}"))
+    assert "Réunion de suivi tenue à 6 reprises, du jeudi 4 février 2027 au jeudi 11 mars 2027." in page
+    assert "le jeudi 18 février 2027" not in page  # no longer listed date by date
+    assert (f'<a href="/c/rennes/meetings?status=held&kind=suivi&project={project.id}">'
+            "Les 6 réunions « Suivi » du projet</a>") in page  # fmt: skip
+    listed = page_text(client.get(f"/c/rennes/meetings?status=held&kind=suivi&project={project.id}"))
+    assert "6 réunions correspondant aux filtres" in listed

@@ -137,7 +137,7 @@ DIAGNOSTIC_CASES = [
     ("présences réparties sur deux réunions", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 6, 18), present={VOLGA}),
       meeting(K.LANCEMENT, date(2026, 10, 15), present={CHAMPS})), Status.MET,
-     "Réunion tenue le jeudi 18 juin 2026, le jeudi 15 octobre 2026 : toutes les écoles liées étaient présentes."),
+     "Réunion tenue le jeudi 18 juin 2026 et le jeudi 15 octobre 2026 : toutes les écoles liées étaient présentes."),
     ("une école absente", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={VOLGA}),), Status.PARTLY,
      "Réunion tenue le jeudi 8 octobre 2026 ; écoles non notées présentes : École Champion de Cicé."),
@@ -197,6 +197,9 @@ def test_diagnostic_links_its_proofs():
 
 # -- école: suivi -----------------------------------------------------------------------------------
 
+TWELVE_THURSDAYS = (*(date(2026, 11, day) for day in (5, 12, 19, 26)), date(2027, 1, 7), date(2027, 1, 14),
+                    date(2027, 2, 4), date(2027, 2, 11), date(2027, 3, 4), date(2027, 3, 11), date(2027, 4, 1),
+                    date(2027, 6, 3))  # fmt: skip
 SUIVI_CASES = [
     ("aucun", (), Status.MISSING,
      "Aucune réunion de suivi pendant l'activité (du lundi 2 novembre 2026 au mardi 15 juin 2027)."),
@@ -212,6 +215,11 @@ SUIVI_CASES = [
      "(du lundi 2 novembre 2026 au mardi 15 juin 2027)."),
     ("un bilan ne compte pas", (meeting(K.BILAN, date(2027, 2, 4)),), Status.MISSING,
      "Aucune réunion de suivi pendant l'activité (du lundi 2 novembre 2026 au mardi 15 juin 2027)."),
+    ("deux tenus", (meeting(K.SUIVI, date(2027, 2, 4)), meeting(K.SUIVI, date(2027, 3, 4))), Status.MET,
+     "Réunion de suivi tenue le jeudi 4 février 2027 et le jeudi 4 mars 2027."),
+    ("douze tenus: la période, pas la liste",
+     tuple(meeting(K.SUIVI, day, id=100 + n) for n, day in enumerate(TWELVE_THURSDAYS)),
+     Status.MET, "Réunion de suivi tenue à 12 reprises, du jeudi 5 novembre 2026 au jeudi 3 juin 2027."),
 ]  # fmt: skip
 
 
@@ -221,6 +229,15 @@ def test_suivi_during_the_year(rural, case, meetings, status, reason):
     check = check_suivi(facts(rural, meetings=meetings))
     assert (check.status, check.reason) == (status, reason)
     assert check.sentence == SENTENCE_SUIVI
+
+
+def test_many_suivis_show_the_latest_three_and_a_link_to_the_others():
+    suivis = tuple(meeting(K.SUIVI, date(2027, 1 + n % 5, 4 + n // 5), id=100 + n) for n in range(10))
+    check = check_suivi(facts(meetings=tuple(sorted(suivis, key=lambda m: m.day))))
+    latest = sorted(suivis, key=lambda m: m.day)[-3:]
+    assert [proof.meeting_id for proof in check.proofs if proof.kind == "meeting"] == [m.id for m in latest]
+    assert (check.proofs[-1].kind, check.proofs[-1].label) == ("meetings", "Les 10 réunions « Suivi » du projet")
+    assert (check.proofs[-1].project_id, check.proofs[-1].meeting_kind) == (1, K.SUIVI)
 
 
 # -- école: bilan -----------------------------------------------------------------------------------
@@ -283,6 +300,7 @@ def test_territory_partner_with_its_relation(rural, case, territory, status, rea
 # -- territoire: comité local -------------------------------------------------------------------------
 
 OCT, MAR = date(2026, 10, 15), date(2027, 3, 18)
+FIVE_COMITES = (OCT, date(2026, 11, 19), date(2026, 12, 17), MAR, date(2027, 5, 20))
 PORTEUR_CASES = [
     ("aucun comité", (), Status.MISSING, "Aucune réunion du comité local n'est prévue ni tenue en 2026-2027."),
     ("un comité, présent", (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}),), Status.MET,
@@ -294,7 +312,19 @@ PORTEUR_CASES = [
      (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={EN})),
      Status.PARTLY, "Le porteur présent·e à 1 sur 2 comités locaux tenus ; absent·e le jeudi 14 janvier 2027."),
     ("jamais présent", (meeting(K.COMITE_LOCAL, OCT, present={EN}),), Status.MISSING,
-     "Le porteur n'est noté·e présent·e à aucun des 1 comités locaux tenus (jeudi 15 octobre 2026)."),
+     "Le porteur n'est pas noté·e présent·e au comité local tenu le jeudi 15 octobre 2026."),
+    ("jamais présent à deux", (meeting(K.COMITE_LOCAL, OCT), meeting(K.COMITE_LOCAL, MAR)), Status.MISSING,
+     "Le porteur n'est noté·e présent·e à aucun des 2 comités locaux tenus (le jeudi 15 octobre 2026 et "
+     "le jeudi 18 mars 2027)."),
+    ("jamais présent à cinq",
+     tuple(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES),
+     Status.MISSING, "Le porteur n'est noté·e présent·e à aucun des 5 comités locaux tenus "
+     "(du jeudi 15 octobre 2026 au jeudi 20 mai 2027)."),
+    ("absent à quatre sur cinq",
+     (meeting(K.COMITE_LOCAL, date(2026, 9, 17), present={PORTEUR}),
+      *(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES[:4])),
+     Status.PARTLY, "Le porteur présent·e à 1 sur 5 comités locaux tenus ; absent·e à 4 reprises, "
+     "du jeudi 15 octobre 2026 au jeudi 18 mars 2027."),
     ("comité prévu seulement", (meeting(K.COMITE_LOCAL, MAR, S.PLANNED, title="Comité local de printemps"),),
      Status.PARTLY, "Aucun comité local tenu cette année. La réunion « Comité local de printemps » du jeudi 18 mars 2027 "
      "est prévue : elle n'a pas encore eu lieu."),
@@ -321,7 +351,7 @@ EN_CASES = [
       meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={PORTEUR})),
      Status.PARTLY, "L'Éducation nationale présent·e à 1 sur 2 comités locaux tenus ; absent·e le jeudi 14 janvier 2027."),
     ("absente", (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}),), Status.MISSING,
-     "L'Éducation nationale n'est noté·e présent·e à aucun des 1 comités locaux tenus (jeudi 15 octobre 2026)."),
+     "L'Éducation nationale n'est pas noté·e présent·e au comité local tenu le jeudi 15 octobre 2026."),
 ]  # fmt: skip
 
 
