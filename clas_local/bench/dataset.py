@@ -64,6 +64,7 @@ SCHOOL_YEARS = ("2024-2025", "2025-2026", "2026-2027")
 REFERENCE_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 BENCH_PASSWORD = "Bench-Clas-Local-2026"
 BATCH = 5_000
+DOSSIER_MEETINGS, DOSSIER_FILES = 20, 30  # issue 6: the dossier of 20 meetings and 30 files, built in < 3 s
 PARIS = ZoneInfo("Europe/Paris")
 
 # (scale name, plain-token purpose) are not secrets: this dataset is for benchmarks only.
@@ -383,7 +384,8 @@ class _Builder:
             self.invite_and_attend(meeting, size, projects, porteurs, education, others, school_ids, contacts_of)
         # Files come from the host and every porteur: a page that lazy-loads each uploader shows up.
         uploaders = [users["host"]["id"], *(user["id"] for user in users["porteurs"].values())]
-        self.evidence(committee_id, size, meetings, projects, uploaders, commune)
+        self.evidence(committee_id, size, meetings, projects, uploaders, commune,
+                      dossier_projects(projects) if index < 2 else ())
         if index < 2:
             self.data.targets.append(self.targets(users, projects, meetings, contacts_of))
         return users
@@ -515,16 +517,23 @@ class _Builder:
         channel = (AnswerChannel.LINK, AnswerChannel.PAGE, AnswerChannel.ORGANISER)[int(draw * 1000) % 3]
         return answer, starts_at - timedelta(days=1 + int(draw * 10)), channel
 
-    def evidence(self, committee_id, size, meetings, projects, uploaders, commune):
-        held = [m for m in meetings if m["status"] is MeetingStatus.HELD]
+    def evidence(self, committee_id, size, meetings, projects, uploaders, commune, focus=()):
+        """`focus`: the projects whose dossiers the benchmark prints get DOSSIER_FILES files
+        each, the committee's first ones, and no other."""
+        taken = {project["id"] for project in focus}
+        held = [m for m in meetings if m["status"] is MeetingStatus.HELD and (m["project"] or {}).get("id") not in taken]
+        others = [project for project in projects if project["id"] not in taken] or projects
         for n in range(size.evidence):
-            if n % 5 == 4 or not held:
-                project = projects[n % len(projects)]
+            owner = focus[n // DOSSIER_FILES] if n < DOSSIER_FILES * len(focus) else None
+            candidates = [m for m in owner["meetings"] if m["status"] is MeetingStatus.HELD] if owner else held
+            if n % 5 == 4 or not candidates:
+                project = owner or others[n % len(others)]
                 meeting, project_id, kind = None, project["id"], EvidenceKind.CONVENTION
                 label = f"Convention de partenariat – projet n° {project_id}"
             else:
-                meeting = held[(n * 7) % len(held)]
-                project_id, kind = None, EvidenceKind.SIGNIN_SHEET if n % 2 else EvidenceKind.MINUTES
+                meeting = candidates[n % len(candidates)] if owner else held[(n * 7) % len(held)]
+                project, project_id = None, None
+                kind = EvidenceKind.SIGNIN_SHEET if n % 2 else EvidenceKind.MINUTES
                 label = f"{kind.label} – réunion n° {meeting['id']}"
             content = minimal_pdf([label, f"Comité local de {commune}", f"Pièce n° {n + 1}"])
             storage_name = _token(self.rng, 16)
@@ -537,8 +546,7 @@ class _Builder:
                 content_type="application/pdf", size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
                 uploaded_by_id=uploaders[n % len(uploaders)], created_at=self.stamps["created_at"],
             )
-            if meeting is not None:
-                meeting.setdefault("evidence", []).append(evidence_id)
+            (meeting or project).setdefault("evidence", []).append(evidence_id)
 
     def cross_committee_roles(self, users_by_committee) -> None:
         """The first two committees' hosts read each other's committee (a person's feed spans
@@ -563,8 +571,7 @@ class _Builder:
 
     def targets(self, users, projects, meetings, contacts_of) -> dict:
         """What the benchmark opens in this committee: the fullest objects, so the pages do the most work."""
-        finished = [p for p in projects if p["year"] == SCHOOL_YEARS[1]] or projects
-        project = max(finished, key=lambda p: (len(p["meetings"]), -p["id"]))
+        sized, project = dossier_projects(projects)
         held = [m for m in meetings if m["status"] is MeetingStatus.HELD and m["project"] and m["attendance"]]
         held = held or [m for m in meetings if m["attendance"]] or meetings
         meeting = max(held, key=lambda m: (len(m["invited"]), len(m.get("evidence", [])), -m["id"]))
@@ -591,7 +598,9 @@ class _Builder:
             "school": school_user,
             "partner_id": school_id,
             "project_id": project["id"],
-            "project_meetings": len(project["meetings"]),
+            "dossier_project_id": sized["id"],
+            # What each printed dossier holds (run.py notes it beside dossier.pdf).
+            "dossiers": {str(p["id"]): dossier_size(p) for p in (sized, project)},
             "meeting_id": meeting["id"],
             "meeting_invited": len(meeting["invited"]),
             "attendance_id": meeting["attendance"][0] if meeting["attendance"] else None,
@@ -609,6 +618,26 @@ class _Builder:
             for start in range(0, len(rows), BATCH):
                 db.session.execute(table.insert(), rows[start : start + BATCH])
         _reset_sequences()
+
+
+def kept_meetings(project: dict) -> list[dict]:
+    """The meetings a project's dossier shows: all but the cancelled ones."""
+    return [m for m in project["meetings"] if m["status"] is not MeetingStatus.CANCELLED]
+
+
+def dossier_projects(projects: list[dict]) -> tuple[dict, dict]:
+    """The projects of last school year the benchmark opens: the one closest to issue 6's
+    dossier (at least DOSSIER_MEETINGS meetings) and the busiest (the project page's)."""
+    finished = [p for p in projects if p["year"] == SCHOOL_YEARS[1]] or projects
+    busiest = max(finished, key=lambda p: (len(p["meetings"]), -p["id"]))
+    sized = [p for p in finished if p is not busiest and len(kept_meetings(p)) >= DOSSIER_MEETINGS]
+    return min(sized, key=lambda p: (len(kept_meetings(p)), p["id"]), default=busiest), busiest
+
+
+def dossier_size(project: dict) -> dict:
+    meetings = kept_meetings(project)
+    files = len(project.get("evidence", [])) + sum(len(m.get("evidence", [])) for m in meetings)
+    return {"meetings": len(meetings), "files": files}
 
 
 def feed_hash(token: str) -> str:

@@ -51,7 +51,8 @@ PAGES: tuple[Page, ...] = (
     Page("answer page", None, path="/rsvp/{rsvp_token}"),
     Page("person feed", None, kind="feed", path="/cal/{person_feed_token}.ics"),
     Page("committee feed", None, kind="feed", path="/cal/{committee_feed_token}.ics"),
-    Page("dossier.pdf", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf"),
+    Page("dossier.pdf", "host", kind="pdf", path="/c/{slug}/projects/{dossier_project_id}/dossier.pdf"),
+    Page("dossier.pdf, busiest", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf"),
 )  # fmt: skip
 
 
