@@ -1,7 +1,7 @@
 """Everything the dossier de concertation shows, loaded in a fixed number of queries.
 
-The project's meetings come with their invitations, attendance (and the people present)
-and minutes through selectinload; the evidence files in one query; the checklist through
+The project's meetings with their minutes; their invitations, and their attendance with
+the people present, as plain rows; the evidence files in one query; the checklist through
 compliance.queries.load_facts. Twenty meetings or two, the count is the same.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.compliance.queries import load_facts
@@ -21,42 +21,48 @@ from clas_local.compliance.rules import Checklist, EvidenceFact, MeetingFact, Pr
 from clas_local.evidence.models import EvidenceFile
 from clas_local.evidence.storage import path_for
 from clas_local.extensions import db
-from clas_local.invitations.models import Answer, Invitation
-from clas_local.partners.models import PartnerKind
+from clas_local.invitations.models import Answer, AnswerChannel, Invitation
+from clas_local.partners.models import Contact, Partner, PartnerKind, contact_display_name
 from clas_local.meetings.models import Meeting, MeetingStatus
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One invitation as the dossier prints it: to the organisation or one of its people."""
+
+    person: str  # "": the organisation itself
+    answer: Answer
+    answered_at: datetime | None
+    channel: AnswerChannel | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    function: str
 
 
 @dataclass
 class Participant:
-    """One organisation at a meeting: its invitations (the organisation's, its contacts') and its attendance."""
+    """One organisation at a meeting: its invitations' replies and its attendance."""
 
+    partner_id: int | None  # None: an organisation present without being in the directory
     name: str
-    invitations: list[Invitation] = field(default_factory=list)
-    attendance: Attendance | None = None
+    kind: PartnerKind | None
+    replies: list[Reply] = field(default_factory=list)
+    presence: Presence | None = None
+    people: list[Person] = field(default_factory=list)
 
 
 @dataclass
 class DossierMeeting:
+    """A meeting with one row per organisation (invited organisations in invitation order,
+    then those present without an invitation): short to read, and to lay out in the PDF."""
+
     meeting: Meeting
-    invitations: list[Invitation]
-    attendances: list[Attendance]
+    participants: list[Participant] = field(default_factory=list)
     files: list[EvidenceFile] = field(default_factory=list)
-
-    @property
-    def participants(self) -> list[Participant]:
-        """Invited organisations in invitation order, then those present without an invitation.
-
-        One row per organisation keeps the dossier short to read, and to lay out: tables are
-        most of the PDF's rendering time.
-        """
-        rows: dict[object, Participant] = {}
-        for invitation in self.invitations:
-            row = rows.setdefault(invitation.partner_id, Participant(invitation.partner.name))
-            row.invitations.append(invitation)
-        for attendance in self.attendances:
-            key = attendance.partner_id if attendance.partner_id is not None else ("label", attendance.organisation_label)
-            rows.setdefault(key, Participant(attendance.organisation_name)).attendance = attendance
-        return list(rows.values())
 
     @property
     def folder(self) -> str:
@@ -95,41 +101,88 @@ class Dossier:
 def meeting_fact(item: DossierMeeting, tz: ZoneInfo) -> MeetingFact:
     """The compliance facts of a meeting the dossier already holds (no query)."""
     meeting = item.meeting
-    present = [a for a in item.attendances if a.partner_id is not None and a.presence is Presence.PRESENT]
+    known = [row for row in item.participants if row.partner_id is not None]
+    present = [row for row in known if row.presence is Presence.PRESENT]
     return MeetingFact(
         id=meeting.id,
         kind=meeting.kind,
         status=meeting.status,
         day=meeting.starts_at.astimezone(tz).date(),
         title=meeting.title or "",
-        present=frozenset(a.partner_id for a in present),
-        invited=frozenset(i.partner_id for i in item.invitations),
-        answered=frozenset(i.partner_id for i in item.invitations if i.answer is not Answer.PENDING),
+        present=frozenset(row.partner_id for row in present),
+        invited=frozenset(row.partner_id for row in known if row.replies),
+        answered=frozenset(
+            row.partner_id for row in known if any(reply.answer is not Answer.PENDING for reply in row.replies)
+        ),
         education_nationale_present=tuple(
-            sorted(a.partner.name for a in present if a.partner.kind is PartnerKind.EDUCATION_NATIONALE)
+            sorted(row.name for row in present if row.kind is PartnerKind.EDUCATION_NATIONALE)
         ),
         has_minutes=bool(meeting.minutes and meeting.minutes.body),
         evidence=tuple(EvidenceFact(e.id, e.original_name, e.kind.label) for e in item.files),
     )
 
 
+def _participants(meeting_ids, items: dict[int, DossierMeeting]) -> None:
+    """Every meeting's invitations and attendance, as rows (two queries, no ORM objects: at
+    40 meetings, building and converting the objects was most of the page's time)."""
+    rows: dict[tuple[int, object], Participant] = {}
+
+    def row(meeting_id: int, key, name: str, kind) -> Participant:
+        if (meeting_id, key) not in rows:
+            rows[meeting_id, key] = Participant(key if isinstance(key, int) else None, name, kind)
+            items[meeting_id].participants.append(rows[meeting_id, key])
+        return rows[meeting_id, key]
+
+    invitations = (
+        select(Invitation.meeting_id, Invitation.partner_id, Partner.name, Partner.kind, Contact.full_name,
+               Contact.function, Contact.anonymised_at, Invitation.answer, Invitation.answered_at,
+               Invitation.answer_channel, Invitation.comment)
+        .join(Partner, Partner.id == Invitation.partner_id)
+        .outerjoin(Contact, Contact.id == Invitation.contact_id)
+        .where(Invitation.meeting_id.in_(meeting_ids))
+        .order_by(Invitation.meeting_id, Invitation.id)
+    )  # fmt: skip
+    for meeting_id, partner_id, name, kind, person, function, anonymised_at, answer, at, channel, comment in (
+        db.session.execute(invitations)
+    ):
+        display = contact_display_name(person, function, anonymised_at) if person is not None else ""
+        row(meeting_id, partner_id, name, kind).replies.append(Reply(display, answer, at, channel, comment or ""))
+
+    person = aliased(Contact)
+    attendance = (
+        select(Attendance.meeting_id, Attendance.partner_id, Partner.name, Partner.kind,
+               Attendance.organisation_label, Attendance.presence, Attendee.id, Attendee.full_name,
+               Attendee.function, person.full_name, person.function, person.anonymised_at)
+        .outerjoin(Partner, Partner.id == Attendance.partner_id)
+        .outerjoin(Attendee, Attendee.attendance_id == Attendance.id)
+        .outerjoin(person, person.id == Attendee.contact_id)
+        .where(Attendance.meeting_id.in_(meeting_ids))
+        .order_by(Attendance.meeting_id, Attendance.id, Attendee.id)
+    )  # fmt: skip
+    for (meeting_id, partner_id, name, kind, label, presence, attendee_id, free_name, function,
+         contact_name, contact_function, anonymised_at) in db.session.execute(attendance):  # fmt: skip
+        key = partner_id if partner_id is not None else ("label", label)
+        found = row(meeting_id, key, name if partner_id is not None else label, kind)
+        found.presence = presence
+        if attendee_id is not None:
+            shown = (
+                contact_display_name(contact_name, contact_function, anonymised_at)
+                if contact_name is not None
+                else free_name
+            )
+            found.people.append(Person(shown, function))
+
+
 def load_dossier(project, *, now: datetime | None = None) -> Dossier:
     committee = project.committee
-    meetings = list(
-        db.session.scalars(
-            select(Meeting)
-            .where(Meeting.project_id == project.id, Meeting.status != MeetingStatus.CANCELLED)
-            .order_by(Meeting.starts_at, Meeting.id)
-            .options(
-                selectinload(Meeting.invitations).joinedload(Invitation.partner),
-                selectinload(Meeting.invitations).joinedload(Invitation.contact),
-                selectinload(Meeting.attendances).joinedload(Attendance.partner),
-                selectinload(Meeting.attendances).joinedload(Attendance.people).joinedload(Attendee.contact),
-                joinedload(Meeting.minutes),
-            )
+    own = select(Meeting.id).where(Meeting.project_id == project.id, Meeting.status != MeetingStatus.CANCELLED)
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.id.in_(own)).order_by(Meeting.starts_at, Meeting.id).options(
+            joinedload(Meeting.minutes)
         )
     )
-    items = [DossierMeeting(meeting, list(meeting.invitations), list(meeting.attendances)) for meeting in meetings]
+    items = [DossierMeeting(meeting) for meeting in meetings]
+    _participants(own, {item.meeting.id: item for item in items})
     by_id = {item.meeting.id: item for item in items}
     project_files = []
     for evidence in db.session.scalars(

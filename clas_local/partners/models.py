@@ -151,6 +151,11 @@ class Contact(TimestampMixin, Base):
 
     @property
     def display_name(self) -> str:
-        if self.anonymised_at:
-            return f"Contact anonymisé ({self.function})" if self.function else "Contact anonymisé"
-        return self.full_name
+        return contact_display_name(self.full_name, self.function, self.anonymised_at)
+
+
+def contact_display_name(full_name: str, function: str, anonymised_at: datetime | None) -> str:
+    """A contact's name as pages print it (for queries that read the columns, not the object)."""
+    if anonymised_at:
+        return f"Contact anonymisé ({function})" if function else "Contact anonymisé"
+    return full_name
