@@ -288,10 +288,17 @@ def project_page_files(project: Project) -> list[EvidenceFile]:
             select(EvidenceFile)
             .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
             .where(
+                # Both sides on evidence_file's own indexes (a condition on the joined meeting scanned every file).
                 or_(
                     EvidenceFile.project_id == project.id,
-                    Meeting.project_id == project.id,
-                    comite_condition(project.committee, {project.school_year}, tz),
+                    EvidenceFile.meeting_id.in_(
+                        select(Meeting.id).where(
+                            or_(
+                                Meeting.project_id == project.id,
+                                comite_condition(project.committee, {project.school_year}, tz),
+                            )
+                        )
+                    ),
                 )
             )
             .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
