@@ -62,10 +62,13 @@ class SchoolLinkForm(Form):
         "École ou établissement",
         validators=[DataRequired("Choisissez une école, un collège ou un lycée.")],
     )
+    # Choices: the chosen school's contacts; add_school checks the contact belongs to it.
     referent_contact_id = SelectField(
         "Contact référent",
-        description="La personne de l'établissement qui suit le projet (directeur, CPE, enseignant…).",
+        description="La personne qui suit le projet dans cet établissement, choisie parmi ses contacts "
+        "(vous pourrez la désigner plus tard).",
         validators=[Optional()],
+        validate_choice=False,
     )
 
 

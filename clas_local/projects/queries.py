@@ -115,7 +115,7 @@ DETAIL_OPTIONS = (
     joinedload(Project.coordinator),
     # Joined into the project's own query: one collection only, so no cross product.
     joinedload(Project.schools).options(
-        # The schools' contacts (for the referent choices) come with the candidates' in link_candidates().
+        # The schools' contacts (for the referent choices) come in link_candidates().
         joinedload(ProjectSchool.partner),
         joinedload(ProjectSchool.referent_contact),
     ),
@@ -126,7 +126,7 @@ DETAIL_OPTIONS = (
 
 def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Partner]]:
     """(school_candidates, territory_candidates) in one query, then in one more the contacts of
-    the candidate schools and of the schools already linked (the page's referent choices)."""
+    the schools already linked (their referent choices)."""
     linked_schools = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)
     linked_partners = select(ProjectPartner.partner_id).where(ProjectPartner.project_id == project.id)
     found = db.session.scalars(
@@ -147,9 +147,8 @@ def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Pa
     ).all()
     schools = [partner for partner in found if partner.kind in SCHOOL_KINDS]
     territory = [partner for partner in found if partner.kind not in SCHOOL_KINDS]
-    # Always this one query (even when some are loaded already): the count must not vary.
-    needing = {partner.id: partner for partner in schools}
-    needing.update((link.partner.id, link.partner) for link in project.schools)
+    # Always this one query (even with no school linked): the count must not vary.
+    needing = {link.partner.id: link.partner for link in project.schools}
     by_partner: dict[int, list[Contact]] = {partner_id: [] for partner_id in needing}
     for contact in db.session.scalars(
         select(Contact).where(Contact.partner_id.in_(list(needing))).order_by(Contact.id)
@@ -161,7 +160,7 @@ def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Pa
 
 
 def school_candidates(committee, project: Project) -> list[Partner]:
-    """The committee's open écoles, collèges and lycées not yet linked to the project, with their contacts."""
+    """The committee's open écoles, collèges and lycées not yet linked to the project."""
     linked = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)
     return list(
         db.session.scalars(
@@ -172,7 +171,6 @@ def school_candidates(committee, project: Project) -> list[Partner]:
                 Partner.is_open.is_(True),
                 Partner.id.not_in(linked),
             )
-            .options(selectinload(Partner.contacts))
             .order_by(Partner.name)
         )
     )

@@ -128,11 +128,16 @@ def _school_link_form(committee, project, formdata=None, candidates=None) -> Sch
     form.partner_id.choices = choices(
         [("", "— Choisir —"), *((s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in candidates)]
     )
-    # One group per school: the referent is chosen among that school's contacts.
-    referents = choices([NO_CONTACT])
-    for school in candidates:
-        referents += [replace(choice, optgroup=school.name) for choice in _contact_choices(school.contacts)[1:]]
-    form.referent_contact_id.choices = referents
+    # The referent is chosen among the chosen school's contacts: with HTMX, the list follows
+    # the school (school_referents); without, the school's row sets it once linked.
+    form.partner_id.render_kw = {
+        "hx-get": url_for("projects.school_referents", slug=committee.slug, project_id=project.id),
+        "hx-trigger": "change",
+        "hx-target": "#school-referent_contact_id-field",
+        "hx-swap": "outerHTML",
+    }
+    chosen = next((school for school in candidates if str(school.id) == (form.partner_id.data or "")), None)
+    form.referent_contact_id.choices = _contact_choices(chosen.contacts if chosen else [])
     return form
 
 
@@ -334,8 +339,9 @@ def add_school(slug: str, project_id: int):
     if form.validate():
         school = queries.partner_in_committee(committee, int(form.partner_id.data), SCHOOL_KINDS)
         referent = None
-        if form.referent_contact_id.data:
-            referent = queries.contact_of(school.id, int(form.referent_contact_id.data))
+        raw_id = (form.referent_contact_id.data or "").strip()
+        if raw_id:
+            referent = queries.contact_of(school.id, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
             if referent is None:
                 form.referent_contact_id.errors.append(f"Choisissez une personne de l'établissement « {school.name} ».")
         if not form.referent_contact_id.errors:
@@ -343,6 +349,17 @@ def add_school(slug: str, project_id: int):
             db.session.commit()
             return _section(committee, project, "schools", ok=True, notice=f"{school.name} est lié au projet.")
     return _section(committee, project, "schools", ok=False, school_form=form)
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/schools/referents")
+@login_required
+def school_referents(slug: str, project_id: int):
+    """HTMX: the « Contact référent » field of the link form, for the school just chosen."""
+    committee, project = _load_editable(slug, project_id)
+    if not htmx.is_fragment_request():
+        return htmx.redirect(url_for("projects.detail", slug=committee.slug, project_id=project.id) + "#ecoles")
+    form = _school_link_form(committee, project, request.args)
+    return htmx.render("projects/_school_referent.html", "projects/_school_referent.html", form=form)
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>")

@@ -7,7 +7,7 @@ from clas_local.audit.models import AuditEvent
 from clas_local.extensions import db
 from clas_local.partners.models import PartnerKind
 from clas_local.projects.models import Collectif, ProjectPartner, ProjectSchool
-from tests.conftest import page_text, post
+from tests.conftest import htmx_get, page_text, post
 
 
 def _count(model) -> int:
@@ -58,6 +58,42 @@ def test_referent_must_be_a_contact_of_that_school(client, login_as, project, sc
     response = post(client, _url(project, "/schools"), {"school-partner_id": school.id, "school-referent_contact_id": stranger.id}, htmx=True)
     assert response.status_code == 422
     assert "Erreur : Choisissez une personne de l'établissement « École élémentaire Volga »." in page_text(response)
+    assert _count(ProjectSchool) == 0
+
+
+def test_referent_choices_follow_the_chosen_school(client, login_as, project, school, make_partner, make_contact):
+    other = make_partner(PartnerKind.ECOLE, name="École Guillevic")
+    make_contact(other, full_name="Paul Guillevic", function="Directeur")
+    login_as("porteur", partner=project.porteur)
+    page = page_text(client.get(_url(project)))
+    # The page lists no school's people until a school is chosen.
+    assert "Marc Le Goff" not in page and "Paul Guillevic" not in page
+    assert f'hx-get="/c/rennes/projects/{project.id}/schools/referents"' in page
+    response = htmx_get(client, _url(project, f"/schools/referents?school-partner_id={school.id}"))
+    body = page_text(response)
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div class="field " id="school-referent_contact_id-field">')
+    assert "Marc Le Goff – Directeur" in body and "Lina Roux – Enseignante CM1" in body
+    assert "Paul Guillevic" not in body
+
+
+@pytest.mark.parametrize("chosen", ["", "abc", "999999"])
+def test_referent_choices_of_no_or_an_unknown_school_are_empty(client, login_as, project, school, chosen):
+    login_as("host")
+    body = page_text(htmx_get(client, _url(project, f"/schools/referents?school-partner_id={chosen}")))
+    assert "— Aucun contact référent —" in body and "Marc Le Goff" not in body
+
+
+def test_referent_choices_are_for_those_who_edit_the_project(client, login_as, project, school):
+    login_as("viewer")
+    assert htmx_get(client, _url(project, f"/schools/referents?school-partner_id={school.id}")).status_code == 403
+
+
+def test_a_forged_referent_value_gets_a_french_message(client, login_as, project, school):
+    login_as("host")
+    response = post(client, _url(project, "/schools"), {"school-partner_id": school.id, "school-referent_contact_id": "x1"}, htmx=True)
+    assert response.status_code == 422
+    assert "Choisissez une personne de l'établissement « École élémentaire Volga »." in page_text(response)
     assert _count(ProjectSchool) == 0
 
 

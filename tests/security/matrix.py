@@ -105,6 +105,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.edit", "GET"):                   PROJECT_EDIT,
     ("projects.edit", "POST"):                  PROJECT_EDIT,
     ("projects.add_school", "POST"):            PROJECT_EDIT,
+    ("projects.school_referents", "GET"):       PROJECT_EDIT,
     ("projects.set_referent", "POST"):          PROJECT_EDIT,
     ("projects.remove_school", "POST"):         PROJECT_EDIT,
     ("projects.add_partner", "POST"):           PROJECT_EDIT,
