@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect, select
+from sqlalchemy import distinct, func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -83,15 +83,38 @@ class AttendanceSheet:
         return self.invited_rows + self.other_rows
 
     @property
-    def recorded(self) -> bool:
-        return any(row.attendance is not None for row in self.rows)
+    def summary(self) -> AttendanceSummary:
+        counts = {presence: sum(1 for row in self.rows if row.presence is presence) for presence in Presence}
+        return AttendanceSummary(counts, sum(len(row.people) for row in self.rows))
 
-    def count(self, presence: Presence) -> int:
-        return sum(1 for row in self.rows if row.presence is presence)
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """How many organisations came, were excused or absent, and how many people came."""
+
+    counts: dict[Presence, int]
+    people: int
 
     @property
-    def people_count(self) -> int:
-        return sum(len(row.people) for row in self.rows)
+    def recorded(self) -> bool:
+        return any(self.counts.values())
+
+    def count(self, presence: Presence) -> int:
+        return self.counts.get(presence, 0)
+
+
+def attendance_summary(meeting: Meeting) -> AttendanceSummary:
+    """The summary in one query, for the counts sent beside a changed row."""
+    counts, people = {}, 0
+    for presence, organisations, persons in db.session.execute(
+        select(Attendance.presence, func.count(distinct(Attendance.id)), func.count(Attendee.id))
+        .outerjoin(Attendee, Attendee.attendance_id == Attendance.id)
+        .where(Attendance.meeting_id == meeting.id)
+        .group_by(Attendance.presence)
+    ):
+        counts[presence] = organisations
+        people += persons
+    return AttendanceSummary(counts, people)
 
 
 def sheet_options() -> tuple:

@@ -36,16 +36,25 @@ def _row_html(meeting, row, **extra) -> str:
     )
 
 
+def _summary_html(meeting) -> str:
+    """The counts, sent out of band beside a changed row (read before the commit: no reload)."""
+    return render_template(
+        "attendance/_summary.html", oob=True, summary=queries.attendance_summary(meeting), meeting=meeting,
+        presence=Presence, can_edit=True,
+    )  # fmt: skip
+
+
 def _after_change(meeting, row_html: str, *, error: str | None = None, person_errors=None) -> Response:
     """HTMX gets the row only; a plain form post goes back to the meeting page.
 
     The row is rendered before the commit (from the flushed state, which is what gets
     committed), so the response needs no second round of queries to reload expired objects.
     """
+    summary_html = _summary_html(meeting) if htmx.is_fragment_request() else ""
     db.session.commit()
     if htmx.is_fragment_request():
         status = 422 if (error or person_errors) else 200
-        response = make_response(row_html, status)
+        response = make_response(row_html + summary_html, status)
         response.vary.add("HX-Request")
         return response
     if error or person_errors:
@@ -58,12 +67,8 @@ def _after_change(meeting, row_html: str, *, error: str | None = None, person_er
 def page(slug: str, meeting_id: int):
     committee = load_committee(slug)
     meeting = load_meeting(committee, meeting_id, options=queries.sheet_options())
-    return htmx.render(
-        "attendance/page.html",
-        "attendance/_attendance.html",
-        meeting_url=meeting_url(meeting),
-        **panel_context(meeting, current_user),
-    )
+    # Always the whole page: the panel's changes come back row by row (or whole, for a first row).
+    return render_template("attendance/page.html", meeting_url=meeting_url(meeting), **panel_context(meeting, current_user))
 
 
 @bp.post(f"{MEETING}/attendance/partners/<int:partner_id>")
@@ -170,7 +175,7 @@ def add_uninvited(slug: str, meeting_id: int):
         if form.validate():
             partner = queries.committee_partner(meeting, form.partner_id.data) if form.partner_id.data else None
             try:
-                services.add_uninvited(
+                attendance = services.add_uninvited(
                     meeting,
                     partner=partner,
                     organisation_label=form.organisation_label.data or "",
@@ -182,9 +187,7 @@ def add_uninvited(slug: str, meeting_id: int):
                 db.session.rollback()
                 form.organisation_label.errors.append(str(exc))
             else:
-                if not htmx.is_fragment_request():
-                    flash("Organisation ajoutée aux présents.", "success")
-                return _panel_or_redirect(meeting)
+                return _added(meeting, attendance.id)
     response = htmx.render(
         "attendance/uninvited.html",
         "attendance/_uninvited_form.html",
@@ -201,13 +204,30 @@ def add_uninvited(slug: str, meeting_id: int):
     return response
 
 
-def _panel_or_redirect(meeting) -> Response:
-    if htmx.is_fragment_request():
-        return htmx.render(
+def _added(meeting, attendance_id: int) -> Response:
+    """HTMX: the new row, appended to the table, with the counts and the « Ajouter » button back."""
+    if not htmx.is_fragment_request():
+        flash("Organisation ajoutée aux présents.", "success")
+        return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+    summary = queries.attendance_summary(meeting)
+    if not meeting.invitations and sum(summary.counts.values()) == 1:
+        # The panel had no table yet: send it whole.
+        response = htmx.render(
             "attendance/page.html", "attendance/_attendance.html",
             meeting_url=meeting_url(meeting), **panel_context(meeting, current_user),
-        )
-    return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+        )  # fmt: skip
+        response.headers["HX-Retarget"] = "#attendance-panel"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True}
+    html = (
+        _row_html(meeting, _load_row(meeting, attendance_id))
+        + render_template("attendance/_summary.html", oob=True, summary=summary, **context)
+        + render_template("attendance/_uninvited_button.html", oob=True, **context)
+    )
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post(f"{MEETING}/attendance/<int:attendance_id>/delete")
@@ -217,11 +237,15 @@ def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
     attendance = queries.load_attendance(meeting, attendance_id) or refuse(404, f"Attendance {attendance_id}")
     try:
         services.remove_attendance(attendance)
-        db.session.commit()
     except services.AttendanceError as exc:
         db.session.rollback()
+        if htmx.is_fragment_request():
+            row = _load_row(meeting, attendance_id)
+            return _after_change(meeting, _row_html(meeting, row, row_error=str(exc)), error=str(exc))
         flash(str(exc), "error")
-    return _panel_or_redirect(meeting)
+        return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+    # HTMX: the row goes (an empty swap), the counts follow.
+    return _after_change(meeting, "")
 
 
 # -- sign-in sheet -----------------------------------------------------------------------

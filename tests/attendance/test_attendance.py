@@ -26,7 +26,12 @@ def test_toggle_returns_the_row_fragment_only(client, as_porteur):
     assert response.status_code == 200
     body = response.get_data(as_text=True).strip()
     assert body.startswith(f'<tr id="attendance-partner-{scene.school.id}">')
-    assert body.endswith("</tr>")
+    row, counts = body.split("</tr>", 1)
+    # The counts above the table follow, out of band (in a template: valid beside a row).
+    assert counts.strip().startswith('<template><p class="muted" id="attendance-summary" role="status" hx-swap-oob="innerHTML">')
+    assert " ".join(page_text(response).split()).endswith(
+        "1 organisation présente, 0 excusée, 0 absente ; 0 personne présente.</p></template>"
+    )
     assert "<html" not in body and "<h1" not in body
     assert 'aria-pressed="true"' in body and "Présent" in page_text(response)
     assert "HX-Request" in response.headers["Vary"]
@@ -151,8 +156,13 @@ def test_uninvited_directory_partner_and_free_label(client, as_porteur, make_par
     url = scene.url("/attendance/uninvited")
     response = post(client, url, {"partner_id": str(pre.id), "full_name": "Karim Haddad", "function": "Coordinateur"}, htmx=True)
     assert response.status_code == 200
-    assert response.get_data(as_text=True).lstrip().startswith('<section id="attendance-panel"')
+    # The new row only, appended to the table, then the counts and the « Ajouter » button back (out of band).
+    body = response.get_data(as_text=True).lstrip()
+    assert body.startswith(f'<tr id="attendance-partner-{pre.id}">') and "<section" not in body
     assert "Réussite éducative de Rennes" in page_text(response) and "Non invitée" in page_text(response)
+    assert '<template><p class="muted" id="attendance-summary" role="status" hx-swap-oob="innerHTML">' in body
+    assert '<template><p id="attendance-uninvited" hx-swap-oob="true">' in body
+    assert "1 organisation présente" in " ".join(page_text(response).split())
     response = post(client, url, {"organisation_label": "Conseil citoyen", "full_name": "Anne Roux"})
     assert response.status_code == 303
     db.session.expire_all()
@@ -161,6 +171,46 @@ def test_uninvited_directory_partner_and_free_label(client, as_porteur, make_par
     assert [p.display_name for r in rows for p in r.people] == ["Karim Haddad", "Anne Roux"]
     page = page_text(client.get(scene.url("/attendance")))
     assert "Conseil citoyen" in page and "Anne Roux" in page
+
+
+def test_removing_an_uninvited_organisation_removes_its_row_and_updates_the_counts(client, as_porteur):
+    scene = as_porteur
+    post(client, scene.url("/attendance/uninvited"), {"organisation_label": "Conseil citoyen"})
+    post(client, scene.toggle_url(scene.school), {"presence": "present"})
+    added = db.session.scalar(select(Attendance).where(Attendance.invited.is_(False)))
+    page = page_text(client.get(scene.url("/attendance")))
+    assert f'hx-post="/c/rennes/meetings/{scene.meeting.id}/attendance/{added.id}/delete" hx-target="closest tr"' in page
+    response = post(client, scene.url(f"/attendance/{added.id}/delete"), htmx=True)
+    assert response.status_code == 200
+    body = " ".join(page_text(response).split())
+    assert body.startswith('<template><p class="muted" id="attendance-summary"')  # no row: the swap removes it
+    assert "1 organisation présente, 0 excusée, 0 absente" in body
+    assert db.session.scalar(select(func.count()).select_from(Attendance).where(Attendance.invited.is_(False))) == 0
+
+
+def test_an_invited_organisation_cannot_be_removed_and_its_row_says_why(client, as_porteur):
+    scene = as_porteur
+    post(client, scene.toggle_url(scene.school), {"presence": "present"})
+    invited = _attendance(scene.meeting, scene.school)
+    response = post(client, scene.url(f"/attendance/{invited.id}/delete"), htmx=True)
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).lstrip().startswith(f'<tr id="attendance-partner-{scene.school.id}">')
+    assert "Une organisation invitée ne se retire pas : marquez-la absente ou excusée." in page_text(response)
+    assert _attendance(scene.meeting, scene.school) is not None
+
+
+def test_first_organisation_of_a_meeting_without_invitations_gets_the_whole_panel(
+    client, login_as, committee, make_meeting
+):
+    meeting = make_meeting(committee=committee)
+    login_as("host")
+    url = f"/c/rennes/meetings/{meeting.id}/attendance"
+    assert "Aucune organisation invitée ni présente pour l'instant." in page_text(client.get(url))
+    response = post(client, url + "/uninvited", {"organisation_label": "Conseil citoyen"}, htmx=True)
+    assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == "#attendance-panel"
+    assert response.get_data(as_text=True).lstrip().startswith('<section id="attendance-panel"')
+    assert '<tbody id="attendance-others">' in response.get_data(as_text=True)
 
 
 def test_uninvited_needs_an_organisation(client, as_porteur):

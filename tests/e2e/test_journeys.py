@@ -213,10 +213,19 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     school_id = int(school_path.rsplit("/", 1)[1])
     schools = host.locator("#ecoles")
     schools.locator("#school-partner_id").select_option(str(school_id))
+    # The referent list follows the chosen school (HTMX), then the school's row can change it.
+    referent = schools.locator("#school-referent_contact_id")
+    expect(referent.locator("option", has_text="Isabelle Caradec")).to_have_count(1)
+    referent.select_option(referent.locator("option", has_text="Isabelle Caradec").get_attribute("value"))
     schools.get_by_role("button", name="Lier l'établissement").click()
     expect(schools.locator("table")).to_contain_text("Volga")
-    referent = schools.locator("table select[name$=referent_contact_id]").first
-    referent.select_option(referent.locator("option", has_text="Isabelle Caradec").get_attribute("value"))
+    expect(host.locator("#ecoles table")).to_contain_text("Isabelle Caradec")
+    row_referent = schools.locator("table select[name$=referent_contact_id]").first
+    row_referent.select_option("")
+    schools.get_by_role("button", name=re.compile("Enregistrer")).first.click()
+    expect(host.locator("#ecoles table")).to_contain_text("Aucun contact référent")
+    row_referent = schools.locator("table select[name$=referent_contact_id]").first
+    row_referent.select_option(row_referent.locator("option", has_text="Isabelle Caradec").get_attribute("value"))
     schools.get_by_role("button", name=re.compile("Enregistrer")).first.click()
     expect(host.locator("#ecoles table")).to_contain_text("Isabelle Caradec")
     audit.check(host, "Page du projet")
@@ -353,6 +362,8 @@ def test_porteur_records_attendance_files_the_sheet_and_downloads_the_dossier(
     )
     assert marks[0] not in ("none", "normal", '""') and marks[0] != marks[1], marks
     expect(page.locator(f"#{present_id}").locator("xpath=ancestor::tr")).to_contain_text("Présent")
+    # The counts above the table follow the row (out of band, no reload).
+    expect(page.locator("#attendance-summary")).to_contain_text("1 organisation présente")
     # Excused, with Enter this time, then present again.
     tab_to(page, f"#{present_id.replace('-present', '-excused')}")
     page.keyboard.press("Enter")
@@ -362,6 +373,18 @@ def test_porteur_records_attendance_files_the_sheet_and_downloads_the_dossier(
     expect(page.locator(f"#{present_id}")).to_have_attribute("aria-pressed", "true")
     audit.check(page, "Présences : après bascule", context="#attendance-panel")
     audit.keyboard_flows.append("attendance toggles (Tab, Space, Enter, Shift+Tab)")
+    # An organisation that came without an invitation: its row is appended, then removed.
+    panel.get_by_role("link", name="Ajouter une organisation présente sans invitation").click()
+    panel.get_by_label("Nom de l'organisation", exact=False).fill("Conseil citoyen du Blosne")
+    panel.get_by_role("button", name="Ajouter aux présents").click()
+    walk_in = panel.locator("#attendance-others tr", has_text="Conseil citoyen du Blosne")
+    expect(walk_in).to_have_count(1)
+    expect(page.locator("#attendance-summary")).to_contain_text("2 organisations présentes")
+    expect(panel.get_by_role("link", name="Ajouter une organisation présente sans invitation")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    walk_in.get_by_role("button", name="Retirer de la liste").click()
+    expect(walk_in).to_have_count(0)
+    expect(page.locator("#attendance-summary")).to_contain_text("1 organisation présente")
     page.reload()
     expect(page.locator(f"#{present_id}")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("main")).to_contain_text("Tenue")
