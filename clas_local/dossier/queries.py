@@ -19,7 +19,7 @@ from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.compliance.queries import load_facts
 from clas_local.compliance.rules import Checklist, EvidenceFact, MeetingFact, ProjectFacts, evaluate
 from clas_local.evidence.models import EvidenceFile
-from clas_local.evidence.storage import path_for
+from clas_local.evidence.storage import existing_path
 from clas_local.extensions import db
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
 from clas_local.partners.models import Contact, Partner, PartnerKind, contact_display_name
@@ -212,8 +212,5 @@ def load_dossier(project, *, now: datetime | None = None) -> Dossier:
 
 
 def evidence_path(evidence: EvidenceFile) -> Path | None:
-    """Where an evidence file lies on disk (through the evidence domain's storage), or None."""
-    try:
-        return path_for(evidence.storage_name)
-    except ValueError:
-        return None
+    """Where an evidence file lies on disk (through the evidence domain's storage), or None if it is not there."""
+    return existing_path(evidence.storage_name)

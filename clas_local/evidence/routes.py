@@ -124,8 +124,9 @@ def content_disposition(name: str) -> str:
 def download(slug: str, evidence_id: int):
     committee = load_committee(slug)
     evidence = load_evidence(committee, evidence_id)
-    path = storage.path_for(evidence.storage_name)
-    if not path.is_file():
+    path = storage.existing_path(evidence.storage_name)
+    if path is None:
+        current_app.logger.warning("Evidence %s: no file in storage under its name", evidence.id)
         abort(404)
     # Files are small (MAX_UPLOAD_MB): read at once, so no file handle outlives the request.
     response = make_response(path.read_bytes())

@@ -88,5 +88,17 @@ def discard(incoming: IncomingFile) -> None:
     incoming.path.unlink(missing_ok=True)
 
 
+def existing_path(storage_name: str) -> Path | None:
+    """The stored file, or None when the name is not a storage name or the file is gone."""
+    try:
+        path = path_for(storage_name)
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
 def remove(storage_name: str) -> None:
-    path_for(storage_name).unlink(missing_ok=True)
+    """Remove a stored file; a name that is not a storage name has nothing to remove."""
+    path = existing_path(storage_name)
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -338,3 +338,16 @@ def test_meeting_evidence_panel_queries_do_not_grow(app, client, login_as, setti
     for n in range(5):
         upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), f"b{n}.pdf")
     assert measure() == few
+
+
+@pytest.mark.parametrize("stored_as", ["../../etc/passwd", "", "0" * 32])
+def test_a_record_whose_file_is_not_in_storage_gives_404_and_can_still_be_deleted(client, login_as, setting, stored_as):
+    login_as(Role.HOST)
+    upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), "a.pdf")
+    evidence = db.session.scalar(select(EvidenceFile))
+    evidence.storage_name = stored_as  # a damaged record (restored from an old backup, edited by hand…)
+    db.session.commit()
+    assert client.get(f"/c/rennes/evidence/{evidence.id}").status_code == 404
+    response = post(client, f"/c/rennes/evidence/{evidence.id}/delete")
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(EvidenceFile)) == 0
