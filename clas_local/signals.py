@@ -10,3 +10,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 meeting_changed = _signals.signal("meeting-changed")
+
+# invitees_removed: sent by meetings.services just before an organisation's invitation rows are
+# deleted (it is no longer invited), in the same transaction.
+#     sender: the Meeting; kwargs: invitations (the rows about to go, the organisation's and its people's)
+invitees_removed = _signals.signal("invitees-removed")

@@ -37,6 +37,8 @@ WORDING = {
     MessageKind.REMINDER: Wording("Relance", itip.REQUEST, "invitation.ics"),
     MessageKind.CANCELLATION: Wording("Annulée", itip.CANCEL, "annulation.ics"),
 }
+# A CANCEL to people whose organisation is no longer invited (the meeting itself goes on).
+WITHDRAWN = Wording("Invitation retirée", itip.CANCEL, "annulation.ics")
 
 
 # How a meeting without its own title is named in a sentence.
@@ -66,12 +68,13 @@ def meeting_subject(meeting) -> str:
 
 
 def build_invitation_message(
-    invitation: Invitation, kind: MessageKind, attendees: list[Invitation]
+    invitation: Invitation, kind: MessageKind, attendees: list[Invitation], *, withdrawn: bool = False
 ) -> EmailMessage:
-    """The e-mail for one invited contact; `attendees` are every contact invited to the meeting."""
+    """The e-mail for one invited contact; `attendees` are every contact invited to the meeting.
+    `withdrawn`: a CANCEL for this person only, whose organisation is no longer invited."""
     meeting = invitation.meeting
     committee = meeting.committee
-    wording = WORDING[kind]
+    wording = WITHDRAWN if withdrawn else WORDING[kind]
     context = {
         "kind": kind.value,
         "meeting": meeting,
@@ -80,7 +83,8 @@ def build_invitation_message(
         "contact": invitation.contact,
         "partner": invitation.partner,
         "when": format_time_range(meeting.starts_at, meeting.ends_at, committee.timezone),
-        "rsvp_url": rsvp_url(invitation),
+        "rsvp_url": "" if withdrawn else rsvp_url(invitation),
+        "withdrawn": withdrawn,
         "meeting_title": meeting_title(meeting),
         "filename": wording.filename,
     }

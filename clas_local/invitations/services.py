@@ -22,7 +22,7 @@ from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, OutgoingMessage
 from clas_local.meetings.models import Meeting, MeetingStatus
 from clas_local.partners.models import Contact
-from clas_local.signals import meeting_changed
+from clas_local.signals import invitees_removed, meeting_changed
 
 COMMENT_MAX = 500
 
@@ -171,6 +171,23 @@ def queue_meeting_change(meeting: Meeting, *, cancelled: bool) -> list[OutgoingM
         )
     mail.deliver_after_commit(records)
     return records
+
+
+@invitees_removed.connect
+def _on_invitees_removed(meeting: Meeting, invitations: list[Invitation], **_) -> None:
+    """The people already e-mailed get a CANCEL for themselves only: the event leaves their calendar."""
+    emailed = [inv for inv in invitations if inv.contact_id is not None and inv.sent_sequence is not None]
+    if not emailed or meeting.status is MeetingStatus.CANCELLED:
+        return
+    records = [
+        mail.queue(build_invitation_message(inv, MessageKind.CANCELLATION, [inv], withdrawn=True),
+                   MessageKind.CANCELLATION, committee=meeting.committee, meeting=meeting)
+        for inv in emailed
+    ]  # fmt: skip
+    names = sorted({inv.partner.name for inv in emailed})
+    record("invitation.withdrawn", meeting, committee=meeting.committee,
+           summary=f"Invitation retirée envoyée à {len(records)} contact(s) : {', '.join(names)}")  # fmt: skip
+    mail.deliver_after_commit(records)
 
 
 @meeting_changed.connect

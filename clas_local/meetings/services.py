@@ -19,7 +19,7 @@ from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
-from clas_local.signals import meeting_changed
+from clas_local.signals import invitees_removed, meeting_changed
 
 # Changing one of these changes what a calendar shows: SEQUENCE rises.
 MATERIAL_FIELDS = ("starts_at", "ends_at", "place", "online_url")
@@ -76,6 +76,12 @@ def set_invited_partners(meeting: Meeting, partner_ids: Iterable[int]) -> tuple[
     for partner_id in sorted(added):
         db.session.add(Invitation(meeting=meeting, partner_id=partner_id, contact_id=None))
     if removed:
+        invitees_removed.send(
+            meeting,
+            invitations=db.session.scalars(
+                select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
+            ).all(),
+        )
         db.session.execute(
             delete(Invitation)
             .where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))

@@ -218,3 +218,41 @@ def test_unreachable_server_never_breaks_the_page_and_keeps_messages(client, log
     panel = client.get(f"/c/rennes/meetings/{invited.meeting.id}/invitations", headers={"HX-Request": "true"})
     assert panel.status_code == 200
     assert page_text(panel).count("Renvoyer") == 2
+
+
+def test_people_of_an_organisation_no_longer_invited_get_a_cancel_for_themselves(client, login_as, invited, smtp_server):
+    login_as("host")
+    _invite(client, invited, invited.director, invited.coordinator)
+    assert len(smtp_server.received) == 2
+    meeting = invited.meeting
+    # The PRE is unticked on the meeting form; the school stays, the time does not change.
+    meetings.update_meeting(meeting, partner_ids=[invited.school.id])
+    assert _commit_as_a_view_does() == (1, 0)
+
+    withdrawn = smtp_server.received[2]
+    assert withdrawn.recipients == ["y.morvan@pre.example.fr"]
+    message = withdrawn.message
+    assert message["Subject"].startswith("Invitation retirée : ")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Votre organisation (Programme de réussite éducative de Rennes) n'est plus invitée à la réunion suivante." in text
+    assert "/rsvp/" not in text  # no answer link to an invitation that is gone
+    data, calendar = _calendar(withdrawn)
+    assert calendar["METHOD"] == "CANCEL"
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["UID"]) == meeting.uid
+    attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
+    assert [str(attendee) for attendee in attendees] == ["mailto:y.morvan@pre.example.fr"]  # them only
+    _assert_three_parsers_agree(data, meeting)
+    # The director keeps the invitation and gets nothing; the PRE's rows are gone.
+    assert contact_invitation(meeting, invited.director) is not None
+    assert contact_invitation(meeting, invited.coordinator) is None
+    record = db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id.desc())).first()
+    assert (record.kind, record.status, record.recipient) == (MessageKind.CANCELLATION, MessageStatus.SENT, "y.morvan@pre.example.fr")
+
+
+def test_an_organisation_nobody_was_emailed_from_leaves_without_a_message(client, login_as, invited, smtp_server):
+    login_as("host")
+    _invite(client, invited, invited.director)
+    meetings.update_meeting(invited.meeting, partner_ids=[invited.school.id])
+    assert _commit_as_a_view_does() == (0, 0)
+    assert len(smtp_server.received) == 1
