@@ -338,7 +338,7 @@ def run(args) -> int:
         with app.app_context():
             url = resolve(app, page, values)
         if url is None:
-            row = {"page": page.name, "status": "absent", "budget": "absent"}
+            row = {"page": page.name, "status": "absent", "budget": "FAIL", "misses": ["route missing"]}
             rows.append(row)
             print(f"  {page.name:<26} absent", flush=True)
             continue
@@ -362,7 +362,7 @@ def run(args) -> int:
     anchor = {**anchor_times, "url": anchor_url}
     load_after = os.getloadavg()[0]
 
-    failures = 0
+    failures = sum(1 for row in rows if row.get("status") == "absent")
     for page, row in zip(pages, rows):
         if row.get("status") == "absent":
             continue
@@ -417,7 +417,7 @@ def table(report: dict) -> str:
     ]
     for row in report["pages"]:
         if row.get("status") == "absent":
-            lines.append(f"| {row['page']:<26} | {'absent':>9} | {'':>8} | {'':>7} | {'':>9} | {'':>8} | absent |")
+            lines.append(f"| {row['page']:<26} | {'absent':>9} | {'':>8} | {'':>7} | {'':>9} | {'':>8} | FAIL   |")
             continue
         lines.append(
             f"| {row['page']:<26} | {row['median_ms']:>9.1f} | {row['p95_ms']:>8.1f} | {row['queries']:>7} | "

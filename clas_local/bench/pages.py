@@ -1,8 +1,6 @@
 """The pages the benchmark measures and the query-budget tests assert, in one table.
 
-Adding a page is one line in PAGES. `built=False` marks a page whose feature has not
-landed yet: it is measured when its route exists, and reported « absent » otherwise;
-once every feature has landed the flag goes, and a missing route then fails the tests.
+Adding a page is one line in PAGES; a page whose route is missing fails the tests.
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ class Page:
     data: dict = field(default_factory=dict)
     htmx: bool = False
     full_page: str | None = None  # a fragment is compared with this page's bytes
-    built: bool = True
     budget: bool = True  # False: measured and reported, judged by no budget (a stress case)
 
 

@@ -13,8 +13,6 @@ from clas_local.bench.pages import MAX_QUERIES, PAGES, request, resolve, sign_in
 from clas_local.extensions import db
 from tests.conftest import count_queries
 
-BUILT = [page for page in PAGES if page.built]
-NOT_YET_BUILT = [page for page in PAGES if not page.built]
 
 
 def measure(app, page, target) -> tuple[int, int] | None:
@@ -44,13 +42,7 @@ def assert_budget(app, page, bench_data):
     )
 
 
-@pytest.mark.parametrize("page", BUILT, ids=[page.name for page in BUILT])
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_page_stays_within_query_budget(app, bench_data, page):
     assert measure(app, page, bench_data.targets[0]) is not None, f"{page.name}: route missing"
     assert_budget(app, page, bench_data)
-
-
-def test_pages_not_yet_built_are_held_to_the_budget_once_they_exist(app, bench_data):
-    present = [page for page in NOT_YET_BUILT if resolve(app, page, url_values(bench_data.targets[0]))]
-    for page in present:
-        assert_budget(app, page, bench_data)
