@@ -50,8 +50,11 @@ def test_secure_cookie_flag_reaches_the_browser_in_production_settings(app_confi
 
     secure_app = create_app(_config(**app_config, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True))
     make_member("host", email=EMAIL)
-    client = secure_app.test_client()
-    response = _login(client, remember=True)
+    try:
+        response = _login(secure_app.test_client(), remember=True)
+    finally:
+        with secure_app.app_context():
+            db.engine.dispose()  # its own pool: left to the garbage collector, psycopg warns
     for header in _set_cookie_headers(response):
         assert "Secure" in header and "HttpOnly" in header
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
