@@ -68,44 +68,41 @@ def _upload(committee, form: UploadForm, *, meeting=None, project=None):
 @login_required
 def meeting_upload(slug: str, meeting_id: int):
     committee = load_committee(slug)
-    if request.method == "POST":
-        meeting = load_meeting(committee, meeting_id, allowed=permissions.can_edit_meeting)
-        form = UploadForm(max_mb=current_app.config.get("MAX_UPLOAD_MB", 10))
-        if _upload(committee, form, meeting=meeting):
-            return htmx.redirect(meeting_url(meeting) + "#evidence-meeting")
-        status = 422
-    else:
-        meeting = load_meeting(committee, meeting_id)
-        form, status = None, 200
-    return htmx.render(
-        "evidence/page.html",
-        status=status,
-        heading=f"Pièces justificatives : {meeting.display_title}",
-        back_url=meeting_url(meeting),
-        panel_context=meeting_context(meeting, current_user, form),
-        committee=committee,
-    )
+    posting = request.method == "POST"
+    meeting = load_meeting(committee, meeting_id, allowed=permissions.can_edit_meeting if posting else None)
+    return _upload_page(
+        committee, f"Pièces justificatives : {meeting.display_title}", meeting_url(meeting), "#evidence-meeting",
+        lambda form: meeting_context(meeting, current_user, form), meeting=meeting,
+    )  # fmt: skip
 
 
 @bp.route("/c/<slug>/projects/<int:project_id>/evidence", methods=["GET", "POST"])
 @login_required
 def project_upload(slug: str, project_id: int):
     committee = load_committee(slug)
+    posting = request.method == "POST"
+    project = load_project(committee, project_id, allowed=permissions.can_edit_project if posting else None)
+    return _upload_page(
+        committee, f"Pièces justificatives : {project.name}", project_url(project), "#evidence-project",
+        lambda form: project_context(project, current_user, form), project=project,
+    )  # fmt: skip
+
+
+def _upload_page(committee, heading: str, back_url: str, anchor: str, context_for, **owner):
+    """The evidence page of a meeting or a project (`owner`); a POST files the upload there
+    and goes back to its page, or shows the form again with its errors (422)."""
+    form, status = None, 200
     if request.method == "POST":
-        project = load_project(committee, project_id, allowed=permissions.can_edit_project)
         form = UploadForm(max_mb=current_app.config.get("MAX_UPLOAD_MB", 10))
-        if _upload(committee, form, project=project):
-            return htmx.redirect(project_url(project) + "#evidence-project")
+        if _upload(committee, form, **owner):
+            return htmx.redirect(back_url + anchor)
         status = 422
-    else:
-        project = load_project(committee, project_id)
-        form, status = None, 200
     return htmx.render(
         "evidence/page.html",
         status=status,
-        heading=f"Pièces justificatives : {project.name}",
-        back_url=project_url(project),
-        panel_context=project_context(project, current_user, form),
+        heading=heading,
+        back_url=back_url,
+        panel_context=context_for(form),
         committee=committee,
     )
 

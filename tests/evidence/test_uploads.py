@@ -326,6 +326,7 @@ def test_meeting_evidence_panel_queries_do_not_grow(app, client, login_as, setti
 
     login_as(Role.HOST)
     url = f"/c/rennes/meetings/{setting['meeting'].id}"
+    upload_url = meeting_upload_url(setting["meeting"])  # before measure() detaches the meeting
 
     def measure():
         db.session.remove()
@@ -333,10 +334,10 @@ def test_meeting_evidence_panel_queries_do_not_grow(app, client, login_as, setti
             assert client.get(url).status_code == 200
         return len(queries)
 
-    upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), "a.pdf")
+    upload(client, upload_url, pdf_bytes(), "a.pdf")
     few = measure()
     for n in range(5):
-        upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), f"b{n}.pdf")
+        upload(client, upload_url, pdf_bytes(), f"b{n}.pdf")
     assert measure() == few
 
 
