@@ -19,7 +19,7 @@ and their school weeks count every week of the window that holds a working day.
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
@@ -52,6 +52,14 @@ def parse_school_year(school_year: str) -> int:
     if not match or int(match[2]) != int(match[1]) + 1:
         raise SchoolYearError(f"Année scolaire invalide : {school_year!r}")
     return int(match[1])
+
+
+def school_year_bounds(school_year: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """1 September N 00:00 → 1 September N+1 00:00 in the committee's zone, as UTC instants."""
+    first = parse_school_year(school_year)
+    start = datetime.combine(date(first, 9, 1), time(), tz).astimezone(timezone.utc)
+    end = datetime.combine(date(first + 1, 9, 1), time(), tz).astimezone(timezone.utc)
+    return start, end
 
 
 def school_year_of(day: date) -> str:

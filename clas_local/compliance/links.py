@@ -45,7 +45,8 @@ def proof_url(proof: Proof, committee) -> str | None:
     if proof.kind in ("school", "partner") and proof.partner_id is not None:
         return _first((("partners.detail", ""),), slug=slug, partner_id=proof.partner_id)
     if proof.kind == "meetings":
-        filters = {"kind": proof.meeting_kind.value} | ({"project": proof.project_id} if proof.project_id else {})
+        filters = {"kind": proof.meeting_kind.value, "project": proof.project_id, "school_year": proof.school_year}
+        filters = {name: value for name, value in filters.items() if value}
         return _first((("meetings.index", ""),), slug=slug, status=MeetingStatus.HELD.value, **filters)
     if proof.meeting_id is not None:
         return _first(PROOF_TARGETS.get(proof.kind, PROOF_TARGETS["meeting"]), slug=slug, meeting_id=proof.meeting_id)

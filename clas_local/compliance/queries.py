@@ -8,14 +8,14 @@ collectifs, porteurs), then the pure rules of `rules.py` do the rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
-from clas_local.calendar.school_year import activity_window, parse_school_year, school_weeks, school_year_of
+from clas_local.calendar.school_year import activity_window, school_weeks, school_year_bounds, school_year_of
 from clas_local.compliance.rules import (
     Checklist,
     CollectifFact,
@@ -36,14 +36,6 @@ from clas_local.projects.models import Collectif, Project, ProjectPartner, Proje
 
 def committee_today(committee) -> date:
     return datetime.now(ZoneInfo(committee.timezone or "Europe/Paris")).date()
-
-
-def school_year_bounds(school_year: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """1 September N 00:00 → 1 September N+1 00:00 in the committee's zone, as UTC instants."""
-    first = parse_school_year(school_year)
-    start = datetime.combine(date(first, 9, 1), time(), tz).astimezone(timezone.utc)
-    end = datetime.combine(date(first + 1, 9, 1), time(), tz).astimezone(timezone.utc)
-    return start, end
 
 
 def comite_condition(committee, school_years: set[str], tz: ZoneInfo):

@@ -186,6 +186,7 @@ class Proof:
     # "meetings": the project's meetings of this kind, in the meeting list
     project_id: int | None = None
     meeting_kind: MeetingKind | None = None
+    school_year: str = ""
 
 
 @dataclass(frozen=True)
@@ -469,7 +470,8 @@ def _comite_check(facts: ProjectFacts, common: dict, present_at, who: str) -> Ch
     attended = [meeting for meeting in held if present_at(meeting)]
     proofs = _meeting_proofs(held[-MAX_LISTED:])
     if len(held) > MAX_LISTED:
-        proofs += (Proof("meetings", f"Les {len(held)} comités locaux tenus", meeting_kind=MeetingKind.COMITE_LOCAL),)
+        label = f"Les {len(held)} comités locaux tenus en {facts.school_year}"
+        proofs += (Proof("meetings", label, meeting_kind=MeetingKind.COMITE_LOCAL, school_year=facts.school_year),)
     if len(attended) == len(held):
         reason = (
             f"{who} présent·e au comité local tenu le {format_day(held[0].day)}."

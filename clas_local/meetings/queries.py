@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from clas_local import permissions
 from clas_local.auth.models import Role
+from clas_local.calendar.school_year import SchoolYearError, parse_school_year, school_year_bounds, school_year_of
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
@@ -69,18 +70,21 @@ class MeetingFilters:
     project_id: int | None = None
     status: MeetingStatus | None = None
     month: str = ""  # "2026-11"
+    school_year: str = ""  # "2026-2027"
 
     @classmethod
     def from_args(cls, args) -> MeetingFilters:
         kind, status, month = args.get("kind", ""), args.get("status", ""), args.get("month", "")
         when = args.get("when", "")
         project = args.get("project", "")
+        school_year = args.get("school_year", "")
         return cls(
             when=when if when in WHEN_CHOICES else "",
             kind=MeetingKind(kind) if kind in MeetingKind._value2member_map_ else None,
             project_id=int(project) if project.isdigit() and len(project) < 12 else None,
             status=MeetingStatus(status) if status in MeetingStatus._value2member_map_ else None,
             month=month if MONTH_RE.match(month) else "",
+            school_year=school_year if _is_school_year(school_year) else "",
         )
 
     @property
@@ -94,6 +98,7 @@ class MeetingFilters:
             "project": str(self.project_id) if self.project_id else "",
             "status": self.status.value if self.status else "",
             "month": self.month,
+            "school_year": self.school_year,
         }
         return {name: value for name, value in values.items() if value}
 
@@ -119,6 +124,9 @@ def meeting_list(user, committee, filters: MeetingFilters, now: datetime) -> Sel
     if filters.month:
         start, end = month_bounds(filters.month, committee.timezone)
         query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+    if filters.school_year:
+        start, end = school_year_bounds(filters.school_year, ZoneInfo(committee.timezone))
+        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
     if filters.when == "upcoming":
         return query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
     if filters.when == "past":
@@ -130,6 +138,20 @@ def meeting_page(user, committee, filters: MeetingFilters, now: datetime, page: 
     return db.paginate(
         meeting_list(user, committee, filters, now), page=page, per_page=PER_PAGE, error_out=False, count=True
     )
+
+
+def _is_school_year(value: str) -> bool:
+    try:
+        parse_school_year(value)
+    except SchoolYearError:
+        return False
+    return True
+
+
+def school_years_of(months: list[str]) -> list[str]:
+    """The school years ("2026-2027") of the list's months, most recent first (no query)."""
+    years = {school_year_of(date(int(month[:4]), int(month[5:]), 1)) for month in months}
+    return sorted(years, reverse=True)
 
 
 def meeting_months(user, committee) -> list[str]:

@@ -30,6 +30,7 @@ def index(slug: str):
     filters = queries.MeetingFilters.from_args(request.args)
     now = utcnow()
     results = queries.meeting_page(current_user, committee, filters, now, request.args.get("page", 1, type=int) or 1)
+    months = queries.meeting_months(current_user, committee)
     return htmx.render(
         "meetings/index.html",
         "meetings/_results.html",
@@ -40,7 +41,8 @@ def index(slug: str):
         kinds=list(MeetingKind),
         statuses=list(MeetingStatus),
         when_choices=queries.WHEN_CHOICES,
-        months=queries.meeting_months(current_user, committee),
+        months=months,
+        school_years=queries.school_years_of(months),
         projects=queries.filter_projects(current_user, committee),
         can_plan=permissions.can_plan_meetings(current_user, committee),
         month_label=lambda month: i18n.month_label(int(month[:4]), int(month[5:])),

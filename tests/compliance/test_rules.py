@@ -342,6 +342,18 @@ def test_porteur_takes_part_in_the_comites_locaux(rural, case, comites, status, 
     assert check.sentence == SENTENCE_COMITE
 
 
+def test_many_comites_show_the_latest_three_and_a_link_to_the_year_s_comites(app):
+    from clas_local.compliance.links import proof_url
+
+    check = check_comite_porteur(facts(comite_meetings=tuple(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES)))
+    assert [proof.kind for proof in check.proofs].count("meeting") == 3
+    last = check.proofs[-1]
+    assert (last.kind, last.label) == ("meetings", "Les 5 comités locaux tenus en 2026-2027")
+    committee = type("Committee", (), {"slug": "rennes"})
+    with app.test_request_context():
+        assert proof_url(last, committee) == "/c/rennes/meetings?status=held&kind=comite_local&school_year=2026-2027"
+
+
 EN_CASES = [
     ("aucun comité", (), Status.MISSING, "Aucune réunion du comité local n'est prévue ni tenue en 2026-2027."),
     ("présente", (meeting(K.COMITE_LOCAL, OCT, present={EN}, en=("Circonscription de Rennes Sud",)),), Status.MET,

@@ -40,6 +40,12 @@ def test_filters_give_the_same_results_with_or_without_htmx(client, login_as, ma
                  starts_at=datetime(2027, 3, 3, 15, 30, tzinfo=UTC))
     make_meeting(kind=MeetingKind.COMITE_LOCAL, title="Comité de novembre",
                  starts_at=datetime(2026, 11, 5, 15, 30, tzinfo=UTC), status=MeetingStatus.CANCELLED)
+    # 31 August, 23:30 in Paris: still the school year 2025-2026 there (21:30 UTC).
+    make_meeting(kind=MeetingKind.AUTRE, title="Réunion de l'an passé",
+                 starts_at=datetime(2026, 8, 31, 21, 30, tzinfo=UTC), ends_at=datetime(2026, 8, 31, 21, 45, tzinfo=UTC))
+    page = page_text(client.get("/c/rennes/meetings"))
+    assert '<option value="2026-2027">2026-2027</option><option value="2025-2026">2025-2026</option>' in page
+    assert "Réunion de l'an passé" in page_text(client.get("/c/rennes/meetings?school_year=2026-2028"))  # ignored
     for query, present, absent in [
         ("kind=bilan", "Bilan de juin", "Suivi de mars"),
         ("month=2027-03", "Suivi de mars", "Bilan de juin"),
@@ -47,6 +53,8 @@ def test_filters_give_the_same_results_with_or_without_htmx(client, login_as, ma
         ("status=cancelled", "Comité de novembre", "Bilan de juin"),
         ("when=past", "Comité de novembre", "Bilan de juin"),
         ("when=upcoming", "Bilan de juin", "Comité de novembre"),
+        ("school_year=2026-2027", "Comité de novembre", "Réunion de l'an passé"),
+        ("school_year=2025-2026", "Réunion de l'an passé", "Bilan de juin"),
     ]:
         for response in (client.get(f"/c/rennes/meetings?{query}"), htmx_get(client, f"/c/rennes/meetings?{query}")):
             text = page_text(response)
