@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 

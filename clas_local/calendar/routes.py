@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user, login_required
 
-from clas_local import htmx, permissions
+from clas_local import htmx
 from clas_local.calendar import feeds
 from clas_local.calendar.writer import cached_event, event_data, publish_calendar
 from clas_local.committees.models import Committee

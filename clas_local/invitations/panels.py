@@ -114,7 +114,7 @@ def meeting_panel(meeting, user, *, notice: str | None = None, send_form=None, a
     # A school user answers for their school from their own list.
     context["answers_from_list"] = permissions.can_answer_for_school(user, meeting.committee)
     if context["can_edit"]:
-        from clas_local.invitations.forms import OrganiserAnswerForm, SendInvitationsForm
+        from clas_local.invitations.forms import SendInvitationsForm
 
         context["send_form"] = send_form or SendInvitationsForm(formdata=None)
         context["answer_form"] = answer_form or organiser_answer_form(context["organisations"], formdata=None)
