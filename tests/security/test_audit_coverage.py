@@ -19,9 +19,9 @@ from clas_local.audit.models import AuditEvent
 from clas_local.extensions import db
 from clas_local.partners.models import Partner
 from tests.factories import sign_in
-from tests.security.matrix import FORM_DATA, MATRIX, OK
-from tests.security.test_permission_matrix import ROUTES, csrf_for
-from tests.security.world import ACTORS, EVIDENCE_BYTES, build_world
+from tests.security.matrix import FORM_DATA
+from tests.security.test_permission_matrix import ROUTES, csrf_for, poster
+from tests.security.world import EVIDENCE_BYTES, build_world
 
 POST_ROUTES = [(e, r, a) for e, m, r, a in ROUTES if m == "POST"]
 NEXT_MONTH = (date.today() + timedelta(days=30)).isoformat()
@@ -94,16 +94,6 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def actor_for(endpoint: str) -> str:
-    expected = MATRIX[(endpoint, "POST")]
-    if expected["anonymous"] == OK:
-        return "anonymous"
-    for actor in ("host_a", *ACTORS):
-        if actor != "anonymous" and expected[actor] not in (403, 404, 405, "login"):
-            return actor
-    raise AssertionError(endpoint)
-
-
 @pytest.mark.parametrize(("endpoint", "rule", "arguments"), POST_ROUTES, ids=[e for e, _r, _a in POST_ROUTES])
 def test_every_change_is_audited_with_actor_and_committee(world_app, endpoint, rule, arguments):
     from flask import url_for
@@ -111,7 +101,7 @@ def test_every_change_is_audited_with_actor_and_committee(world_app, endpoint, r
     from tests.security.matrix import url_values
 
     world = build_world()
-    actor = actor_for(endpoint)
+    actor = poster(endpoint)
     user = world.users[actor]
     client = world_app.test_client()
     if user is not None:

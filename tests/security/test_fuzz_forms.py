@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.matrix import FORM_DATA, MATRIX, OK
-from tests.security.test_permission_matrix import ROUTES, csrf_for, request_as
-from tests.security.world import ACTORS, build_world, reset_database
+from tests.security.test_permission_matrix import ROUTES, csrf_for, poster, request_as
+from tests.security.world import build_world, reset_database
 
 POST_ROUTES = [(e, r, a) for e, m, r, a in ROUTES if m == "POST"]
 TOTAL_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
@@ -127,16 +127,6 @@ def discover_forms(app, world) -> dict[str, dict[str, str]]:
     return found
 
 
-def fuzz_actor(endpoint: str) -> str:
-    expected = MATRIX[(endpoint, "POST")]
-    if expected["anonymous"] == OK:
-        return "anonymous"
-    for actor in ("host_a", *ACTORS):
-        if actor != "anonymous" and expected[actor] not in (403, 404, 405, "login"):
-            return actor
-    raise AssertionError(f"{endpoint}: nobody may post to it?")
-
-
 @pytest.fixture(scope="module")
 def discovered(shared_app):
     with shared_app.app_context():
@@ -170,7 +160,7 @@ def check_response(response, submitted: list[str], where: str) -> None:
 def test_hostile_input_never_breaks_a_form(world_app, discovered, endpoint, rule, arguments):
     app = world_app
     world = build_world()
-    actor = fuzz_actor(endpoint)
+    actor = poster(endpoint)
     path = _path_for(app, world, endpoint, arguments)
     # Forms are discovered on the world of the module fixture: same shapes, other ids.
     pattern = re.compile("^" + re.sub(r"<(?:int:)?[a-z_]+>", r"[^/]+", rule) + "$")

@@ -47,6 +47,17 @@ def outcome(response, expected=None) -> str | int:
     return OK
 
 
+def poster(endpoint: str) -> str:
+    """Who may post to `endpoint` (anonymous if anyone may), for the tests that post to every form."""
+    expected = MATRIX[(endpoint, "POST")]
+    if expected["anonymous"] == OK:
+        return "anonymous"
+    for actor in ("host_a", *ACTORS):
+        if actor != "anonymous" and expected[actor] not in (403, 404, 405, "login"):
+            return actor
+    raise AssertionError(f"{endpoint}: nobody may post to it?")
+
+
 def csrf_for(client) -> str:
     match = CSRF_META.search(client.get("/donnees-personnelles").get_data(as_text=True))
     assert match, "every page carries <meta name=csrf-token>"
