@@ -100,3 +100,13 @@ def strict_python_instants(ics: bytes) -> dict[str, dict]:
 
 def zoneinfo_instant(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
+
+
+def assert_both_parsers_read(ics: bytes, meetings) -> None:
+    """ical.js and the strict parser each find every meeting, at its own start and end instants."""
+    by_js, by_strict = icaljs_instants(ics), strict_python_instants(ics)
+    assert len(by_js) == len(by_strict) == len(meetings)
+    for meeting in meetings:
+        expected = (meeting.starts_at, meeting.ends_at)
+        assert (by_js[meeting.uid]["start"], by_js[meeting.uid]["end"]) == expected, meeting.starts_at
+        assert (by_strict[meeting.uid]["start"], by_strict[meeting.uid]["end"]) == expected, meeting.starts_at

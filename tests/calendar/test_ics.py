@@ -12,7 +12,7 @@ import pytest
 
 from clas_local.calendar.ics import FEED_REFRESH, build_calendar, meeting_event
 from clas_local.meetings.models import MeetingKind, MeetingStatus
-from tests.calendar.ical_tools import icaljs_instants, strict_python_instants
+from tests.calendar.ical_tools import assert_both_parsers_read, icaljs_instants
 
 UTC = timezone.utc
 
@@ -50,13 +50,7 @@ def test_icaljs_and_strict_parser_agree_with_zoneinfo(tz):
     ics = build_calendar(
         [meeting_event(m, "https://clas.exemple.fr") for m in meetings], method="PUBLISH", name="Test", timezone=tz
     )
-    by_js = icaljs_instants(ics)
-    by_strict = strict_python_instants(ics)
-    assert len(by_js) == len(by_strict) == len(meetings)
-    for meeting in meetings:
-        expected = (meeting.starts_at, meeting.ends_at)
-        assert (by_js[meeting.uid]["start"], by_js[meeting.uid]["end"]) == expected, meeting.starts_at
-        assert (by_strict[meeting.uid]["start"], by_strict[meeting.uid]["end"]) == expected, meeting.starts_at
+    assert_both_parsers_read(ics, meetings)
 
 
 def test_times_carry_the_committee_tzid_except_the_repeated_hour():
