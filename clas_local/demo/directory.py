@@ -1,7 +1,7 @@
 """Demo directory: real schools of the national directory export, and the territory's actors.
 
 The schools come through the same importer as `clas import-schools`, from a copy of the
-2023 Ille-et-Vilaine export of the « Annuaire de l'éducation » (../shared/data/).
+2023 Ille-et-Vilaine export of the « Annuaire de l'éducation » (data/README.md).
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ from clas_local.compliance.rules import (
 from clas_local.meetings.models import MeetingKind as K
 from clas_local.meetings.models import MeetingStatus as S
 
-# The repository sits beside shared/ (developers' checkout and CI's clone alike).
-REFERENTIAL = Path(__file__).resolve().parents[3] / "shared" / "referentiel" / "referentiel-clas-caf.md"
+# The referential's text, as the Cnaf publishes it (docs/referentiel/README.md says where from).
+REFERENTIAL = Path(__file__).resolve().parents[2] / "docs" / "referentiel" / "referentiel-clas-caf.md"
 
 PORTEUR = 1
 VOLGA, CHAMPS = 10, 11

@@ -32,6 +32,7 @@ from werkzeug.serving import make_server
 
 from clas_local import create_app
 from clas_local.config import TestConfig
+from clas_local.demo.directory import EXPORT
 from clas_local.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,17 +47,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCHOOLS_FILE_NAME = "fr-en-annuaire-education-ille-et-vilaine-2023.csv"
 # `make screenshots` sets this: the journeys then save PNGs of the main pages there.
 SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 
 
 def schools_file() -> Path:
-    """The shared national-directory export: ../shared/data beside the checkout, else the demo's copy."""
-    for candidate in (ROOT.parent / "shared" / "data" / SCHOOLS_FILE_NAME, ROOT / "clas_local" / "demo" / "data" / SCHOOLS_FILE_NAME):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(SCHOOLS_FILE_NAME)
+    """The national-directory export the demo imports (clas_local/demo/data/README.md)."""
+    return EXPORT
 
 
 # -- SMTP on loopback -------------------------------------------------------------------------

@@ -1,27 +1,22 @@
-"""Fixtures of the directory tests: the shared export, and small hand-made exports."""
+"""Fixtures of the directory tests: the national export the demo imports, and small hand-made exports."""
 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-# ../shared beside the checkout (as on every developer machine and in CI)
-SHARED_EXPORT = ROOT.parent / "shared" / "data" / "fr-en-annuaire-education-ille-et-vilaine-2023.csv"
-if not SHARED_EXPORT.exists():  # a checkout without ../shared: the demo keeps the same file
-    SHARED_EXPORT = ROOT / "clas_local" / "demo" / "data" / SHARED_EXPORT.name
+from clas_local.demo.directory import EXPORT as SCHOOLS_EXPORT  # the one copy of the export, the demo's
 
 
 def export_rows() -> list[dict[str, str]]:
-    """The shared export read independently of the importer (the csv module, header names as they are)."""
-    with SHARED_EXPORT.open(encoding="utf-8-sig", newline="") as handle:
+    """The export read independently of the importer (the csv module, header names as they are)."""
+    with SCHOOLS_EXPORT.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle, delimiter=";"))
 
 
 def export_header() -> list[str]:
-    with SHARED_EXPORT.open(encoding="utf-8-sig", newline="") as handle:
+    with SCHOOLS_EXPORT.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle, delimiter=";"))
 
 
@@ -36,8 +31,8 @@ def make_export(rows: list[dict[str, str]], header: list[str] | None = None, bom
 
 
 @pytest.fixture
-def shared_export() -> bytes:
-    return SHARED_EXPORT.read_bytes()
+def schools_export() -> bytes:
+    return SCHOOLS_EXPORT.read_bytes()
 
 
 @pytest.fixture

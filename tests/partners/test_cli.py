@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from clas_local.extensions import db
 from clas_local.partners.models import Partner
-from tests.partners.conftest import SHARED_EXPORT
+from tests.partners.conftest import SCHOOLS_EXPORT
 
 
 def _run(app, *args):
@@ -18,19 +18,19 @@ def _count() -> int:
 
 
 def test_the_command_imports_and_prints_the_report(app, committee):
-    result = _run(app, str(SHARED_EXPORT), "--committee", "rennes")
+    result = _run(app, str(SCHOOLS_EXPORT), "--committee", "rennes")
     assert result.exit_code == 0, result.output
     assert "996 lignes lues : 885 créé(s), 0 mis à jour, 0 inchangé(s), 0 rejeté(s), 3 UAI en double" in result.output
     assert "Import des établissements" in result.output  # the progress bar of a large file
     assert "Doublon 0350778F (Lycée Assomption) : UAI présent sur 2 lignes (794, 974)" in result.output
     assert _count() == 885
-    again = _run(app, str(SHARED_EXPORT), "--committee", "rennes")
+    again = _run(app, str(SCHOOLS_EXPORT), "--committee", "rennes")
     assert "0 créé(s), 0 mis à jour, 885 inchangé(s)" in again.output
     assert _count() == 885
 
 
 def test_communes_and_all_types_options(app, committee):
-    result = _run(app, str(SHARED_EXPORT), "--committee", "rennes", "--commune", "35315", "--commune", "35351", "--all-types")
+    result = _run(app, str(SCHOOLS_EXPORT), "--committee", "rennes", "--commune", "35315", "--commune", "35351", "--all-types")
     assert result.exit_code == 0, result.output
     assert "4 créé(s)" in result.output and _count() == 4
 
@@ -45,5 +45,5 @@ def test_a_refused_file_exits_with_a_french_message_and_changes_nothing(app, com
 
 
 def test_an_unknown_committee_is_named(app, committee):
-    result = _run(app, str(SHARED_EXPORT), "--committee", "nulle-part")
+    result = _run(app, str(SCHOOLS_EXPORT), "--committee", "nulle-part")
     assert result.exit_code == 1 and "Aucun comité « nulle-part »." in result.output

@@ -38,27 +38,27 @@ def _count() -> int:
     return db.session.scalar(select(func.count()).select_from(Partner))
 
 
-def test_host_imports_the_shared_export_and_reads_the_report(client, login_as, committee, shared_export):
+def test_host_imports_the_schools_export_and_reads_the_report(client, login_as, committee, schools_export):
     login_as("host")
     assert "Importer l'Annuaire de l'éducation" in page_text(client.get("/c/rennes/partners/import"))
-    response = _upload(client, shared_export)
+    response = _upload(client, schools_export)
     page = page_text(response)
     assert response.status_code == 200
     assert "Compte rendu de l'import" in page and "996 lignes lues" in page
     assert "Créés : <strong>885</strong>" in page and "UAI en double dans le fichier : <strong>3</strong>" in page
     assert "0352072M" in page and "seule la ligne 139 est importée" in page
     assert _count() == 885
-    again = page_text(_upload(client, shared_export, htmx=True))
+    again = page_text(_upload(client, schools_export, htmx=True))
     assert again.lstrip().startswith('<div id="partner-import">') and "<html" not in again
     assert "Inchangés : <strong>885</strong>" in again and "Créés : <strong>0</strong>" in again
     assert _count() == 885
 
 
-def test_the_committee_territory_limits_the_import(client, login_as, committee, shared_export):
+def test_the_committee_territory_limits_the_import(client, login_as, committee, schools_export):
     committee.insee_codes = ["35351"]
     db.session.commit()
     login_as("host")
-    page = page_text(_upload(client, shared_export, territory_only="y"))
+    page = page_text(_upload(client, schools_export, territory_only="y"))
     assert "Territoire du comité (codes INSEE) : 35351." in page
     assert _count() == 2
 
@@ -91,8 +91,8 @@ def test_a_refused_file_shows_a_french_message_and_changes_nothing(client, login
 
 
 @pytest.mark.parametrize("role", ["porteur", "viewer", "school"])
-def test_only_hosts_import(client, login_as, committee, shared_export, role):
+def test_only_hosts_import(client, login_as, committee, schools_export, role):
     login_as(role)
     assert client.get("/c/rennes/partners/import").status_code == 403
-    assert _upload(client, shared_export).status_code == 403
+    assert _upload(client, schools_export).status_code == 403
     assert _count() == 0

@@ -38,9 +38,9 @@ def _expected_from_csv():
     }
 
 
-def test_importing_the_shared_export_gives_the_counts_a_user_checks(app, committee, shared_export):
+def test_importing_the_schools_export_gives_the_counts_a_user_checks(app, committee, schools_export):
     expected = _expected_from_csv()
-    report = import_schools(committee, shared_export)
+    report = import_schools(committee, schools_export)
     db.session.commit()
 
     partners = _partners(committee)
@@ -71,10 +71,10 @@ def test_importing_the_shared_export_gives_the_counts_a_user_checks(app, committ
     assert audit.details["created"] == 885 and audit.committee_id == committee.id
 
 
-def test_a_second_import_updates_and_never_duplicates(app, committee, shared_export):
-    import_schools(committee, shared_export)
+def test_a_second_import_updates_and_never_duplicates(app, committee, schools_export):
+    import_schools(committee, schools_export)
     db.session.commit()
-    again = import_schools(committee, shared_export)
+    again = import_schools(committee, schools_export)
     db.session.commit()
     assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 885)
     assert len(again.duplicates) == 3
@@ -106,15 +106,15 @@ def test_columns_are_found_by_name_whatever_their_spelling_and_order(app, commit
     assert (partner.kind, partner.postcode, partner.commune_name) == (PartnerKind.COLLEGE, "35000", "Rennes")
 
 
-def test_communes_and_all_types_select_rows(app, committee, shared_export):
+def test_communes_and_all_types_select_rows(app, committee, schools_export):
     rows = export_rows()
-    report = import_schools(committee, shared_export, communes=["35238"])
+    report = import_schools(committee, schools_export, communes=["35238"])
     expected = {r["Identifiant_de_l_etablissement"] for r in rows
                 if r["Code_commune"] == "35238" and r["Type_etablissement"] in SCHOOL_TYPES}  # fmt: skip
     assert {p.uai for p in _partners(committee)} == expected
     assert len(report.created) == len(expected)
 
-    everything = import_schools(committee, shared_export, all_types=True)
+    everything = import_schools(committee, schools_export, all_types=True)
     db.session.commit()
     distinct = {r["Identifiant_de_l_etablissement"] for r in rows}
     assert len(_partners(committee)) == len(distinct) == 993
@@ -122,7 +122,7 @@ def test_communes_and_all_types_select_rows(app, committee, shared_export):
     dsden = [p for p in _partners(committee) if p.kind is PartnerKind.EDUCATION_NATIONALE]
     assert dsden and all(p.uai is None and "UAI (Annuaire de l'éducation)" in p.notes for p in dsden)
     # Establishments without a UAI column of their own are still found again by their UAI.
-    again = import_schools(committee, shared_export, all_types=True)
+    again = import_schools(committee, schools_export, all_types=True)
     assert len(again.created) == 0 and len(again.unchanged) == 993
 
 

@@ -102,8 +102,8 @@ def test_filters_by_kind_and_education_prioritaire(client, login_as, directory):
     assert len(_names(client.get("/c/rennes/partners?kind=nope&ep=x&page=abc"))) == 5
 
 
-def test_pagination_keeps_the_filters(app, client, login_as, committee, shared_export):
-    import_schools(committee, shared_export, communes=["35238"])
+def test_pagination_keeps_the_filters(app, client, login_as, committee, schools_export):
+    import_schools(committee, schools_export, communes=["35238"])
     from clas_local.extensions import db
 
     db.session.commit()
@@ -123,13 +123,13 @@ def _queries_for_list(client, path: str) -> int:
     return len(queries)
 
 
-def test_the_list_runs_the_same_number_of_queries_for_3_or_300_partners(app, client, login_as, make_partner, committee, shared_export):
+def test_the_list_runs_the_same_number_of_queries_for_3_or_300_partners(app, client, login_as, make_partner, committee, schools_export):
     login_as("host")
     for _ in range(3):
         make_partner(PartnerKind.ASSOCIATION)
     small = _queries_for_list(client, "/c/rennes/partners")
     small_htmx = _queries_for_list(client, "/c/rennes/partners?q=association")
-    import_schools(committee, shared_export)
+    import_schools(committee, schools_export)
     from clas_local.extensions import db
 
     db.session.commit()
