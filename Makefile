@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test fuzz bandit lock clean bench load
+.PHONY: install install-dev run test fuzz bandit lock clean bench load screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +16,20 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv with the locked dependencies
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
+install: $(STAMP) ## create .venv with what the application needs (requirements.lock), nothing more
+
+install-dev: $(DEV_STAMP) ## add the test and development tools (requirements-dev.lock)
 
 run: install ## migrate, seed the demo if the database is empty, serve http://127.0.0.1:$(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) clas demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
+test: install-dev ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
 	@# ical.js (Thunderbird's parser) reads our .ics files in the calendar tests.
 	@if [ ! -d tests/js/node_modules ]; then (cd tests/js && npm ci --no-audit --no-fund); fi
 	@# Models and migrations agree: migrate a scratch database, then compare.
@@ -38,20 +45,26 @@ test: install ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL
 		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (set it to run the suite on PostgreSQL too)."; \
 	fi
 
-bandit: install ## static security check: no high-severity finding allowed
+bandit: install-dev ## static security check: no high-severity finding allowed
 	$(BIN)/bandit -c pyproject.toml -r clas_local -lll -q
 
-fuzz: install ## every form under hostile input, 10,000 examples in all (Hypothesis profile "fuzz")
+fuzz: install-dev ## every form under hostile input, 10,000 examples in all (Hypothesis profile "fuzz")
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest tests/security/test_fuzz_forms.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-lock: ## re-resolve pyproject.toml's ranges into requirements.lock
+lock: ## re-resolve pyproject.toml's ranges: requirements-dev.lock (everything), requirements.lock (runtime only)
 	rm -rf /tmp/clas-lock-venv && $(PYTHON) -m venv /tmp/clas-lock-venv
-	/tmp/clas-lock-venv/bin/pip install --quiet ".[test]"
-	(echo "# Exact versions for reproducible installs (make install). Regenerate with: make lock"; \
+	/tmp/clas-lock-venv/bin/pip install --quiet ".[dev]"
+	(echo "# Exact versions of the application and its development tools (make test). Regenerate with: make lock"; \
+	 /tmp/clas-lock-venv/bin/pip freeze --exclude-editable | grep -iv '^clas') > requirements-dev.lock
+	@# The runtime lock is the part of the dev lock that the application alone pulls in.
+	rm -rf /tmp/clas-lock-venv && $(PYTHON) -m venv /tmp/clas-lock-venv
+	/tmp/clas-lock-venv/bin/pip install --quiet . -c requirements-dev.lock
+	(echo "# Exact versions of what the application needs (make install, make run). Regenerate with: make lock"; \
 	 /tmp/clas-lock-venv/bin/pip freeze --exclude-editable | grep -iv '^clas') > requirements.lock
+	rm -rf /tmp/clas-lock-venv
 
 bench: install ## department-scale benchmark of the main pages against an anchor (bench/report.json)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
@@ -59,6 +72,6 @@ bench: install ## department-scale benchmark of the main pages against an anchor
 load: install ## gunicorn, 2 workers, on SQLite then PostgreSQL (TEST_DATABASE_URL): throughput and p95
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
-screenshots: install ## PNGs of the main pages for the README (docs/screenshots/), taken by the browser journeys
+screenshots: install-dev ## PNGs of the main pages for the README (docs/screenshots/), taken by the browser journeys
 	mkdir -p docs/screenshots && rm -f docs/screenshots/*.png
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots REQUIRE_E2E=1 $(BIN)/python -m pytest tests/e2e -m e2e -q -p no:cacheprovider
