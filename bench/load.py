@@ -28,14 +28,14 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import run as bench  # noqa: E402  (bench/run.py: the cached dataset and the app config)
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
+from bench import dataset  # noqa: E402
+from bench import run as bench  # noqa: E402  (bench/run.py: the cached dataset and the app config)
+from bench.pages import PAGES, resolve, url_values  # noqa: E402
 from clas_local import create_app  # noqa: E402
-from clas_local.bench import dataset  # noqa: E402
-from clas_local.bench.pages import PAGES, resolve, url_values  # noqa: E402
 from clas_local.extensions import db  # noqa: E402
 
 ROOT = bench.ROOT

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--scale department] [--requests 30] [--strict]
                                   [--only "meeting page"] [--sql "meeting page"] [--profile "meeting page"]
 
-The dataset is built once (clas_local/bench/dataset.py) into bench/cache/<scale>-<key>/,
+The dataset is built once (bench/dataset.py) into bench/cache/<scale>-<key>/,
 key = hash of the generator and the migrations, and reused until either changes. Each run
 works on a copy of that database (some pages write: the attendance row, a feed's last use).
 
@@ -51,9 +51,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
+from bench import dataset  # noqa: E402
+from bench.pages import PAGES, Page, request, resolve, sign_in, url_values  # noqa: E402
 from clas_local import create_app  # noqa: E402
-from clas_local.bench import dataset  # noqa: E402
-from clas_local.bench.pages import PAGES, Page, request, resolve, sign_in, url_values  # noqa: E402
 from clas_local.config import Config  # noqa: E402
 from clas_local.extensions import db  # noqa: E402
 

@@ -21,7 +21,6 @@ COMMAND_MODULES = (
     "clas_local.calendar.cli",
     "clas_local.invitations.cli",
     "clas_local.audit.cli",
-    "clas_local.bench.cli",
 )
 
 

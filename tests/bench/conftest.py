@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clas_local.bench import dataset
+from bench import dataset
 from clas_local.extensions import db
 
 

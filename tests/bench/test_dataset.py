@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench import dataset
+from bench.cli import register as register_bench_commands
 from clas_local.auth.models import Membership, Role
-from clas_local.bench import dataset
 from clas_local.calendar.models import CalendarFeed
 from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
@@ -84,6 +85,7 @@ def test_feed_tokens_are_stored_hashed_and_known_to_the_benchmark(bench_data):
 
 
 def test_refuses_a_database_that_holds_data_unless_forced(app):
+    register_bench_commands(app)  # as app.py does
     runner = app.test_cli_runner()
     first = runner.invoke(args=["clas", "bench-data", "--scale", "small"])
     assert first.exit_code == 0, first.output

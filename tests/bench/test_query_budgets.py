@@ -1,7 +1,7 @@
 """Query counts of the main pages at small scale: at most 12, and the same for 3× the rows.
 
 Counts, not times: a page that starts running one query per row fails here, in CI,
-long before anyone runs `make bench`. The pages come from clas_local/bench/pages.py:
+long before anyone runs `make bench`. The pages come from bench/pages.py:
 adding a page is one line there.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from clas_local.bench.pages import MAX_QUERIES, PAGES, request, resolve, sign_in, url_values
+from bench.pages import MAX_QUERIES, PAGES, request, resolve, sign_in, url_values
 from clas_local.extensions import db
 from tests.conftest import count_queries
 

@@ -28,6 +28,7 @@ from sqlalchemy import func, select, text
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.auth.models import Membership, Role, User
+from clas_local.calendar.feeds import hash_token
 from clas_local.calendar.models import CalendarFeed
 from clas_local.committees.models import Committee, HolidayZone
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
@@ -43,19 +44,8 @@ from clas_local.partners.models import (
     Sector,
     uai_check_letter,
 )
+from clas_local.partners.validation import search_text as _search_text  # search finds generated partners like real ones
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
-
-try:  # the directory's own normalisation, so that search finds generated partners like real ones
-    from clas_local.partners.validation import search_text as _search_text
-except ImportError:  # pragma: no cover - before the directory landed
-    import unicodedata
-
-    def _search_text(name: str, commune_name: str = "", uai: str | None = "", extra: str = "") -> str:
-        joined = " ".join(part for part in (name, commune_name, uai or "", extra) if part)
-        decomposed = unicodedata.normalize("NFKD", joined)
-        stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-        return " ".join(stripped.casefold().split())[:600]
-
 
 SEED = 20261127
 SCHOOL_YEARS = ("2024-2025", "2025-2026", "2026-2027")
@@ -641,11 +631,7 @@ def dossier_size(project: dict) -> dict:
 
 
 def feed_hash(token: str) -> str:
-    """The CalendarFeed.token_hash of a plain token (the calendar domain's own when it exists)."""
-    try:
-        from clas_local.calendar.feeds import hash_token  # type: ignore[import-not-found]
-    except ImportError:
-        return hashlib.sha256(token.encode()).hexdigest()
+    """The CalendarFeed.token_hash of a plain token."""
     return hash_token(token)
 
 

@@ -1,4 +1,7 @@
-"""`flask --app app clas bench-data --scale department|small`: fill an empty database for benchmarks."""
+"""`flask --app app clas bench-data --scale department|small`: fill an empty database for benchmarks.
+
+The command belongs to the benchmark, not to the application: app.py adds it to the `clas`
+group (`register`), so that clas_local/ never imports the benchmark's code."""
 
 from __future__ import annotations
 
@@ -8,8 +11,7 @@ import time
 import click
 from flask import current_app
 
-from clas_local.bench.dataset import SCALES, DatabaseNotEmpty, build
-from clas_local.cli import clas
+from bench.dataset import SCALES, DatabaseNotEmpty, build
 from clas_local.extensions import db
 
 TABLE_LABELS = {
@@ -29,7 +31,7 @@ TABLE_LABELS = {
 }
 
 
-@clas.command("bench-data")
+@click.command("bench-data")
 @click.option("--scale", type=click.Choice(sorted(SCALES)), default="department", show_default=True,
               help="department : 40 comités, 25 000 réunions… ; small : quelques dizaines de lignes.")
 @click.option("--force", is_flag=True, help="Ajouter le jeu de données même si la base contient déjà des données.")
@@ -52,3 +54,8 @@ def bench_data_command(scale: str, force: bool, targets_path: str | None):
     first = data.targets[0]
     click.echo(f"Comité le plus chargé : /c/{first['slug']}/ (compte {first['host']['email']}, "
                f"mot de passe {data.password})")
+
+
+def register(app) -> None:
+    """`flask --app app clas bench-data`: the command joins the application's `clas` group."""
+    app.cli.commands["clas"].add_command(bench_data_command)

@@ -67,12 +67,9 @@ def rsvp_token(invitation_id: int | None) -> str | None:
     """A valid answer link for the invitation, made by the invitations domain's own code."""
     if invitation_id is None:
         return None
-    try:
-        from clas_local.invitations.tokens import make_token
-    except ImportError:
-        return None
     from clas_local.extensions import db
     from clas_local.invitations.models import Invitation
+    from clas_local.invitations.tokens import make_token
 
     invitation = db.session.get(Invitation, invitation_id)
     return make_token(invitation) if invitation else None

@@ -1,0 +1,44 @@
+"""The house's layout, read from the code's own imports (ast, every import of every file,
+including those inside functions): what the application package may import."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "clas_local"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imported_names(module: str) -> set[str]:
+    """Every dotted name `module` imports (`from a.b import c` gives a.b.c when that is a module, else a.b)."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in node.names:
+                names.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+    return names
+
+
+def test_the_application_never_imports_test_or_benchmark_code():
+    offenders = {
+        module: sorted(name for name in imported_names(module) if name.split(".")[0] in ("tests", "bench"))
+        for module in MODULES
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
