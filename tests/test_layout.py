@@ -42,3 +42,14 @@ def test_the_application_never_imports_test_or_benchmark_code():
         for module in MODULES
     }
     assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def _domain(module: str) -> str | None:
+    """The domain folder a module belongs to (clas_local.meetings.queries → meetings), None for a base module."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or MODULES[module].name == "__init__.py" and len(parts) == 2 else None
+
+
+def test_the_school_year_module_imports_no_domain():
+    imported = {name for name in imported_names("clas_local.school_year") if name in MODULES}
+    assert imported and {name: _domain(name) for name in imported if _domain(name)} == {}

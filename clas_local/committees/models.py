@@ -7,18 +7,12 @@ import re
 from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from clas_local.db import NAME_LEN, Base, LabelledEnum, TimestampMixin, enum_column
+from clas_local.db import NAME_LEN, Base, TimestampMixin, enum_column
+from clas_local.school_year import HolidayZone  # with the school calendar it selects; importable from here too
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 SIREN_RE = re.compile(r"^\d{9}$")
-
-
-class HolidayZone(LabelledEnum):
-    A = ("A", "Zone A")
-    B = ("B", "Zone B")
-    C = ("C", "Zone C")
-    OTHER = ("other", "Autre (outre-mer, Corse…)")
 
 
 class Committee(TimestampMixin, Base):

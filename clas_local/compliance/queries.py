@@ -15,7 +15,6 @@ from sqlalchemy import and_, exists, func, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
-from clas_local.calendar.school_year import activity_window, school_weeks, school_year_bounds, school_year_of
 from clas_local.compliance.rules import (
     Checklist,
     CollectifFact,
@@ -32,10 +31,7 @@ from clas_local.invitations.models import Answer, Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
-
-
-def committee_today(committee) -> date:
-    return datetime.now(ZoneInfo(committee.timezone or "Europe/Paris")).date()
+from clas_local.school_year import activity_window, committee_today, school_weeks, school_year_bounds, school_year_of
 
 
 def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
@@ -415,9 +411,6 @@ def count_year_projects(committee, school_year: str) -> int:
         select(func.count(Project.id)).where(Project.committee_id == committee.id, Project.school_year == school_year)
     )
 
-
-def current_school_year(committee) -> str:
-    return school_year_of(committee_today(committee))
 
 
 def comite_meetings_of_year(facts_by_project: dict[int, ProjectFacts]) -> tuple[MeetingFact, ...]:

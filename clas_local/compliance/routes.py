@@ -12,7 +12,7 @@ from clas_local.compliance import queries
 from clas_local.compliance.rules import Status, evaluate, key_moment
 from clas_local.loaders import load_committee
 from clas_local.meetings.models import KEY_MOMENTS
-from clas_local.projects.models import SCHOOL_YEAR_RE
+from clas_local.school_year import current_school_year, is_school_year
 
 bp = Blueprint("compliance", __name__)
 
@@ -26,12 +26,12 @@ STATUS_FILTERS = {
 
 def year_choices(committee) -> tuple[list[str], str]:
     """The school years to choose from, and the one asked for (the current one by default)."""
-    current = queries.current_school_year(committee)
+    current = current_school_year(committee)
     years = sorted(set(queries.school_years(committee)) | {current}, reverse=True)
     asked = request.args.get("school_year", "").strip()
-    if SCHOOL_YEAR_RE.match(asked) and asked not in years:
+    if is_school_year(asked) and asked not in years:
         years = sorted({*years, asked}, reverse=True)
-    return years, asked if SCHOOL_YEAR_RE.match(asked) and asked in years else current
+    return years, asked if is_school_year(asked) and asked in years else current
 
 
 @bp.get("/c/<slug>/dashboard")

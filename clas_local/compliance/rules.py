@@ -157,7 +157,7 @@ class ProjectFacts:
     meetings: tuple[MeetingFact, ...] = ()  # the project's meetings, cancelled ones left out
     comite_meetings: tuple[MeetingFact, ...] = ()  # the committee's comité local meetings of the year
     collectifs: tuple[CollectifFact, ...] = ()
-    available_weeks: int | None = None  # school weeks of the activity window (calendar.school_year)
+    available_weeks: int | None = None  # school weeks of the activity window (school_year.school_weeks)
 
 
 @dataclass(frozen=True)

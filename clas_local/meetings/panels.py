@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local import permissions
-from clas_local.calendar.school_year import activity_window, is_school_day, parse_school_year
-from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus
 from clas_local.extensions import db
+from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus
+from clas_local.school_year import activity_window, committee_today, is_school_day, parse_school_year
 
 # What the referential expects at each moment, in French, shown under its name.
 MOMENT_HINTS = {
@@ -113,7 +113,7 @@ def project_panel(project, user) -> dict | None:
     can_plan = permissions.can_create_meeting(user, project.committee, project)
     return {
         "project": project,
-        "moments": key_moments(project, meetings, today=date.today(), can_plan=can_plan),
+        "moments": key_moments(project, meetings, today=committee_today(project.committee), can_plan=can_plan),
         "others": [m for m in meetings if m.kind not in KEY_MOMENTS],
         "cancelled": [m for m in meetings if m.kind in KEY_MOMENTS and m.status is MeetingStatus.CANCELLED],
         "can_plan": can_plan,

@@ -13,12 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from clas_local import permissions
 from clas_local.auth.models import Role
-from clas_local.calendar.school_year import SchoolYearError, parse_school_year, school_year_bounds, school_year_of
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
 from clas_local.partners.models import Partner
 from clas_local.projects.models import Project
+from clas_local.school_year import is_school_year, school_year_bounds, school_year_of
 
 
 def visible_meetings(user, committee) -> Select:
@@ -84,7 +84,7 @@ class MeetingFilters:
             project_id=int(project) if project.isdigit() and len(project) < 12 else None,
             status=MeetingStatus(status) if status in MeetingStatus._value2member_map_ else None,
             month=month if MONTH_RE.match(month) else "",
-            school_year=school_year if _is_school_year(school_year) else "",
+            school_year=school_year if is_school_year(school_year) else "",
         )
 
     @property
@@ -138,14 +138,6 @@ def meeting_page(user, committee, filters: MeetingFilters, now: datetime, page: 
     return db.paginate(
         meeting_list(user, committee, filters, now), page=page, per_page=PER_PAGE, error_out=False, count=True
     )
-
-
-def _is_school_year(value: str) -> bool:
-    try:
-        parse_school_year(value)
-    except SchoolYearError:
-        return False
-    return True
 
 
 def school_years_of(months: list[str]) -> list[str]:

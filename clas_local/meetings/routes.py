@@ -8,7 +8,6 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from clas_local import htmx, i18n, panels, permissions
-from clas_local.calendar.school_year import calendar_warnings, school_year_of
 from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, load_project
@@ -16,6 +15,7 @@ from clas_local.meetings import queries, services
 from clas_local.meetings.forms import CancelForm, MeetingForm
 from clas_local.meetings.models import MeetingKind, MeetingStatus
 from clas_local.partners.models import PartnerKind
+from clas_local.school_year import calendar_warnings, current_school_year
 
 bp = Blueprint("meetings", __name__)
 
@@ -80,7 +80,7 @@ bp.add_url_rule("/c/<slug>/meetings/<int:meeting_id>", endpoint="show", view_fun
 
 
 def _form(committee, *, project=None, meeting=None, formdata=None) -> MeetingForm:
-    this_year = school_year_of(date.today())
+    this_year = current_school_year(committee)
     first = int(this_year[:4])
     years = (f"{first - 1}-{first}", this_year, f"{first + 1}-{first + 2}")
     projects = queries.plannable_projects(current_user, committee, years, keep=project)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, request, url_for
 from werkzeug.routing import BuildError
@@ -19,6 +18,7 @@ from clas_local.partners.forms import ContactExportForm, ContactForm, ImportForm
 from clas_local.partners.importer import ImportRefused, import_schools
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, PartnerKind
 from clas_local.partners.validation import spreadsheet_safe
+from clas_local.school_year import committee_today
 
 bp = Blueprint("partners", __name__)
 
@@ -76,7 +76,7 @@ def export_csv(slug: str):
     writer.writerow([title for title, _ in EXPORT_COLUMNS])
     for partner in db.session.scalars(queries.directory(committee, filters).execution_options(yield_per=500)):
         writer.writerow([spreadsheet_safe(value(partner)) for _, value in EXPORT_COLUMNS])
-    filename = f"annuaire-{committee.slug}-{date.today().isoformat()}.csv"
+    filename = f"annuaire-{committee.slug}-{committee_today(committee).isoformat()}.csv"
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

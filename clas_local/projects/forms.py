@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from clas_local.db import NAME_LEN
 from clas_local.forms import Form, SelectField
-from clas_local.projects.models import school_year_error
+from clas_local.school_year import school_year_error
 
 NO_CHILD_DATA = (
     "Des nombres seulement : aucune donnée personnelle sur les enfants (ni nom, ni âge, ni classe) "

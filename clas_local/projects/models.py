@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from clas_local.db import NAME_LEN, Base, TimestampMixin
-
-SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
-
-
-def school_year_error(value: str) -> str | None:
-    match = SCHOOL_YEAR_RE.match(value or "")
-    if not match or int(match[2]) != int(match[1]) + 1:
-        return "L'année scolaire s'écrit « 2026-2027 » (deux années qui se suivent)."
-    return None
+from clas_local.school_year import school_year_error
 
 
 class Project(TimestampMixin, Base):

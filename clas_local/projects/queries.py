@@ -11,11 +11,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local import permissions
 from clas_local.auth.models import Role
-from clas_local.calendar.school_year import activity_window, school_weeks, school_year_of
 from clas_local.extensions import db
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
+from clas_local.school_year import activity_window, school_weeks, school_year_of
 
 PER_PAGE = 50
 

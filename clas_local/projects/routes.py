@@ -4,8 +4,6 @@ territory partners and collectifs (HTMX in place, POST-redirect-GET without Java
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
@@ -13,7 +11,6 @@ from sqlalchemy import select
 
 from clas_local import htmx, panels, permissions
 from clas_local.auth.models import Role
-from clas_local.calendar.school_year import school_year_of
 from clas_local.extensions import db
 from clas_local.forms import choices
 from clas_local.loaders import load_committee, load_project, refuse
@@ -28,7 +25,8 @@ from clas_local.projects.forms import (
     SchoolLinkForm,
 )
 from clas_local.projects.rules import duration_fr
-from clas_local.projects.models import SCHOOL_YEAR_RE, Collectif, Project, ProjectPartner, ProjectSchool
+from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
+from clas_local.school_year import committee_today, current_school_year, is_school_year
 
 bp = Blueprint("projects", __name__)
 
@@ -45,10 +43,6 @@ NO_CSRF = {"csrf": False}
 NO_CONTACT = ("", "— Aucun contact référent —")
 
 
-def _today(committee):
-    return datetime.now(ZoneInfo(committee.timezone or "Europe/Paris")).date()
-
-
 # -- list --------------------------------------------------------------------------------------
 
 
@@ -56,10 +50,10 @@ def _filters(committee) -> queries.ProjectFilters:
     """Filters from the query string; no `school_year` at all means the current school year."""
     if "school_year" in request.args:
         year = request.args.get("school_year", "").strip()
-        if year and not SCHOOL_YEAR_RE.match(year):
-            year = school_year_of(_today(committee))
+        if year and not is_school_year(year):
+            year = current_school_year(committee)
     else:
-        year = school_year_of(_today(committee))
+        year = current_school_year(committee)
     porteur_id = request.args.get("porteur", type=int)
     return queries.ProjectFilters(school_year=year, porteur_id=porteur_id)
 
@@ -83,7 +77,7 @@ def index(slug: str):
         pagination=pagination,
         filters=filters,
         params=params,
-        years=queries.school_year_options(committee, _today(committee)),
+        years=queries.school_year_options(committee, committee_today(committee)),
         porteurs=[] if is_porteur else queries.porteur_options(current_user, committee),
         can_create=permissions.can_create_project(current_user, committee),
     )
@@ -292,7 +286,7 @@ def create(slug: str):
     fixed_porteur = _fixed_porteur(committee)
     form = _project_form(committee, fixed_porteur)
     if request.method == "GET":
-        form.school_year.data = school_year_of(_today(committee))
+        form.school_year.data = current_school_year(committee)
     if form.validate_on_submit():
         fields = _project_fields(form, committee, fixed_porteur)
         if fields is not None:

@@ -234,7 +234,7 @@ def school_weeks_rule(
 ) -> RuleResult:
     """Whether the year's activity window (after Toussaint → 15 June) holds 27 school weeks.
 
-    `window`: the window's first and last day (calendar.school_year.activity_window), named
+    `window`: the window's first and last day (school_year.activity_window), named
     in the reason when given."""
     weeks = _weeks(available_weeks)
     if window is None:

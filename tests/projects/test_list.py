@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from clas_local.calendar.school_year import school_year_of
+from clas_local.school_year import school_year_of
 from clas_local.partners.models import PartnerKind
 from tests.conftest import count_queries, htmx_get, page_text
 

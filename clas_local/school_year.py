@@ -1,8 +1,11 @@
-"""The French school calendar as the Clas referential uses it.
+"""The school year, in one place below every domain (it imports none).
 
-Pure functions (no database): the activity window of a school year, the school weeks it
-holds, and the warnings shown (never blocks) when a meeting falls on a school holiday,
-a public holiday, a weekend or outside its school year.
+What a valid school year is (« 2026-2027 »), which one a day belongs to, today's date in a
+committee's time zone and so its current school year, the holiday zones, and the French
+school calendar as the Clas referential uses it. Pure functions (no database): the activity
+window of a school year, the school weeks it holds, and the warnings shown (never blocks)
+when a meeting falls on a school holiday, a public holiday, a weekend or outside its school
+year. Committees, projects, meetings, compliance and the dossier all read it from here.
 
 Sources: `vacances-scolaires-france` (zones A, B, C, one row per holiday day) and
 `holidays` (French public holidays, names in French). What depends only on the year and
@@ -19,15 +22,18 @@ and their school weeks count every week of the window that holds a working day.
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
-from clas_local.committees.models import HolidayZone
+from clas_local.db import LabelledEnum
 from clas_local.i18n import MONTHS
-from clas_local.projects.models import SCHOOL_YEAR_RE
+
+SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 # The referential: activity runs from after the Toussaint holidays of year N to 15 June N+1.
 ACTIVITY_END_MONTH_DAY = (6, 15)
@@ -36,8 +42,39 @@ NATIONAL_ZONE = "B"
 TOUSSAINT = "Vacances de la Toussaint"
 
 
+class HolidayZone(LabelledEnum):
+    """The school-holiday zone of a committee (stored on Committee.holiday_zone)."""
+
+    A = ("A", "Zone A")
+    B = ("B", "Zone B")
+    C = ("C", "Zone C")
+    OTHER = ("other", "Autre (outre-mer, Corse…)")
+
+
 class SchoolYearError(ValueError):
     pass
+
+
+# -- what a school year is -----------------------------------------------------------------
+
+
+def _first_year(value: str | None) -> int | None:
+    match = SCHOOL_YEAR_RE.match(value or "")
+    if not match or int(match[2]) != int(match[1]) + 1:
+        return None
+    return int(match[1])
+
+
+def is_school_year(value: str | None) -> bool:
+    """« 2026-2027 »: two years that follow each other."""
+    return _first_year(value) is not None
+
+
+def school_year_error(value: str | None) -> str | None:
+    """The French reason `value` is no school year, or None."""
+    if is_school_year(value):
+        return None
+    return "L'année scolaire s'écrit « 2026-2027 » (deux années qui se suivent)."
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,10 +85,10 @@ def _school_holiday_dates() -> SchoolHolidayDates:
 
 def parse_school_year(school_year: str) -> int:
     """ "2026-2027" → 2026."""
-    match = SCHOOL_YEAR_RE.match(school_year or "")
-    if not match or int(match[2]) != int(match[1]) + 1:
+    first = _first_year(school_year)
+    if first is None:
         raise SchoolYearError(f"Année scolaire invalide : {school_year!r}")
-    return int(match[1])
+    return first
 
 
 def school_year_bounds(school_year: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -66,6 +103,22 @@ def school_year_of(day: date) -> str:
     """The school year a day belongs to: from 1 September to 31 August."""
     first = day.year if day.month >= 9 else day.year - 1
     return f"{first}-{first + 1}"
+
+
+# -- today, for a committee ----------------------------------------------------------------
+
+
+def committee_today(committee) -> date:
+    """Today in the committee's time zone (not the server's): a committee overseas, or a
+    server on UTC near midnight, must not see yesterday's or tomorrow's date."""
+    return datetime.now(ZoneInfo(committee.timezone or DEFAULT_TIMEZONE)).date()
+
+
+def current_school_year(committee) -> str:
+    return school_year_of(committee_today(committee))
+
+
+# -- the school calendar -------------------------------------------------------------------
 
 
 def _zone_value(zone: HolidayZone | str) -> str:
@@ -174,7 +227,7 @@ def calendar_warnings(start: datetime, committee, *, project=None, school_year: 
 
     `start` is aware (UTC or any zone) or naive in the committee's time zone. The school
     year checked is the project's, or `school_year` when given."""
-    tz = ZoneInfo(committee.timezone or "Europe/Paris")
+    tz = ZoneInfo(committee.timezone or DEFAULT_TIMEZONE)
     local_start = start.astimezone(tz) if start.tzinfo else start.replace(tzinfo=tz)
     day = local_start.date()
     zone = _zone_value(committee.holiday_zone)

@@ -1,4 +1,6 @@
-"""The school calendar: activity window, school weeks, warnings before placing a meeting."""
+"""The school year (clas_local/school_year.py): what a valid one is, today and the current year
+in a committee's time zone, and the school calendar (activity window, school weeks, warnings
+before placing a meeting)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,18 @@ from types import SimpleNamespace
 
 import pytest
 
-from clas_local.calendar import school_year
-from clas_local.calendar.school_year import activity_window, calendar_warnings, school_weeks
+from clas_local import school_year
 from clas_local.committees.models import HolidayZone
+from clas_local.school_year import (
+    activity_window,
+    calendar_warnings,
+    committee_today,
+    current_school_year,
+    is_school_year,
+    school_weeks,
+    school_year_error,
+)
+from tests.conftest import page_text
 
 PARIS_B = SimpleNamespace(timezone="Europe/Paris", holiday_zone=HolidayZone.B)
 REUNION = SimpleNamespace(timezone="Indian/Reunion", holiday_zone=HolidayZone.OTHER)
@@ -17,6 +28,60 @@ REUNION = SimpleNamespace(timezone="Indian/Reunion", holiday_zone=HolidayZone.OT
 
 def at(year, month, day, hour=15, minute=0):
     return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the instant the school-year module takes as now: `clock(at(2026, 8, 31, 23, 30))`."""
+
+    def set_now(instant: datetime) -> None:
+        class FixedClock(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return instant.astimezone(tz)
+
+        monkeypatch.setattr(school_year, "datetime", FixedClock)
+
+    return set_now
+
+
+@pytest.mark.parametrize("value", ["2026-2027", "1999-2000"])
+def test_two_years_that_follow_each_other_make_a_school_year(value):
+    assert is_school_year(value) and school_year_error(value) is None
+
+
+@pytest.mark.parametrize("value", ["2026-2028", "2027-2026", "2026", "26-27", "2026-2027 ", "", None])
+def test_anything_else_is_refused_with_a_french_reason(value):
+    assert not is_school_year(value)
+    assert school_year_error(value) == "L'année scolaire s'écrit « 2026-2027 » (deux années qui se suivent)."
+
+
+def test_today_is_the_committee_s_date_not_the_server_s(clock):
+    # 31 August 23:30 UTC: already 1 September in Paris, still 31 August in Martinique.
+    clock(at(2026, 8, 31, 23, 30))
+    martinique = SimpleNamespace(timezone="America/Martinique", holiday_zone=HolidayZone.OTHER)
+    assert committee_today(PARIS_B) == date(2026, 9, 1)
+    assert current_school_year(PARIS_B) == "2026-2027"
+    assert committee_today(martinique) == date(2026, 8, 31)
+    assert current_school_year(martinique) == "2025-2026"
+
+
+def test_the_project_list_opens_on_the_committee_s_new_school_year(client, login_as, make_project, clock):
+    make_project(name="Clas de la rentrée", school_year="2026-2027")
+    make_project(name="Clas de l'an passé", school_year="2025-2026")
+    clock(at(2026, 8, 31, 23, 30))  # 1 September, 01:30 in Rennes
+    login_as("host")
+    page = page_text(client.get("/c/rennes/projects"))
+    assert "Clas de la rentrée" in page and "Clas de l'an passé" not in page
+
+
+def test_a_school_year_that_is_none_falls_back_to_the_current_one(client, login_as, make_project, committee):
+    make_project(name="Clas courant", school_year=current_school_year(committee))
+    login_as("host")
+    assert "Clas courant" in page_text(client.get("/c/rennes/projects?school_year=2026-2028"))
+    dashboard = client.get("/c/rennes/dashboard?school_year=2026-2028")
+    assert dashboard.status_code == 200
+    assert "Clas courant" in page_text(dashboard)
 
 
 @pytest.mark.parametrize("zone", [HolidayZone.A, HolidayZone.B, HolidayZone.C])
