@@ -25,8 +25,8 @@ from clas_local.committees.models import Committee
 from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.meetings.models import Meeting
-from clas_local.meetings.queries import visible_meetings
 from clas_local.projects.models import Project
+from clas_local.visibility import visible_meetings
 
 TOKEN_BYTES = 32
 # Note a feed's use at most this often: clients refresh hourly, the database need not hear of each.
@@ -106,7 +106,7 @@ def feed_events(user, committees, base_url: str) -> list[WrittenEvent]:
     cancelled), written, in time order.
 
     Per committee, one light query (id, sequence, updated_at, project) under the same rule
-    as meetings.queries.feed_meetings (visible_meetings); when the cache lacks one of the
+    as the meeting list (visibility.visible_meetings); when the cache lacks one of the
     events, a second query reads the whole rows. Columns, not Meeting objects: a feed
     holds thousands of rows and needs none of the ORM's bookkeeping."""
     events: list[WrittenEvent] = []

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from clas_local import permissions
@@ -19,29 +19,7 @@ from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
 from clas_local.partners.models import Partner
 from clas_local.projects.models import Project
 from clas_local.school_year import is_school_year, school_year_bounds, school_year_of
-
-
-def visible_meetings(user, committee) -> Select:
-    """select(Meeting) restricted to the meetings `user` may see in `committee`.
-
-    The same rule as permissions.can_view_meeting, written as SQL so lists and feeds
-    filter in the database instead of loading everything and checking each row.
-    """
-    query = select(Meeting).where(Meeting.committee_id == committee.id)
-    member = permissions.membership(user, committee)
-    if member is None:
-        return query.where(false())
-    if member.role in (Role.HOST, Role.VIEWER):
-        return query
-    if member.role is Role.PORTEUR:
-        own_projects = select(Project.id).where(
-            Project.committee_id == committee.id, Project.porteur_id == member.partner_id
-        )
-        return query.where(or_(Meeting.project_id.is_(None), Meeting.project_id.in_(own_projects)))
-    if member.role is Role.SCHOOL and member.partner_id is not None:
-        invited = select(Invitation.meeting_id).where(Invitation.partner_id == member.partner_id)
-        return query.where(Meeting.id.in_(invited))
-    return query.where(false())
+from clas_local.visibility import visible_meetings
 
 
 def upcoming_meetings(user, committee, now: datetime, limit: int = 10) -> Select:
@@ -183,31 +161,11 @@ def meeting_page_options() -> tuple:
     )
 
 
-# -- feeds ---------------------------------------------------------------------------------
-
-
-def feed_meetings(user, committees) -> list[Meeting]:
-    """Every meeting `user` may see in `committees` (cancelled ones too: feeds show them as
-    cancelled). One query per committee, whatever the number of meetings."""
-    found: list[Meeting] = []
-    for committee in committees:
-        found.extend(
-            db.session.scalars(
-                visible_meetings(user, committee)
-                .options(selectinload(Meeting.project), selectinload(Meeting.committee))
-                .order_by(Meeting.starts_at, Meeting.id)
-            )
-        )
-    return found
-
-
 # -- the form's choices --------------------------------------------------------------------
 
 
 def plannable_projects(user, committee, school_years: tuple[str, ...], keep=None) -> list[Project]:
     """Projects the user may plan meetings for, of the given school years (plus `keep`)."""
-    from clas_local.auth.models import Role
-
     member = permissions.membership(user, committee)
     if member is None or member.role not in (Role.HOST, Role.PORTEUR):
         return [keep] if keep is not None else []

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from clas_local import permissions
 from clas_local.attendance.models import Attendance, Attendee
-from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting
-from clas_local.meetings.queries import visible_meetings
 from clas_local.partners.models import Contact, EducationPrioritaire, Partner, PartnerKind
 from clas_local.partners.validation import search_terms
 from clas_local.projects.models import Project, ProjectPartner, ProjectSchool
+from clas_local.visibility import visible_meetings, visible_projects
 
 PER_PAGE = 25
 EP_FILTERS = {
@@ -82,19 +80,6 @@ def kind_counts(committee, filters: DirectoryFilters) -> list[tuple[PartnerKind,
 
 
 # -- a partner's page ---------------------------------------------------------------------
-
-
-def visible_projects(user, committee) -> Select:
-    """select(Project) restricted to what the user may see (the SQL of can_view_project)."""
-    query = select(Project).where(Project.committee_id == committee.id)
-    member = permissions.membership(user, committee)
-    if member is None:
-        return query.where(false())
-    if member.role in (Role.HOST, Role.VIEWER):
-        return query
-    if member.role is Role.PORTEUR:
-        return query.where(Project.porteur_id == member.partner_id)
-    return query.where(false())
 
 
 @dataclass

@@ -5,32 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from clas_local import permissions
-from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
 from clas_local.school_year import activity_window, school_weeks, school_year_of
+from clas_local.visibility import visible_projects
 
 PER_PAGE = 50
-
-
-def visible_projects(user, committee) -> Select:
-    """select(Project) restricted to what `user` may see: the SQL twin of permissions.can_view_project."""
-    query = select(Project).where(Project.committee_id == committee.id)
-    member = permissions.membership(user, committee)
-    if member is None:
-        return query.where(false())
-    if member.role in (Role.HOST, Role.VIEWER):
-        return query
-    if member.role is Role.PORTEUR and member.partner_id is not None:
-        return query.where(Project.porteur_id == member.partner_id)
-    return query.where(false())
 
 
 @dataclass(frozen=True)
