@@ -1,27 +1,31 @@
-"""`flask --app app clas …`: administration commands. Each domain adds its own in <domain>/cli.py."""
+"""`flask --app app clas …`: administration commands.
+
+The commands of one domain live in its <domain>/cli.py as plain click commands and join the
+`clas` group at the end of this file; the ones here span several domains (purge-logs: the
+audit log and the login counters) or the whole instance. Domains never import this module.
+"""
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from clas_local.audit.models import AuditEvent
+from clas_local.auth.throttle import purge_expired
+from clas_local.calendar.cli import feed_url_command
+from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.invitations.cli import send_pending_command, send_reminders_command
+from clas_local.partners.cli import import_schools_command
 
 clas = AppGroup("clas", help="Commandes d'administration de Clas Local.")
-
-# Domain modules that register commands on `clas` when imported.
-COMMAND_MODULES = (
-    "clas_local.partners.cli",
-    "clas_local.calendar.cli",
-    "clas_local.invitations.cli",
-    "clas_local.audit.cli",
-)
 
 
 @clas.command("create-committee")
@@ -120,13 +124,29 @@ def backup_command(dest: Path):
     click.echo(f"Sauvegarde écrite dans {dest} (contrôle d'intégrité : ok)")
 
 
-def _register_domain_commands() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not name.startswith(exc.name or "\0"):
-                raise
+# The database refuses to delete younger rows (migration trigger): the command says so first.
+MINIMUM_RETENTION_DAYS = 30
 
 
-_register_domain_commands()
+@clas.command("purge-logs")
+@click.option("--days", type=int, default=None,
+              help="Durée de conservation en jours (par défaut : AUDIT_RETENTION_DAYS).")
+def purge_logs_command(days: int | None):
+    """Effacer les entrées du journal plus anciennes que la durée de conservation."""
+    days = current_app.config["AUDIT_RETENTION_DAYS"] if days is None else days
+    if days < MINIMUM_RETENTION_DAYS:
+        raise click.ClickException(
+            f"La durée de conservation du journal ne peut pas être inférieure à {MINIMUM_RETENTION_DAYS} jours."
+        )
+    cutoff = utcnow() - timedelta(days=days)
+    deleted = db.session.execute(delete(AuditEvent).where(AuditEvent.occurred_at < cutoff)).rowcount or 0
+    counters = purge_expired()
+    db.session.commit()
+    click.echo(
+        f"Journal : {deleted} entrée{'s' if deleted > 1 else ''} de plus de {days} jours effacée{'s' if deleted > 1 else ''}. "
+        f"Compteurs de connexion expirés effacés : {counters}."
+    )
+
+
+for _command in (import_schools_command, feed_url_command, send_pending_command, send_reminders_command):
+    clas.add_command(_command)

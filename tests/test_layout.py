@@ -53,3 +53,42 @@ def _domain(module: str) -> str | None:
 def test_the_school_year_module_imports_no_domain():
     imported = {name for name in imported_names("clas_local.school_year") if name in MODULES}
     assert imported and {name: _domain(name) for name in imported if _domain(name)} == {}
+
+
+def _place(module: str) -> str:
+    """A domain folder (`meetings`), or a base module of the package (`permissions`)."""
+    return _domain(module) or module.rpartition(".")[2]
+
+
+def _is_models(module: str) -> bool:
+    return module.rpartition(".")[2] == "models"
+
+
+def test_no_import_cycle_between_domain_folders_outside_models():
+    """Models may name each other (relationships); every other import goes one way only."""
+    edges: dict[str, dict[str, str]] = {}
+    for module in MODULES:
+        for name in imported_names(module):
+            if name in MODULES and not _is_models(name) and _place(name) != _place(module):
+                edges.setdefault(_place(module), {}).setdefault(_place(name), f"{module} imports {name}")
+    # Depth-first search; a back edge closes a cycle, which the message spells out file by file.
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(place: str) -> list[str] | None:
+        state[place] = "open"
+        path.append(place)
+        for target in sorted(edges.get(place, {})):
+            if state.get(target) == "open":
+                cycle = path[path.index(target):] + [target]
+                return [edges[a][b] for a, b in zip(cycle, cycle[1:])]
+            if target not in state and (found := visit(target)):
+                return found
+        state[place] = "done"
+        path.pop()
+        return None
+
+    for place in sorted(edges):
+        if place not in state:
+            cycle = visit(place)
+            assert cycle is None, "import cycle: " + " → ".join(cycle)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from clas_local.cli import clas
 from clas_local.extensions import db
 
 
-@clas.command("feed-url")
+@click.command("feed-url")
 @click.option("--email", required=True, help="Adresse e-mail du compte.")
 def feed_url_command(email: str):
     """Afficher l'adresse d'abonnement à l'agenda personnel d'un compte (un nouveau lien :

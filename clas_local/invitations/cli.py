@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from clas_local.cli import clas
 from clas_local.extensions import db
 
 
-@clas.command("send-pending")
+@click.command("send-pending")
 @click.option("--retry-failed", is_flag=True, help="Retenter aussi les messages en échec.")
 def send_pending_command(retry_failed: bool):
     """Envoyer les courriels en attente (SMTP si MAIL_SERVER, sinon fichiers .eml)."""
@@ -29,7 +28,7 @@ def send_pending_command(retry_failed: bool):
         raise SystemExit(1)
 
 
-@clas.command("send-reminders")
+@click.command("send-reminders")
 @click.option("--days", type=int, default=None, help="Jours avant la réunion (défaut : REMINDER_DAYS_BEFORE).")
 def send_reminders_command(days: int | None):
     """Relancer les invités sans réponse des réunions qui ont lieu dans les prochains jours."""

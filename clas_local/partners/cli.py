@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from clas_local.cli import clas
 from clas_local.committees.models import Committee
 from clas_local.extensions import db
 from clas_local.partners.importer import ImportRefused, ImportReport, apply_import, read_export
@@ -16,7 +15,7 @@ from clas_local.partners.importer import ImportRefused, ImportReport, apply_impo
 PROGRESS_THRESHOLD = 500
 
 
-@clas.command("import-schools")
+@click.command("import-schools")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--committee", "slug", required=True, help="Identifiant du comité (ex. rennes).")
 @click.option("--commune", "communes", multiple=True, help="Code INSEE d'une commune à garder (répétable).")
