@@ -29,15 +29,8 @@ class Panel:
 def panels(slot: str, obj, user) -> list[Panel]:
     found = []
     for domain in SLOTS[slot]:
-        module_name = f"clas_local.{domain}.panels"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        provider = getattr(module, f"{slot}_panel", None)
-        context = provider(obj, user) if provider else None
+        provider = getattr(importlib.import_module(f"clas_local.{domain}.panels"), f"{slot}_panel")
+        context = provider(obj, user)
         if context is not None:
             found.append(Panel(f"{domain}/_{slot}_panel.html", context))
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
 from flask_login import current_user
 
 from clas_local import i18n
@@ -52,10 +52,6 @@ def init_app(app: Flask) -> None:
         from clas_local.navigation import committee_navigation
 
         return {"committee_navigation": committee_navigation, "current_user": current_user}
-
-    @app.template_global()
-    def endpoint_exists(endpoint: str) -> bool:
-        return endpoint in current_app.view_functions
 
     @app.template_global()
     def static_url(filename: str) -> str:

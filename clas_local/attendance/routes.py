@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, make_response, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from clas_local import htmx, permissions
@@ -12,17 +12,11 @@ from clas_local.attendance.models import Presence
 from clas_local.attendance.panels import panel_context
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, refuse
+from clas_local.meetings.urls import meeting_url
 
 bp = Blueprint("attendance", __name__)
 
 MEETING = "/c/<slug>/meetings/<int:meeting_id>"
-
-
-def meeting_url(meeting) -> str:
-    """The meeting page (the meetings domain's), or this domain's own page until it exists."""
-    if "meetings.detail" in current_app.view_functions:
-        return url_for("meetings.detail", slug=meeting.committee.slug, meeting_id=meeting.id)
-    return url_for("attendance.page", slug=meeting.committee.slug, meeting_id=meeting.id)
 
 
 def _editable_meeting(slug: str, meeting_id: int, options=()):
@@ -59,7 +53,7 @@ def _after_change(meeting, row_html: str, *, error: str | None = None, person_er
         return response
     if error or person_errors:
         flash(error or person_errors[0], "error")
-    return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+    return htmx.redirect(meeting_url(meeting, "#attendance-panel"))
 
 
 @bp.get(f"{MEETING}/attendance")
@@ -208,7 +202,7 @@ def _added(meeting, attendance_id: int) -> Response:
     """HTMX: the new row, appended to the table, with the counts and the « Ajouter » button back."""
     if not htmx.is_fragment_request():
         flash("Organisation ajoutée aux présents.", "success")
-        return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+        return htmx.redirect(meeting_url(meeting, "#attendance-panel"))
     summary = queries.attendance_summary(meeting)
     if not meeting.invitations and sum(summary.counts.values()) == 1:
         # The panel had no table yet: send it whole.
@@ -243,7 +237,7 @@ def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
             row = _load_row(meeting, attendance_id)
             return _after_change(meeting, _row_html(meeting, row, row_error=str(exc)), error=str(exc))
         flash(str(exc), "error")
-        return htmx.redirect(meeting_url(meeting) + "#attendance-panel")
+        return htmx.redirect(meeting_url(meeting, "#attendance-panel"))
     # HTMX: the row goes (an empty swap), the counts follow.
     return _after_change(meeting, "")
 
@@ -305,7 +299,7 @@ def edit_minutes(slug: str, meeting_id: int):
                 meeting_url=meeting_url(meeting),
             )
         flash("Compte rendu enregistré.", "success")
-        return htmx.redirect(meeting_url(meeting) + "#minutes-section")
+        return htmx.redirect(meeting_url(meeting, "#minutes-section"))
     return htmx.render(
         "attendance/minutes_edit.html",
         "attendance/_minutes_form.html",

@@ -16,21 +16,14 @@ from clas_local.evidence.models import EvidenceKind
 from clas_local.evidence.panels import meeting_context, project_context
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_evidence, load_meeting, load_project
+from clas_local.meetings.urls import meeting_url
 from clas_local.security import mark_download
 
 bp = Blueprint("evidence", __name__)
 
 
-def meeting_url(meeting) -> str:
-    if "meetings.detail" in current_app.view_functions:
-        return url_for("meetings.detail", slug=meeting.committee.slug, meeting_id=meeting.id)
-    return url_for("evidence.meeting_upload", slug=meeting.committee.slug, meeting_id=meeting.id)
-
-
 def project_url(project) -> str:
-    if "projects.detail" in current_app.view_functions:
-        return url_for("projects.detail", slug=project.committee.slug, project_id=project.id)
-    return url_for("evidence.project_upload", slug=project.committee.slug, project_id=project.id)
+    return url_for("projects.detail", slug=project.committee.slug, project_id=project.id)
 
 
 def _upload(committee, form: UploadForm, *, meeting=None, project=None):
@@ -145,5 +138,5 @@ def delete(slug: str, evidence_id: int):
     storage.remove(storage_name)  # only once the record is gone: never a record without its file
     flash(f"Pièce « {name} » supprimée.", "success")
     if meeting is not None:
-        return htmx.redirect(meeting_url(meeting) + "#evidence-meeting")
+        return htmx.redirect(meeting_url(meeting, "#evidence-meeting"))
     return htmx.redirect(project_url(project) + "#evidence-project")

@@ -23,6 +23,7 @@ from clas_local.loaders import load_committee, load_meeting, refuse
 from clas_local.mail import services as mail
 from clas_local.mail.models import OutgoingMessage
 from clas_local.meetings.models import Meeting, MeetingStatus
+from clas_local.meetings.urls import meeting_url
 
 bp = Blueprint("invitations", __name__)
 
@@ -37,10 +38,6 @@ def invitation_title(meeting) -> str:
 PANEL = "invitations/_meeting_panel.html"
 
 
-def meeting_page_url(meeting: Meeting) -> str:
-    return f"/c/{meeting.committee.slug}/meetings/{meeting.id}"
-
-
 def _panel_response(meeting: Meeting, *, status: int = 200, notice: str | None = None, **forms) -> Response:
     context = meeting_panel(meeting, current_user, notice=notice, **forms)
     response = make_response(render_template(PANEL, panel={"context": context}), status)
@@ -53,7 +50,7 @@ def _after_action(meeting: Meeting, notice: str, *, error: bool = False, status:
     if htmx.is_fragment_request():
         return _panel_response(meeting, status=status, notice=notice, **forms)
     flash(notice, "error" if error else "success")
-    return htmx.redirect(meeting_page_url(meeting) + "#invitations-panel")
+    return htmx.redirect(meeting_url(meeting, "#invitations-panel"))
 
 
 def _commit_and_deliver() -> None:
@@ -70,7 +67,7 @@ def panel(slug: str, meeting_id: int):
     committee = load_committee(slug)
     meeting = load_meeting(committee, meeting_id)
     if not htmx.is_fragment_request():
-        return htmx.redirect(meeting_page_url(meeting) + "#invitations-panel")
+        return htmx.redirect(meeting_url(meeting, "#invitations-panel"))
     return _panel_response(meeting)
 
 
@@ -81,7 +78,7 @@ def answers(slug: str, meeting_id: int):
     committee = load_committee(slug)
     meeting = load_meeting(committee, meeting_id)
     if not htmx.is_fragment_request():
-        return htmx.redirect(meeting_page_url(meeting) + "#invitations-panel")
+        return htmx.redirect(meeting_url(meeting, "#invitations-panel"))
     if request.args.get("v") == queries.answers_version(meeting.id):
         response = make_response("", 204)
     else:

@@ -72,10 +72,6 @@ def detail(slug: str, meeting_id: int):
     )
 
 
-# The directory links to meetings under this name too.
-bp.add_url_rule("/c/<slug>/meetings/<int:meeting_id>", endpoint="show", view_func=detail, methods=["GET"])
-
-
 # -- plan, change, cancel ------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ import io
 import json
 
 from flask import Blueprint, Response, abort, flash, request, url_for
-from werkzeug.routing import BuildError
 from flask_login import current_user, login_required
 
 from clas_local import htmx, permissions
@@ -99,17 +98,7 @@ def show(slug: str, partner_id: int):
         projects=queries.linked_projects(current_user, partner),
         history=queries.meeting_history(current_user, partner),
         can_edit=permissions.can_edit_partner(current_user, partner),
-        project_url=lambda project: _url_or_none("projects.show", slug=slug, project_id=project.id),
-        meeting_url=lambda meeting: _url_or_none("meetings.show", slug=slug, meeting_id=meeting.id),
     )
-
-
-def _url_or_none(endpoint: str, **values) -> str | None:
-    """A link to another domain's page when that page exists (the directory works without it)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _kinds_for(committee) -> list[PartnerKind]:

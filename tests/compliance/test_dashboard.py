@@ -76,7 +76,7 @@ def test_dashboard_lists_pending_answers_and_partners_never_invited(client, logi
     page = page_text(client.get("/c/rennes/dashboard?school_year=2026-2027"))
     assert "Point d'étape" in page and "1 sur 1 sans réponse" in page
     never = page.split("Partenaires jamais invités")[1]
-    assert "REAAP jamais invité" in never
+    assert f'<a href="/c/rennes/partners/{idle.id}">REAAP jamais invité</a>' in never
     assert "École Volga" not in never
 
 

@@ -33,7 +33,7 @@ def _history_scene(make_partner, make_contact, make_project, make_meeting, make_
 def test_the_partner_page_shows_details_contacts_projects_and_meetings(
     client, login_as, make_partner, make_contact, make_project, make_meeting, make_invitation, link_territory_partner
 ):
-    school, _centre, _project, pre = _history_scene(
+    school, _centre, project, pre = _history_scene(
         make_partner, make_contact, make_project, make_meeting, make_invitation, link_territory_partner
     )
     login_as("viewer")
@@ -42,10 +42,11 @@ def test_the_partner_page_shows_details_contacts_projects_and_meetings(
     assert response.status_code == 200 and page.count("<h1") == 1
     assert "<h1>École Volga</h1>" in page and school.uai in page and "REP+" in page and "02 99 00 00 00" in page
     assert "Isabelle Caradec" in page and "Directrice" in page
-    assert "Clas du Blosne" in page and "École ou établissement partenaire" in page
+    assert f'<a href="/c/rennes/projects/{project.id}">Clas du Blosne</a>' in page
+    assert "École ou établissement partenaire" in page
     assert "Référent : aucun référent" in page
     # Meeting history: date in French in the committee's time zone, answer, presence, who came.
-    assert "Suivi n° 1" in page and "jeudi 3 décembre 2026 à 17 h 30" in page
+    assert "Suivi n° 1</a>" in page and "jeudi 3 décembre 2026 à 17 h 30" in page
     assert "Isabelle Caradec : Présent·e" in page and "Présent" in page
     territory = page_text(client.get(f"/c/rennes/partners/{pre.id}"))
     assert "Partenaire du territoire : Orientation croisée des familles." in territory

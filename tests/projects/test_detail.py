@@ -135,14 +135,7 @@ def test_domain_panels_are_rendered(app, client, login_as, full_project, monkeyp
     assert seen == [("project", full_project.id, user.id)]
 
 
-def _ensure_endpoint(app, endpoint, rule):
-    if endpoint not in app.view_functions:
-        app.add_url_rule(rule, endpoint=endpoint, view_func=lambda **kwargs: "")
-
-
-def test_links_to_the_dossier_and_the_calendar_when_they_exist(app, client, login_as, full_project):
-    _ensure_endpoint(app, "dossier.page", "/c/<slug>/projects/<int:project_id>/dossier")
-    _ensure_endpoint(app, "calendar.project_ics", "/c/<slug>/projects/<int:project_id>/calendar.ics")
+def test_links_to_the_dossier_and_the_calendar(app, client, login_as, full_project):
     login_as("viewer")
     page = page_text(client.get(f"/c/rennes/projects/{full_project.id}"))
     with app.test_request_context():

@@ -120,7 +120,6 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("meetings.create", "GET"):                 committee(CREATORS),
     ("meetings.create", "POST"):                committee(CREATORS),
     ("meetings.detail", "GET"):                 MEETING_READ,
-    ("meetings.show", "GET"):                   MEETING_READ,
     ("meetings.edit", "GET"):                   MEETING_EDIT,
     ("meetings.edit", "POST"):                  MEETING_EDIT,
     ("meetings.cancel", "POST"):                MEETING_EDIT,
