@@ -12,7 +12,8 @@ from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.extensions import db
 from clas_local.invitations.models import Answer, Invitation
 from clas_local.meetings.models import Meeting, Minutes
-from clas_local.partners.models import SCHOOL_KINDS, Contact, Partner
+from clas_local.meetings.queries import offered_partners
+from clas_local.partners.models import Contact, Partner
 
 
 @dataclass
@@ -54,11 +55,7 @@ class AttendanceRow:
         """The organisation's answer: the best one given by it or by its people."""
         if not self.invitations:
             return None
-        answers = {inv.answer for inv in self.invitations}
-        for preferred in (Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED):
-            if preferred in answers:
-                return preferred
-        return Answer.PENDING
+        return Answer.best(inv.answer for inv in self.invitations)
 
     @property
     def invited_contacts(self) -> list[Contact]:
@@ -256,26 +253,18 @@ def committee_partner(meeting: Meeting, partner_id: int) -> Partner | None:
 
 
 def addable_partners(meeting: Meeting) -> list[tuple[int, str]]:
-    """Directory organisations that may be added as uninvited attendees (one query).
-
-    Not those already invited or listed. Schools are many (a department holds thousands):
-    only the project's own schools are offered; every other kind of partner of the committee is.
-    """
+    """Directory organisations that may be added as uninvited attendees (one query): those
+    the meeting involves (meetings.queries.offered_partners), not already invited or listed."""
     invited = select(Invitation.partner_id).where(Invitation.meeting_id == meeting.id)
     listed = select(Attendance.partner_id).where(
         Attendance.meeting_id == meeting.id, Attendance.partner_id.is_not(None)
     )
     query = select(Partner.id, Partner.name).where(
-        Partner.committee_id == meeting.committee_id, Partner.id.not_in(invited), Partner.id.not_in(listed)
+        Partner.committee_id == meeting.committee_id,
+        Partner.id.not_in(invited),
+        Partner.id.not_in(listed),
+        offered_partners(meeting.project_id),
     )
-    not_schools = Partner.kind.not_in(sorted(SCHOOL_KINDS))
-    if meeting.project_id is not None:
-        from clas_local.projects.models import ProjectSchool
-
-        project_schools = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == meeting.project_id)
-        query = query.where(not_schools | Partner.id.in_(project_schools))
-    else:
-        query = query.where(not_schools)
     return [(row.id, row.name) for row in db.session.execute(query.order_by(Partner.name))]
 
 

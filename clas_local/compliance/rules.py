@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from clas_local.i18n import format_day
-from clas_local.meetings.models import MeetingKind, MeetingStatus
+from clas_local.meetings.models import MeetingKind, MeetingStatus, MomentState
 from clas_local.projects.rules import collectif_warnings, school_weeks_rule
 
 
@@ -557,17 +557,6 @@ def evaluate(facts: ProjectFacts) -> Checklist:
 
 
 # -- key moments (dashboard) ---------------------------------------------------------------------
-
-
-class MomentState(enum.Enum):
-    HELD = ("held", "Tenue", "ok")
-    PLANNED = ("planned", "Prévue", "info")
-    MISSING = ("missing", "Manquante", "danger")
-
-    def __init__(self, code: str, label: str, tone: str):
-        self.code = code
-        self.label = label
-        self.tone = tone
 
 
 @dataclass(frozen=True)

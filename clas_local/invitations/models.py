@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
@@ -16,6 +17,13 @@ class Answer(LabelledEnum):
     ACCEPTED = ("accepted", "Présent·e")
     DECLINED = ("declined", "Excusé·e")
     TENTATIVE = ("tentative", "Peut-être")
+
+    @classmethod
+    def best(cls, answers: Iterable[Answer]) -> Answer:
+        """An organisation's answer from its own and its people's: someone comes (accepted),
+        else someone may come (tentative), else it is excused (declined), else pending."""
+        given = set(answers)
+        return next((answer for answer in (cls.ACCEPTED, cls.TENTATIVE, cls.DECLINED) if answer in given), cls.PENDING)
 
 
 class AnswerChannel(LabelledEnum):

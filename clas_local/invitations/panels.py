@@ -71,13 +71,11 @@ def _organisations(
 def _tally(organisations: list[InvitedOrganisation]) -> dict[Answer, int]:
     """Answers per organisation: its own answer, else the best of its people's."""
     tally = dict.fromkeys(Answer, 0)
-    order = (Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED)
     for organisation in organisations:
         answers = [p.invitation.answer for p in organisation.people]
         if organisation.invitation is not None:
             answers.append(organisation.invitation.answer)
-        found = next((a for a in order if a in answers), Answer.PENDING)
-        tally[found] += 1
+        tally[Answer.best(answers)] += 1
     return tally
 
 

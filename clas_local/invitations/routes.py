@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from clas_local import htmx, permissions
+from clas_local.db import utcnow
 from clas_local.errors import render_error
 from clas_local.extensions import db
 from clas_local.forms import choices
@@ -199,7 +200,7 @@ def rsvp(token: str):
     except tokens.RsvpRefusal as refusal:
         return _rsvp_refused(refusal)
     meeting = invitation.meeting
-    open_for_answers = meeting.status is MeetingStatus.PLANNED and meeting.ends_at > _now()
+    open_for_answers = meeting.open_for_answers(utcnow())
     form = AnswerForm(formdata=request.form if request.method == "POST" else None)
     if request.method == "GET" and invitation.answer.value != "pending":
         form.answer.data = invitation.answer.value
@@ -247,12 +248,6 @@ def rsvp_calendar(token: str):
     return _private(response)
 
 
-def _now():
-    from clas_local.db import utcnow
-
-    return utcnow()
-
-
 # -- a school's own list -----------------------------------------------------------------------
 
 
@@ -280,7 +275,7 @@ def _school_rows(committee, partner_id: int) -> list[dict]:
 def my_invitations(slug: str):
     committee = load_committee(slug)
     partner_id = _school_partner_id(committee)
-    now = _now()
+    now = utcnow()
     rows = _school_rows(committee, partner_id)
     upcoming = [r for r in rows if r["meeting"].ends_at >= now]
     past = [r for r in rows if r["meeting"].ends_at < now][::-1]
@@ -323,7 +318,7 @@ def answer_as_school(slug: str, invitation_id: int):
     row = {"meeting": meeting, "invitation": invitation, "form": form}
     status = 200
     notice = None
-    if meeting.status is not MeetingStatus.PLANNED or meeting.ends_at < _now():
+    if not meeting.open_for_answers(utcnow()):
         notice, status = "Cette réunion n'attend plus de réponse.", 409
     elif form.validate_on_submit():
         services.record_answer(invitation, form.answer.data, AnswerChannel.PAGE, form.comment.data or "")

@@ -13,12 +13,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from clas_local.db import NAME_LEN
 from clas_local.forms import Form, SelectField, SelectMultipleField, choices, enum_choices
 from clas_local.i18n import format_time
-from clas_local.meetings.models import MeetingKind
+from clas_local.meetings.models import PROJECTLESS_KINDS, MeetingKind
 
 DURATIONS = (30, 45, 60, 90, 120, 150, 180, 240)
 DEFAULT_DURATION = 90
 DEFAULT_START = time(17, 0)
-PROJECTLESS_KINDS = (MeetingKind.COMITE_LOCAL, MeetingKind.AUTRE)
 
 
 def duration_label(minutes: int) -> str:

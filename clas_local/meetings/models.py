@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 
@@ -22,6 +23,22 @@ class MeetingKind(LabelledEnum):
 
 # The four moments the referential names for the concertation with schools.
 KEY_MOMENTS = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT, MeetingKind.SUIVI, MeetingKind.BILAN)
+# The only kinds a meeting may have without a project: every other one concerns a project.
+PROJECTLESS_KINDS = (MeetingKind.COMITE_LOCAL, MeetingKind.AUTRE)
+
+
+class MomentState(enum.Enum):
+    """Where a key moment of a project stands, in the same words on every page (project,
+    dashboard, dossier): held, else planned, else missing."""
+
+    HELD = ("held", "Tenue", "ok")
+    PLANNED = ("planned", "Prévue", "info")
+    MISSING = ("missing", "Manquante", "danger")
+
+    def __init__(self, code: str, label: str, tone: str):
+        self.code = code
+        self.label = label
+        self.tone = tone
 
 
 class MeetingStatus(LabelledEnum):
@@ -82,6 +99,10 @@ class Meeting(TimestampMixin, Base):
     @property
     def display_title(self) -> str:
         return self.title or self.kind.label
+
+    def open_for_answers(self, now: datetime) -> bool:
+        """Invitees may still answer (by their link or their school's page): planned, not over."""
+        return self.status is MeetingStatus.PLANNED and self.ends_at > now
 
 
 class Minutes(TimestampMixin, Base):

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local import permissions
 from clas_local.extensions import db
-from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus
+from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus, MomentState
 from clas_local.school_year import activity_window, committee_today, is_school_day, parse_school_year
 
 # What the referential expects at each moment, in French, shown under its name.
@@ -21,24 +21,15 @@ MOMENT_HINTS = {
     MeetingKind.SUIVI: "En cours d'année, notamment quand des difficultés apparaissent.",
     MeetingKind.BILAN: "Bilan de fin d'année avec les équipes éducatives.",
 }
-STATUS_LABELS = {"held": ("Tenue", "ok"), "planned": ("Planifiée", "info"), "missing": ("À planifier", "warn")}
 
 
 @dataclass
 class Moment:
     kind: MeetingKind
-    status: str  # held / planned / missing
+    status: MomentState
     window: tuple[date, date]
     meetings: list[Meeting] = field(default_factory=list)
     plan_url: str | None = None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status][0]
-
-    @property
-    def tone(self) -> str:
-        return STATUS_LABELS[self.status][1]
 
     @property
     def hint(self) -> str:
@@ -74,13 +65,13 @@ def key_moments(project, meetings: list[Meeting], *, today: date, can_plan: bool
     for kind in KEY_MOMENTS:
         own = [m for m in meetings if m.kind is kind and m.status is not MeetingStatus.CANCELLED]
         if any(m.status is MeetingStatus.HELD for m in own):
-            status = "held"
+            status = MomentState.HELD
         elif own:
-            status = "planned"
+            status = MomentState.PLANNED
         else:
-            status = "missing"
+            status = MomentState.MISSING
         moment = Moment(kind=kind, status=status, window=windows[kind], meetings=own)
-        if can_plan and status != "held":
+        if can_plan and status is not MomentState.HELD:
             moment.plan_url = url_for(
                 "meetings.create",
                 slug=committee.slug,

@@ -16,8 +16,8 @@ from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
-from clas_local.partners.models import Partner
-from clas_local.projects.models import Project
+from clas_local.partners.models import SCHOOL_KINDS, Partner
+from clas_local.projects.models import Project, ProjectSchool
 from clas_local.school_year import is_school_year, school_year_bounds, school_year_of
 from clas_local.visibility import visible_meetings
 
@@ -177,19 +177,23 @@ def plannable_projects(user, committee, school_years: tuple[str, ...], keep=None
     return list(db.session.scalars(query.order_by(Project.school_year.desc(), Project.name)))
 
 
-def invitable_partners(committee, project=None, meeting=None) -> list:
-    """The organisations the form offers: the project's schools, every partner of the
-    committee that is not a school (territory actors, Éducation nationale…), and the
-    ones already invited. Two or three queries, whatever the size of the directory."""
-    from clas_local.partners.models import SCHOOL_KINDS, Partner
-    from clas_local.projects.models import ProjectSchool
+def offered_partners(project_id: int | None):
+    """SQL condition: the organisations a meeting of this project involves, to invite or to
+    note present. Schools are many (a department holds thousands): only the project's own;
+    every partner of another kind (territory actors, Éducation nationale…)."""
+    not_schools = Partner.kind.not_in(sorted(SCHOOL_KINDS))
+    if project_id is None:
+        return not_schools
+    return or_(not_schools, Partner.id.in_(select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project_id)))
 
-    conditions = [Partner.kind.not_in(SCHOOL_KINDS)]
-    if project is not None:
-        conditions.append(Partner.id.in_(select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)))
+
+def invitable_partners(committee, project=None, meeting=None) -> list:
+    """The organisations the form offers (offered_partners), and the ones already invited.
+    Two or three queries, whatever the size of the directory."""
+    condition = offered_partners(project.id if project is not None else None)
     if meeting is not None and meeting.id is not None:
-        conditions.append(Partner.id.in_(select(Invitation.partner_id).where(Invitation.meeting_id == meeting.id)))
-    query = select(Partner).where(Partner.committee_id == committee.id, or_(*conditions))
+        condition = or_(condition, Partner.id.in_(select(Invitation.partner_id).where(Invitation.meeting_id == meeting.id)))
+    query = select(Partner).where(Partner.committee_id == committee.id, condition)
     return list(db.session.scalars(query.order_by(Partner.kind, Partner.name)))
 
 

@@ -101,7 +101,6 @@ def _form_response(committee, form: MeetingForm, meeting=None, window=None):
         form=form,
         meeting=meeting,
         window=window,
-        school_kinds={PartnerKind.ECOLE, PartnerKind.COLLEGE, PartnerKind.LYCEE},
         education_nationale=PartnerKind.EDUCATION_NATIONALE,
     )
 

@@ -18,7 +18,7 @@ from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
-from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
+from clas_local.meetings.models import PROJECTLESS_KINDS, Meeting, MeetingKind, MeetingStatus
 from clas_local.signals import invitees_removed, meeting_changed
 
 # Changing one of these changes what a calendar shows: SEQUENCE rises.
@@ -41,7 +41,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 def _check_project(committee, kind: MeetingKind, project) -> None:
     if project is not None and project.committee_id != committee.id:
         raise MeetingError("Ce projet n'appartient pas à ce comité.")
-    if project is None and kind not in (MeetingKind.COMITE_LOCAL, MeetingKind.AUTRE):
+    if project is None and kind not in PROJECTLESS_KINDS:
         raise MeetingError(f"Une réunion de {kind.label.lower()} concerne un projet : choisissez-le.")
 
 

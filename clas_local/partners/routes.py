@@ -15,7 +15,7 @@ from clas_local.loaders import load_committee, load_contact, load_partner
 from clas_local.partners import queries, services
 from clas_local.partners.forms import ContactExportForm, ContactForm, ImportForm, PartnerForm
 from clas_local.partners.importer import ImportRefused, import_schools
-from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, PartnerKind
+from clas_local.partners.models import TERRITORY_KINDS, PartnerKind
 from clas_local.partners.validation import spreadsheet_safe
 from clas_local.school_year import committee_today
 
@@ -295,5 +295,4 @@ def import_directory(slug: str):
         committee=committee,
         form=form,
         report=report,
-        school_kinds=SCHOOL_KINDS,
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
-from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
+from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, MomentState
 from clas_local.partners.models import PartnerKind
 from tests.conftest import count_queries, htmx_get, page_text, post
 
@@ -212,8 +212,11 @@ def test_project_panel_shows_key_moments_with_plan_links(client, login_as, make_
         login_user(db.session.scalar(select(User)))
         context = project_panel(project, __import__("flask_login").current_user)
     statuses = {moment.kind: moment.status for moment in context["moments"]}
-    assert statuses == {MeetingKind.DIAGNOSTIC: "held", MeetingKind.LANCEMENT: "planned",
-                        MeetingKind.SUIVI: "missing", MeetingKind.BILAN: "missing"}
+    assert statuses == {MeetingKind.DIAGNOSTIC: MomentState.HELD, MeetingKind.LANCEMENT: MomentState.PLANNED,
+                        MeetingKind.SUIVI: MomentState.MISSING, MeetingKind.BILAN: MomentState.MISSING}
+    # The same words as the dashboard and the dossier.
+    timeline = page_text(client.get(f"/c/rennes/projects/{project.id}")).split('id="temps-forts"')[1].split("</ol>")[0]
+    assert [badge in timeline for badge in (">Tenue<", ">Prévue<", ">Manquante<")] == [True, True, True]
     bilan = context["moments"][3]
     assert bilan.window[0].month == 5 and bilan.window[1].month == 6
     assert "kind=bilan" in bilan.plan_url and f"project={project.id}" in bilan.plan_url
