@@ -92,3 +92,18 @@ def test_no_import_cycle_between_domain_folders_outside_models():
         if place not in state:
             cycle = visit(place)
             assert cycle is None, "import cycle: " + " → ".join(cycle)
+
+
+def test_invitation_rows_are_added_and_removed_in_one_place():
+    """meetings/services.py keeps the guest list; the demo seeds its history as plain rows."""
+    writers = set()
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            creates = isinstance(node.func, ast.Name) and node.func.id == "Invitation"
+            deletes = (isinstance(node.func, ast.Name) and node.func.id in ("insert", "delete")
+                       and any(isinstance(arg, ast.Name) and arg.id == "Invitation" for arg in node.args))
+            if creates or deletes:
+                writers.add(module)
+    assert {module for module in writers if not module.startswith("clas_local.demo.")} == {"clas_local.meetings.services"}

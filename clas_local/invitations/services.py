@@ -20,6 +20,7 @@ from clas_local.invitations.messages import build_invitation_message
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
 from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, OutgoingMessage
+from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingStatus
 from clas_local.partners.models import Contact
 from clas_local.signals import invitees_removed, meeting_changed
@@ -62,9 +63,7 @@ def invite_contacts(meeting: Meeting, contact_ids: Iterable[int]) -> list[Outgoi
     for contact in contacts:
         invitation = by_contact.get(contact.id)
         if invitation is None:
-            invitation = Invitation(meeting=meeting, partner_id=contact.partner_id, contact=contact)
-            db.session.add(invitation)
-            by_contact[contact.id] = invitation
+            invitation = by_contact[contact.id] = meetings.invite_contact(meeting, contact)
         if invitation.sent_sequence is None or invitation.sent_sequence < meeting.sequence:
             to_send.append(invitation)
     db.session.flush()

@@ -1,4 +1,8 @@
-"""Writes for meetings: plan, change, cancel, mark held, and choose the invited partners.
+"""Writes for meetings: plan, change, cancel, mark held, and the guest list.
+
+The guest list is the invitation table: this module is the only one that adds or removes
+its rows (an invited organisation, a person of it who gets their own answer link);
+invitations/services.py records what happens to each row (sent, answered, reminded).
 
 SEQUENCE (RFC 5545) rises by one on a *material* change — start, end, place, online
 link, or cancellation — so calendar clients replace their copy; other edits (title,
@@ -89,6 +93,13 @@ def set_invited_partners(meeting: Meeting, partner_ids: Iterable[int]) -> tuple[
         )
         db.session.expire(meeting, ["invitations"])
     return added, removed
+
+
+def invite_contact(meeting: Meeting, contact) -> Invitation:
+    """A person of an invited organisation gets an invitation of their own (their answer link)."""
+    invitation = Invitation(meeting=meeting, partner_id=contact.partner_id, contact=contact)
+    db.session.add(invitation)
+    return invitation
 
 
 def create_meeting(
