@@ -15,6 +15,11 @@ from flask_htmx import make_response as htmx_make_response
 from clas_local.extensions import htmx
 
 
+def is_htmx_request() -> bool:
+    """Any request HTMX made (fragment, boosted or history restore)."""
+    return bool(htmx)
+
+
 def is_fragment_request() -> bool:
     """True for an HTMX request that expects a fragment (not a history restore, not boosted)."""
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
@@ -25,6 +30,21 @@ def render(page: str, fragment: str | None = None, *, status: int = 200, **conte
     response = make_response(render_template(template, **context), status)
     if fragment:
         response.vary.add("HX-Request")
+    return response
+
+
+def fragment(html: str, status: int = 200) -> Response:
+    """HTML that only HTMX asks for (a row, a panel, an empty swap): the URL answers otherwise
+    for other requests, so caches keep the two apart."""
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def retarget(response: Response, target: str, swap: str = "outerHTML") -> Response:
+    """Swap the response into `target` (a CSS selector) instead of the element that asked."""
+    response.headers["HX-Retarget"] = target
+    response.headers["HX-Reswap"] = swap
     return response
 
 

@@ -107,3 +107,13 @@ def test_invitation_rows_are_added_and_removed_in_one_place():
             if creates or deletes:
                 writers.add(module)
     assert {module for module in writers if not module.startswith("clas_local.demo.")} == {"clas_local.meetings.services"}
+
+
+def test_only_the_htmx_module_names_htmx_headers():
+    named = {
+        module
+        for module, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("HX-")
+    }
+    assert named == {"clas_local.htmx"}

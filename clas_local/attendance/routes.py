@@ -38,19 +38,18 @@ def _summary_html(meeting) -> str:
     )  # fmt: skip
 
 
-def _after_change(meeting, row_html: str, *, error: str | None = None, person_errors=None) -> Response:
-    """HTMX gets the row only; a plain form post goes back to the meeting page.
+def _changed_html(meeting, row_html: str) -> str:
+    """The changed row and, for HTMX, the counts beside it.
 
-    The row is rendered before the commit (from the flushed state, which is what gets
-    committed), so the response needs no second round of queries to reload expired objects.
-    """
-    summary_html = _summary_html(meeting) if htmx.is_fragment_request() else ""
-    db.session.commit()
+    Rendered before the view commits (from the flushed state, which is what gets
+    committed), so the response needs no second round of queries to reload expired objects."""
+    return row_html + _summary_html(meeting) if htmx.is_fragment_request() else row_html
+
+
+def _after_change(meeting, html: str, *, error: str | None = None, person_errors=None) -> Response:
+    """HTMX gets the row (and the counts) only; a plain form post goes back to the meeting page."""
     if htmx.is_fragment_request():
-        status = 422 if (error or person_errors) else 200
-        response = make_response(row_html + summary_html, status)
-        response.vary.add("HX-Request")
-        return response
+        return htmx.fragment(html, 422 if (error or person_errors) else 200)
     if error or person_errors:
         flash(error or person_errors[0], "error")
     return htmx.redirect(meeting_url(meeting, "#attendance-panel"))
@@ -86,7 +85,9 @@ def set_partner(slug: str, meeting_id: int, partner_id: int):
     else:
         error = "Choisissez présent, excusé ou absent."
     row = queries.partner_row(meeting, partner, invitations, attendance)
-    return _after_change(meeting, _row_html(meeting, row, row_error=error), error=error)
+    html = _changed_html(meeting, _row_html(meeting, row, row_error=error))
+    db.session.commit()
+    return _after_change(meeting, html, error=error)
 
 
 def _load_row(meeting, attendance_id: int):
@@ -113,7 +114,9 @@ def set_other(slug: str, meeting_id: int, attendance_id: int):
             row = _load_row(meeting, attendance_id)
     else:
         error = "Choisissez présent, excusé ou absent."
-    return _after_change(meeting, _row_html(meeting, row, row_error=error), error=error)
+    html = _changed_html(meeting, _row_html(meeting, row, row_error=error))
+    db.session.commit()
+    return _after_change(meeting, html, error=error)
 
 
 @bp.post(f"{MEETING}/attendance/<int:attendance_id>/people")
@@ -138,7 +141,9 @@ def add_person(slug: str, meeting_id: int, attendance_id: int):
         person_errors = [e for name in ("contact_id", "full_name", "function") for e in form[name].errors] or [
             "Le formulaire a expiré : rechargez la page."
         ]
-    return _after_change(meeting, _row_html(meeting, row, person_errors=person_errors), person_errors=person_errors)
+    html = _changed_html(meeting, _row_html(meeting, row, person_errors=person_errors))
+    db.session.commit()
+    return _after_change(meeting, html, person_errors=person_errors)
 
 
 @bp.post(f"{MEETING}/attendance/people/<int:attendee_id>/delete")
@@ -154,7 +159,9 @@ def remove_person(slug: str, meeting_id: int, attendee_id: int):
         db.session.rollback()
         error = str(exc)
     row = _load_row(meeting, attendance_id)
-    return _after_change(meeting, _row_html(meeting, row, row_error=error), error=error)
+    html = _changed_html(meeting, _row_html(meeting, row, row_error=error))
+    db.session.commit()
+    return _after_change(meeting, html, error=error)
 
 
 @bp.route(f"{MEETING}/attendance/uninvited", methods=["GET", "POST"])
@@ -193,8 +200,7 @@ def add_uninvited(slug: str, meeting_id: int):
     )
     if status == 422 and htmx.is_fragment_request():
         # The form posts into the whole panel; its errors go back into the form only.
-        response.headers["HX-Retarget"] = "#attendance-uninvited"
-        response.headers["HX-Reswap"] = "outerHTML"
+        htmx.retarget(response, "#attendance-uninvited")
     return response
 
 
@@ -210,18 +216,14 @@ def _added(meeting, attendance_id: int) -> Response:
             "attendance/page.html", "attendance/_attendance.html",
             meeting_url=meeting_url(meeting), **panel_context(meeting, current_user),
         )  # fmt: skip
-        response.headers["HX-Retarget"] = "#attendance-panel"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
+        return htmx.retarget(response, "#attendance-panel")
     context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True}
     html = (
         _row_html(meeting, _load_row(meeting, attendance_id))
         + render_template("attendance/_summary.html", oob=True, summary=summary, **context)
         + render_template("attendance/_uninvited_button.html", oob=True, **context)
     )
-    response = make_response(html)
-    response.vary.add("HX-Request")
-    return response
+    return htmx.fragment(html)
 
 
 @bp.post(f"{MEETING}/attendance/<int:attendance_id>/delete")
@@ -235,11 +237,15 @@ def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
         db.session.rollback()
         if htmx.is_fragment_request():
             row = _load_row(meeting, attendance_id)
-            return _after_change(meeting, _row_html(meeting, row, row_error=str(exc)), error=str(exc))
+            html = _changed_html(meeting, _row_html(meeting, row, row_error=str(exc)))
+            db.session.commit()
+            return _after_change(meeting, html, error=str(exc))
         flash(str(exc), "error")
         return htmx.redirect(meeting_url(meeting, "#attendance-panel"))
     # HTMX: the row goes (an empty swap), the counts follow.
-    return _after_change(meeting, "")
+    html = _changed_html(meeting, "")
+    db.session.commit()
+    return _after_change(meeting, html)
 
 
 # -- sign-in sheet -----------------------------------------------------------------------

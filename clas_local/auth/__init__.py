@@ -41,9 +41,9 @@ def init_app(app: Flask) -> None:
     def unauthorized():
         from flask import flash
 
-        from clas_local.htmx import login_redirect
+        from clas_local.htmx import is_htmx_request, login_redirect
 
         login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-        if request.headers.get("HX-Request") != "true":
+        if not is_htmx_request():
             flash(login_manager.login_message, "info")
         return login_redirect(login_url)

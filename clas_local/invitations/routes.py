@@ -41,9 +41,7 @@ PANEL = "invitations/_meeting_panel.html"
 
 def _panel_response(meeting: Meeting, *, status: int = 200, notice: str | None = None, **forms) -> Response:
     context = meeting_panel(meeting, current_user, notice=notice, **forms)
-    response = make_response(render_template(PANEL, panel={"context": context}), status)
-    response.vary.add("HX-Request")
-    return response
+    return htmx.fragment(render_template(PANEL, panel={"context": context}), status)
 
 
 def _after_action(meeting: Meeting, notice: str, *, error: bool = False, status: int = 200, **forms) -> Response:
@@ -81,11 +79,8 @@ def answers(slug: str, meeting_id: int):
     if not htmx.is_fragment_request():
         return htmx.redirect(meeting_url(meeting, "#invitations-panel"))
     if request.args.get("v") == queries.answers_version(meeting.id):
-        response = make_response("", 204)
-    else:
-        response = make_response(render_template("invitations/_answers.html", **answers_context(meeting, current_user)))
-    response.vary.add("HX-Request")
-    return response
+        return htmx.fragment("", 204)
+    return htmx.fragment(render_template("invitations/_answers.html", **answers_context(meeting, current_user)))
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/invitations/send")
@@ -333,12 +328,10 @@ def answer_as_school(slug: str, invitation_id: int):
             return htmx.redirect(url_for("invitations.my_invitations", slug=slug))
         flash(notice or "Choisissez votre réponse.", "error")
         return htmx.redirect(url_for("invitations.my_invitations", slug=slug))
-    response = make_response(
+    return htmx.fragment(
         render_template(
             "invitations/_my_invitation.html", row=row, committee=committee, timezone=committee.timezone, notice=notice
         ),
         status,
     )
-    response.vary.add("HX-Request")
-    return response
 
