@@ -371,7 +371,7 @@ class _Builder:
         meetings = self.meetings(committee_id, size, projects, users["host"]["id"])
         # Invitations, answers, attendance, minutes.
         for meeting in meetings:
-            self.invite_and_attend(meeting, size, projects, porteurs, education, others, school_ids, contacts_of)
+            self.invite_and_attend(meeting, size, porteurs, education, others, school_ids, contacts_of)
         # Files come from the host and every porteur: a page that lazy-loads each uploader shows up.
         uploaders = [users["host"]["id"], *(user["id"] for user in users["porteurs"].values())]
         self.evidence(committee_id, size, meetings, projects, uploaders, commune,
@@ -446,7 +446,7 @@ class _Builder:
             meetings.append(meeting)
         return meetings
 
-    def invite_and_attend(self, meeting, size, projects, porteurs, education, others, school_ids, contacts_of):
+    def invite_and_attend(self, meeting, size, porteurs, education, others, school_ids, contacts_of):
         rng = self.rng
         project = meeting["project"]
         if project:

@@ -250,7 +250,7 @@ def _project_form(committee, fixed_porteur: Partner | None, project: Project | N
     return form
 
 
-def _project_fields(form: ProjectForm, committee, fixed_porteur: Partner | None) -> dict | None:
+def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | None:
     """The validated fields, or None after adding a message to the form."""
     porteur_id = fixed_porteur.id if fixed_porteur is not None else int(form.porteur_id.data)
     coordinator_id = int(form.coordinator_id.data) if form.coordinator_id.data else None
@@ -288,7 +288,7 @@ def create(slug: str):
     if request.method == "GET":
         form.school_year.data = current_school_year(committee)
     if form.validate_on_submit():
-        fields = _project_fields(form, committee, fixed_porteur)
+        fields = _project_fields(form, fixed_porteur)
         if fields is not None:
             project = services.create_project(committee, **fields)
             db.session.commit()
@@ -305,7 +305,7 @@ def edit(slug: str, project_id: int):
     fixed_porteur = project.porteur if permissions.is_project_porteur(current_user, project) else None
     form = _project_form(committee, fixed_porteur, project)
     if form.validate_on_submit():
-        fields = _project_fields(form, committee, fixed_porteur)
+        fields = _project_fields(form, fixed_porteur)
         if fields is not None:
             changed = services.update_project(project, **fields)
             db.session.commit()
