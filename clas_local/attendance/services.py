@@ -308,10 +308,6 @@ def minutes_template(kind: MeetingKind) -> str:
     return "\n\n".join(f"{heading} :\n" for heading in _HEADINGS[kind]).rstrip("\n") + "\n"
 
 
-def minutes_headings(kind: MeetingKind) -> tuple[str, ...]:
-    return _HEADINGS[kind]
-
-
 def save_minutes(meeting: Meeting, body: str, user) -> Minutes:
     body = body.replace("\r\n", "\n").strip("\n")
     minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, inspect, or_, select
+from sqlalchemy import and_, exists, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -404,13 +404,6 @@ def partners_never_invited(committee, school_year: str) -> list[Partner]:
             .order_by(Partner.name, Partner.id)
         )
     )
-
-
-def count_year_projects(committee, school_year: str) -> int:
-    return db.session.scalar(
-        select(func.count(Project.id)).where(Project.committee_id == committee.id, Project.school_year == school_year)
-    )
-
 
 
 def comite_meetings_of_year(facts_by_project: dict[int, ProjectFacts]) -> tuple[MeetingFact, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, inspect, select
+from sqlalchemy import Select, exists, func, inspect, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -171,14 +171,3 @@ def reminders_due(now: datetime, *, days_before: int | None, meeting_id: int | N
     if meeting_id is not None:
         query = query.where(Invitation.meeting_id == meeting_id)
     return query
-
-
-def failed_messages(meeting_id: int) -> list[OutgoingMessage]:
-    from clas_local.mail.models import MessageStatus
-
-    return db.session.scalars(
-        select(OutgoingMessage)
-        .where(and_(OutgoingMessage.meeting_id == meeting_id, OutgoingMessage.status == MessageStatus.FAILED))
-        .options(load_only(*MESSAGE_COLUMNS))
-        .order_by(OutgoingMessage.id)
-    ).all()
