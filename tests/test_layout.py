@@ -117,3 +117,14 @@ def test_only_the_htmx_module_names_htmx_headers():
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("HX-")
     }
     assert named == {"clas_local.htmx"}
+
+
+def test_base_modules_read_only_the_models_of_the_domains():
+    """Below the domains: what assembles the app (create_app, the clas group) and the refusal log aside."""
+    assemblers = {"clas_local", "clas_local.cli", "clas_local.errors"}
+    reaching_up = {
+        module: sorted(name for name in imported_names(module) if name in MODULES and _domain(name) and not _is_models(name))
+        for module in MODULES
+        if _domain(module) is None and module not in assemblers
+    }
+    assert {module: names for module, names in reaching_up.items() if names} == {}
