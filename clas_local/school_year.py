@@ -77,12 +77,6 @@ def school_year_error(value: str | None) -> str | None:
     return "L'année scolaire s'écrit « 2026-2027 » (deux années qui se suivent)."
 
 
-@functools.lru_cache(maxsize=1)
-def _school_holiday_dates() -> SchoolHolidayDates:
-    # Reading the package's CSV takes a while: once per process.
-    return SchoolHolidayDates()
-
-
 def parse_school_year(school_year: str) -> int:
     """ "2026-2027" → 2026."""
     first = _first_year(school_year)
@@ -119,6 +113,12 @@ def current_school_year(committee) -> str:
 
 
 # -- the school calendar -------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _school_holiday_dates() -> SchoolHolidayDates:
+    # Reading the package's CSV takes a while: once per process.
+    return SchoolHolidayDates()
 
 
 def _zone_value(zone: HolidayZone | str) -> str:
