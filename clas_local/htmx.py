@@ -34,8 +34,8 @@ def render(page: str, fragment: str | None = None, *, status: int = 200, **conte
 
 
 def fragment(html: str, status: int = 200) -> Response:
-    """HTML that only HTMX asks for (a row, a panel, an empty swap): the URL answers otherwise
-    for other requests, so caches keep the two apart."""
+    """HTML for HTMX to swap in (a row, a panel, nothing with 204). The same URL answers a
+    plain request differently, so the response varies on HX-Request."""
     response = make_response(html, status)
     response.vary.add("HX-Request")
     return response
