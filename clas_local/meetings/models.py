@@ -47,6 +47,30 @@ class MeetingStatus(LabelledEnum):
     HELD = ("held", "Tenue")
 
 
+class MeetingState(enum.Enum):
+    """Where a meeting stands as its reader sees it, in the same words on every page: the
+    stored status, plus « à compléter » for a meeting that is over but still only planned
+    (nobody has recorded its attendance and marked it held yet)."""
+
+    PLANNED = ("planned", "Prévue", "info")
+    TO_COMPLETE = ("to_complete", "À compléter (présences, compte rendu)", "warn")
+    HELD = ("held", "Tenue", "ok")
+    CANCELLED = ("cancelled", "Annulée", "danger")
+
+    def __init__(self, code: str, label: str, tone: str):
+        self.code = code
+        self.label = label
+        self.tone = tone
+
+    @classmethod
+    def of(cls, status: MeetingStatus, ends_at: datetime, now: datetime) -> MeetingState:
+        if status is MeetingStatus.CANCELLED:
+            return cls.CANCELLED
+        if status is MeetingStatus.HELD:
+            return cls.HELD
+        return cls.TO_COMPLETE if ends_at <= now else cls.PLANNED
+
+
 def new_calendar_uid() -> str:
     return f"{uuid.uuid4()}@clas-local"
 
@@ -99,6 +123,9 @@ class Meeting(TimestampMixin, Base):
     @property
     def display_title(self) -> str:
         return self.title or self.kind.label
+
+    def state(self, now: datetime) -> MeetingState:
+        return MeetingState.of(self.status, self.ends_at, now)
 
     def open_for_answers(self, now: datetime) -> bool:
         """Invitees may still answer (by their link or their school's page): planned, not over."""

@@ -64,6 +64,7 @@ def detail(slug: str, meeting_id: int):
         "meetings/detail.html",
         committee=committee,
         meeting=meeting,
+        now=utcnow(),
         warnings=warnings,
         invited=[inv for inv in meeting.invitations if inv.contact_id is None],
         can_edit=permissions.can_edit_meeting(current_user, meeting),

@@ -222,3 +222,19 @@ def test_project_panel_shows_key_moments_with_plan_links(client, login_as, make_
     assert "kind=bilan" in bilan.plan_url and f"project={project.id}" in bilan.plan_url
     form = page_text(client.get(bilan.plan_url))
     assert "Période conseillée : du" in form and f'id="partner-{school.id}" checked' in form
+
+
+def test_a_meeting_over_but_still_planned_reads_to_complete_on_its_page_and_in_the_list(
+    client, login_as, make_project, make_meeting
+):
+    login_as(Role.HOST)
+    project = make_project()
+    past = make_meeting(project=project, starts_at=datetime.now(UTC) - timedelta(days=3))
+    coming = make_meeting(project=project, starts_at=datetime.now(UTC) + timedelta(days=3))
+    held = make_meeting(project=project, starts_at=datetime.now(UTC) - timedelta(days=10), status=MeetingStatus.HELD)
+    assert "À compléter (présences, compte rendu)" in page_text(client.get(f"/c/rennes/meetings/{past.id}"))
+    assert "À compléter" not in page_text(client.get(f"/c/rennes/meetings/{coming.id}"))
+    assert "Tenue" in page_text(client.get(f"/c/rennes/meetings/{held.id}"))
+    listing = page_text(client.get("/c/rennes/meetings?school_year="))
+    assert listing.count("À compléter (présences, compte rendu)") == 1
+    assert "Prévue" in listing and "Tenue" in listing
