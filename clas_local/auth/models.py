@@ -37,6 +37,10 @@ class User(UserMixin, TimestampMixin, Base):
     # rotating it (logout, password change) revokes every copy of those cookies.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the one password link that may be in use (auth/password_links.py): drawn anew
+    # for each link, cleared when a password is set, so that a link works once and only
+    # the newest one works. None: no link outstanding.
+    password_link_nonce: Mapped[str | None] = mapped_column(String(32))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from clas_local.auth import services, throttle
+from clas_local.auth import password_links, services, throttle
 from clas_local.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from clas_local.auth.passwords import verify_password
 from clas_local.auth.sessions import stamp_login_time
@@ -79,7 +79,7 @@ def logout():
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 def choose_password(token: str):
-    user, reason = services.user_for_password_token(token)
+    user, reason = password_links.resolve(token)
     if user is None:
         return render_error(410, reason, "Lien non valable")
     form = NewPasswordForm(email=user.email)

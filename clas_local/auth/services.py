@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from clas_local.audit.services import record
@@ -11,9 +9,6 @@ from clas_local.auth.models import Membership, Role, User
 from clas_local.auth.passwords import hash_password, verify_password
 from clas_local.db import utcnow
 from clas_local.extensions import db
-
-PASSWORD_LINK_SALT = "clas-local/set-password"
-
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
@@ -41,6 +36,7 @@ def logout(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    user.password_link_nonce = None  # any link still out there stops working
     user.rotate_session_token()
     record("user.password", user, actor=user)
 
@@ -68,30 +64,3 @@ def add_member(committee, email: str, role: Role, full_name: str = "", partner_i
     db.session.flush()
     record("member.add", membership, committee=committee, summary=f"{user.email} : {role.label}")
     return membership
-
-
-# -- signed links to choose a password ------------------------------------------------
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=PASSWORD_LINK_SALT)
-
-
-def password_link_token(user: User) -> str:
-    # Bound to the current password hash: the link works once, then the hash changes.
-    return _serializer().dumps({"user": user.id, "state": (user.password_hash or "")[-16:]})
-
-
-def user_for_password_token(token: str) -> tuple[User | None, str]:
-    """The user a password link is for, or None with the French reason it is refused."""
-    max_age = int(current_app.config["PASSWORD_LINK_MAX_AGE"].total_seconds())
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        return None, "Ce lien a expiré : demandez à l'animateur du comité de vous en envoyer un nouveau."
-    except BadSignature:
-        return None, "Ce lien n'est pas valable."
-    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
-    if user is None or (user.password_hash or "")[-16:] != data.get("state"):
-        return None, "Ce lien a déjà servi ou n'est plus valable."
-    return user, ""

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clas_local import htmx, permissions
 from clas_local.audit.services import record
+from clas_local.auth import password_links
 from clas_local.auth import services as auth_services
 from clas_local.auth.models import Membership, Role, User
 from clas_local.committees.forms import CommitteeForm, MemberForm
@@ -17,8 +18,6 @@ from clas_local.committees.services import CommitteeError, create_committee
 from clas_local.extensions import db
 from clas_local.forms import choices
 from clas_local.loaders import load_committee, refuse
-from clas_local.mail import services as mail
-from clas_local.mail.models import MessageKind
 from clas_local.meetings.queries import upcoming_meetings
 from clas_local.partners.models import Partner
 
@@ -74,7 +73,6 @@ def _member_form(committee: Committee) -> MemberForm:
 def members(slug: str):
     committee = load_committee(slug, permissions.can_manage_committee)
     form = _member_form(committee)
-    password_link = None
     if form.validate_on_submit():
         role = Role(form.role.data)
         if role in (Role.PORTEUR, Role.SCHOOL) and not form.partner_id.data:
@@ -84,14 +82,15 @@ def members(slug: str):
                 committee, form.email.data, role, form.full_name.data or "", form.partner_id.data
             )
             user = membership.user
+            notice = f"{user.email} est maintenant membre du comité ({role.label})."
             if user.password_hash is None:
-                token = auth_services.password_link_token(user)
-                password_link = current_app.config["BASE_URL"] + url_for("auth.choose_password", token=token)
-                _queue_account_email(committee, user, password_link)
+                # Only the owner of the address may choose the password: the link goes there, never here.
+                password_links.send(user, password_links.Purpose.WELCOME, committee=committee)
+                notice += " Un lien pour choisir son mot de passe lui a été envoyé par e-mail."
             db.session.commit()
-            flash(f"{user.email} est maintenant membre du comité ({role.label}).", "success")
-            if password_link is None:
-                return htmx.redirect(url_for("committees.members", slug=slug))
+            flash(notice, "success")
+            if not htmx.is_fragment_request():
+                return redirect(url_for("committees.members", slug=slug), 303)
             form = _member_form(committee)
     return htmx.render(
         "committees/members.html",
@@ -99,27 +98,40 @@ def members(slug: str):
         committee=committee,
         members=_members(committee),
         form=form,
-        password_link=password_link,
     )
 
 
-def _queue_account_email(committee: Committee, user: User, link: str) -> None:
-    text = render_template("mail/account.txt", committee=committee, user=user, link=link)
-    message = mail.build_message(user.email, f"Votre accès à Clas Local – {committee.name}", text, committee=committee)
-    outgoing = mail.queue(message, MessageKind.ACCOUNT, committee=committee)
-    if current_app.config.get("MAIL_SERVER"):
-        mail.deliver(outgoing)
+def _load_membership(committee: Committee, membership_id: int) -> Membership:
+    membership = db.session.scalar(
+        select(Membership).where(Membership.id == membership_id, Membership.committee_id == committee.id)
+    )
+    if membership is None:
+        refuse(404, f"membership {membership_id}")
+    return membership
+
+
+@bp.post("/c/<slug>/members/<int:membership_id>/password-link")
+@login_required
+def send_password_link(slug: str, membership_id: int):
+    """A member who lost their password (or their first link): a new link, e-mailed to them."""
+    committee = load_committee(slug, permissions.can_manage_committee)
+    membership = _load_membership(committee, membership_id)
+    user = membership.user
+    if not user.is_active_account:
+        flash(f"Le compte {user.email} est désactivé : l'administrateur de l'instance peut le réactiver.", "error")
+    else:
+        purpose = password_links.Purpose.WELCOME if user.password_hash is None else password_links.Purpose.RESET
+        password_links.send(user, purpose, committee=committee)
+        db.session.commit()
+        flash(f"Un lien pour choisir un nouveau mot de passe a été envoyé à {user.email}.", "success")
+    return htmx.redirect(url_for("committees.members", slug=slug))
 
 
 @bp.post("/c/<slug>/members/<int:membership_id>/remove")
 @login_required
 def remove_member(slug: str, membership_id: int):
     committee = load_committee(slug, permissions.can_manage_committee)
-    membership = db.session.scalar(
-        select(Membership).where(Membership.id == membership_id, Membership.committee_id == committee.id)
-    )
-    if membership is None:
-        refuse(404, f"membership {membership_id}")
+    membership = _load_membership(committee, membership_id)
     if membership.user_id == current_user.id:
         flash("Vous ne pouvez pas vous retirer vous-même du comité.", "error")
     else:
@@ -149,12 +161,10 @@ def admin():
             form.slug.errors.append(str(exc))
         else:
             if form.host_email.data:
-                membership = auth_services.add_member(committee, form.host_email.data, Role.HOST)
-                if membership.user.password_hash is None:
-                    token = auth_services.password_link_token(membership.user)
-                    link = current_app.config["BASE_URL"] + url_for("auth.choose_password", token=token)
-                    _queue_account_email(committee, membership.user, link)
-                    flash(f"Lien à transmettre à l'animateur pour choisir son mot de passe : {link}", "info")
+                host = auth_services.add_member(committee, form.host_email.data, Role.HOST).user
+                if host.password_hash is None:
+                    password_links.send(host, password_links.Purpose.WELCOME, committee=committee)
+                    flash(f"Un lien pour choisir son mot de passe a été envoyé à {host.email}.", "info")
             db.session.commit()
             flash(f"Le comité « {committee.name} » est créé.", "success")
             return redirect(url_for("committees.admin"), 303)

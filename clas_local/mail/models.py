@@ -15,7 +15,7 @@ class MessageKind(LabelledEnum):
     UPDATE = ("update", "Mise à jour")
     CANCELLATION = ("cancellation", "Annulation")
     REMINDER = ("reminder", "Relance")
-    ACCOUNT = ("account", "Création de compte")
+    ACCOUNT = ("account", "Accès au compte (lien de mot de passe)")
 
 
 class MessageStatus(LabelledEnum):
@@ -45,3 +45,8 @@ class OutgoingMessage(TimestampMixin, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped["Meeting | None"] = relationship()  # noqa: F821
+
+    @property
+    def readable_by_hosts(self) -> bool:
+        """An account message holds a link that sets someone's password: only its recipient reads it."""
+        return self.kind is not MessageKind.ACCOUNT

@@ -118,6 +118,8 @@ def download(slug: str, message_id: int):
     """The message exactly as sent (or as written to the outbox folder)."""
     committee = load_committee(slug, permissions.can_manage_committee)
     message = _load_message(committee, message_id)
+    if not message.readable_by_hosts:
+        refuse(403, f"OutgoingMessage {message_id}: personal password link")
     response = make_response(message.raw)
     response.headers["Content-Type"] = "message/rfc822"
     response.headers["Content-Disposition"] = f'attachment; filename="message-{message.id:08d}.eml"'

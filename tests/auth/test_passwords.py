@@ -1,6 +1,6 @@
 import pytest
 
-from clas_local.auth import services
+from clas_local.auth import password_links
 from clas_local.auth.passwords import hash_password, password_problem, verify_password
 from clas_local.extensions import db
 from tests.conftest import page_text, post
@@ -33,7 +33,8 @@ def test_a_good_password_passes():
 
 def test_password_link_sets_the_password_once(client, make_user):
     user = make_user(email="nouveau@ecole.fr", password=None)
-    token = services.password_link_token(user)
+    token = password_links.issue(user)
+    db.session.commit()
     page = client.get(f"/mot-de-passe/{token}")
     assert page.status_code == 200
     assert "nouveau@ecole.fr" in page_text(page)

@@ -79,6 +79,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("committees.members", "GET"):              committee(HOST),
     ("committees.members", "POST"):             committee(HOST),
     ("committees.remove_member", "POST"):       committee(HOST),
+    ("committees.send_password_link", "POST"):  committee(HOST),
     ("audit.index", "GET"):                     committee(HOST),
     # directory
     ("partners.index", "GET"):                  committee(DIRECTORY),

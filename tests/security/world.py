@@ -165,12 +165,12 @@ def build_world() -> World:
     }
     db.session.commit()
 
-    from clas_local.auth.services import password_link_token
+    from clas_local.auth import password_links
     from clas_local.calendar.feeds import regenerate_feed
     from clas_local.invitations.tokens import make_token
 
     world.tokens = {
-        "password": password_link_token(extra),
+        "password": password_links.issue(extra),
         "rsvp": make_token(invitation),
         "feed": regenerate_feed(users["host_a"], committee),
     }
