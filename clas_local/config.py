@@ -59,10 +59,14 @@ class Config:
     REMINDER_DAYS_BEFORE = _int("REMINDER_DAYS_BEFORE", 7)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
-    # Login throttling (auth/throttle.py): so many failures within the window block
-    # the account (or the address) for the window's length.
+    # Login throttling (auth/throttle.py): so many failures within the window block for the
+    # window's length — an account from one address or known device, one address whatever
+    # the accounts, one account whatever the addresses (known devices excepted).
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
-    LOGIN_MAX_FAILURES_PER_IP = _int("LOGIN_MAX_FAILURES_PER_IP", 20)
+    LOGIN_MAX_FAILURES_PER_IP = _int("LOGIN_MAX_FAILURES_PER_IP", 100)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL", 50)
+    # How long a browser where an account logged in stays « known » to the throttle.
+    KNOWN_DEVICE_DAYS = _int("KNOWN_DEVICE_DAYS", 180)
     LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
     LOGIN_THROTTLE_PREFIX = os.environ.get("LOGIN_THROTTLE_PREFIX", "clas-local:login:")
     # Reverse proxies in front of the app (nginx…): their X-Forwarded-For is trusted

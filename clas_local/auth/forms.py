@@ -15,6 +15,13 @@ class LoginForm(Form):
     remember = BooleanField("Rester connecté sur cet appareil")
 
 
+class ForgottenPasswordForm(Form):
+    email = EmailField(
+        "Adresse e-mail de votre compte",
+        validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=254)],
+    )
+
+
 class NewPasswordForm(Form):
     """Choosing a password, from an invitation link or the account page."""
 

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from clas_local.auth import password_links, services, throttle
-from clas_local.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from clas_local.audit.services import record
+from clas_local.auth import devices, password_links, services, throttle
+from clas_local.auth.forms import ChangePasswordForm, ForgottenPasswordForm, LoginForm, NewPasswordForm
 from clas_local.auth.passwords import verify_password
 from clas_local.auth.sessions import stamp_login_time
 from clas_local.errors import render_error
 from clas_local.extensions import db
+from clas_local.mail import services as mail
 
 bp = Blueprint("auth", __name__)
 
@@ -32,38 +34,67 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        address = request.remote_addr or ""
-        wait = throttle.blocked_for(form.email.data, address)
+        email, address = form.email.data, request.remote_addr or ""
+        device = devices.known_device(email)
+        wait = throttle.blocked_for(email, address, device)
         if wait:
-            return _throttled(form.email.data, wait)
-        user = services.authenticate(form.email.data, form.password.data)
+            return _throttled("login.throttled", email, wait, "Trop de tentatives de connexion en peu de temps. "
+                              "Par sécurité, la connexion est suspendue")
+        user = services.authenticate(email, form.password.data)
         if user is None:
-            throttle.register_failure(form.email.data, address)
+            throttle.register_failure(email, address, device)
             db.session.commit()  # keep the failure in the audit log
             form.password.errors.append(LOGIN_FAILED)
             return render_template("auth/login.html", form=form, failed=True), 200
-        throttle.register_success(form.email.data, address)
+        throttle.register_success(email, address, device)
         db.session.commit()
         session.clear()  # no session data survives from before the login
         login_user(user, remember=form.remember.data)
         session.permanent = True
         stamp_login_time()
-        return redirect(_safe_next(request.args.get("next")), 303)
+        response = redirect(_safe_next(request.args.get("next")), 303)
+        devices.remember_device(response, email)
+        return response
     return render_template("auth/login.html", form=form)
 
 
-def _throttled(email: str, wait_seconds: int):
+def _throttled(action: str, email: str, wait_seconds: int, what: str):
     from clas_local.audit.services import record
 
-    record("login.throttled", summary=(email or "")[:254])
+    record(action, summary=(email or "")[:254])
     db.session.commit()
     minutes = max(1, -(-wait_seconds // 60))
-    message = (
-        "Trop de tentatives de connexion en peu de temps. Par sécurité, la connexion est "
-        f"suspendue : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
-    )
+    message = f"{what} : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
     body, status = render_error(429, message, "Trop de tentatives")
     return body, status, {"Retry-After": str(wait_seconds)}
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten_password():
+    """E-mail in, the same answer whether or not an account has that address.
+
+    The link is delivered once the answer has been sent (call_on_close), so that the time
+    to answer does not tell either."""
+    form = ForgottenPasswordForm()
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("auth/forgotten_password.html", form=form), status
+    email, address = form.email.data, request.remote_addr or ""
+    wait = throttle.blocked_for(email, address, scope=throttle.PASSWORD_RESET)
+    if wait:
+        return _throttled("user.password_reset_throttled", email, wait,
+                          "Trop de demandes de lien en peu de temps. Par sécurité, les demandes sont suspendues")
+    throttle.register_failure(email, address, scope=throttle.PASSWORD_RESET)  # every request counts
+    record("user.password_reset_request", summary=(email or "")[:254])
+    user = services.find_user(email)
+    outgoing = None
+    if user is not None and user.is_active_account:
+        outgoing = password_links.send(user, password_links.Purpose.RESET, after_commit=False)
+    db.session.commit()
+    response = make_response(render_template("auth/forgotten_password.html", form=None, sent_to=email))
+    if outgoing is not None:
+        response.call_on_close(mail.deliver_later(outgoing.id))
+    return response
 
 
 @bp.post("/logout")
@@ -85,6 +116,7 @@ def choose_password(token: str):
     form = NewPasswordForm(email=user.email)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
+        throttle.clear_account(user.email)
         db.session.commit()
         flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
         return redirect(url_for("auth.login"), 303)

@@ -1,10 +1,24 @@
 """Login throttling shared by every worker: Redis when RATELIMIT_STORAGE_URI is set, the database otherwise.
 
-Two counters per attempt: the account (e-mail) and the client address. Within a window of
-LOGIN_THROTTLE_MINUTES, LOGIN_MAX_FAILURES_PER_ACCOUNT failures block the account and
-LOGIN_MAX_FAILURES_PER_IP failures block the address, each for LOGIN_THROTTLE_MINUTES.
-A successful login clears the account counter (never the address counter: one valid
-account must not reset an attacker's budget on others).
+Throttling must stop password guessing without letting anyone lock the real users out:
+
+- per account *and* address (or per account and known device): LOGIN_MAX_FAILURES_PER_ACCOUNT
+  failures block that account from that address only. Twenty people of one mairie behind
+  one NAT address do not lock each other out, and an attacker elsewhere does not lock out
+  the account's owner at the mairie;
+- per address: a high ceiling, LOGIN_MAX_FAILURES_PER_IP, for one address trying many
+  accounts (password spraying);
+- per account, over every address: LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL, for guessing
+  spread over many addresses;
+- a browser where the account logged in before carries a signed « known device » cookie
+  (auth/devices.py): its attempts are counted for that account and device only, so that
+  neither ceiling above ever blocks the owner on their usual browser.
+
+Within a window of LOGIN_THROTTLE_MINUTES, reaching a limit blocks for LOGIN_THROTTLE_MINUTES.
+A successful login clears the counters of that account from that address or device (never
+the address or the account-wide counters: one valid account must not reset an attacker's
+budget); choosing a new password through an e-mailed link clears the account-wide one.
+The « mot de passe oublié » form is throttled the same way, on counters of its own.
 
 Keys are hashed: the throttle stores neither e-mail addresses nor IP addresses.
 """
@@ -34,17 +48,30 @@ class Counter:
     limit: int
 
 
-def _hashed(kind: str, value: str) -> str:
-    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+LOGIN, PASSWORD_RESET = "login", "reset"
+
+
+def _hashed(kind: str, *values: str) -> str:
+    digest = hashlib.sha256("\x1f".join((kind, *values)).encode()).hexdigest()
     return f"{kind}:{digest}"
 
 
-def counters(email: str, address: str) -> tuple[Counter, Counter]:
+def _account(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def counters(email: str, address: str, device: str | None = None, scope: str = LOGIN) -> list[Counter]:
+    """The counters an attempt is charged to (see the module's docstring)."""
     config = current_app.config
-    return (
-        Counter(_hashed("account", (email or "").strip().lower()), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        Counter(_hashed("ip", address or "unknown"), config["LOGIN_MAX_FAILURES_PER_IP"]),
-    )
+    account, address = _account(email), address or "unknown"
+    per_account = config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    if device:
+        return [Counter(_hashed(f"{scope}-device", account, device), per_account)]
+    return [
+        Counter(_hashed(f"{scope}-account-address", account, address), per_account),
+        Counter(_hashed(f"{scope}-address", address), config["LOGIN_MAX_FAILURES_PER_IP"]),
+        Counter(_hashed(f"{scope}-account", account), config["LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL"]),
+    ]
 
 
 def _window() -> timedelta:
@@ -154,23 +181,29 @@ def _with_fallback(operation: str, *args):
         return getattr(DatabaseStorage(), operation)(*args)
 
 
-# -- the three calls the login view makes ------------------------------------------------
+# -- the calls the login and « mot de passe oublié » views make ------------------------------
 
 
-def blocked_for(email: str, address: str) -> int:
-    """Seconds before this e-mail / address may try again (0: not blocked)."""
-    return _with_fallback("blocked_for", [c.key for c in counters(email, address)], utcnow())
+def blocked_for(email: str, address: str, device: str | None = None, scope: str = LOGIN) -> int:
+    """Seconds before this attempt may be made again (0: not blocked)."""
+    keys = [c.key for c in counters(email, address, device, scope)]
+    return _with_fallback("blocked_for", keys, utcnow())
 
 
-def register_failure(email: str, address: str) -> None:
+def register_failure(email: str, address: str, device: str | None = None, scope: str = LOGIN) -> None:
     now = utcnow()
-    for counter in counters(email, address):
+    for counter in counters(email, address, device, scope):
         _with_fallback("failure", counter, now)
 
 
-def register_success(email: str, address: str) -> None:
-    account, _address = counters(email, address)
-    _with_fallback("reset", account.key)
+def register_success(email: str, address: str, device: str | None = None) -> None:
+    """Clear the counter of this account from this address or device only."""
+    _with_fallback("reset", counters(email, address, device)[0].key)
+
+
+def clear_account(email: str) -> None:
+    """A new password was chosen through an e-mailed link: guesses of the old one no longer count."""
+    _with_fallback("reset", _hashed(f"{LOGIN}-account", _account(email)))
 
 
 def purge_expired(now: datetime | None = None) -> int:

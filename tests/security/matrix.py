@@ -72,6 +72,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("auth.account", "POST"):                   SIGNED_IN,
     ("auth.choose_password", "GET"):            PUBLIC,
     ("auth.choose_password", "POST"):           PUBLIC,
+    ("auth.forgotten_password", "GET"):         PUBLIC,
+    ("auth.forgotten_password", "POST"):        PUBLIC,
     ("committees.index", "GET"):                SIGNED_IN,
     ("committees.admin", "GET"):                ADMIN_ONLY,
     ("committees.admin", "POST"):               ADMIN_ONLY,

@@ -31,6 +31,7 @@ VALID_DATA = {
     "committees.admin": {"name": "Comité local de Vannes", "slug": "vannes", "holiday_zone": "B",
                          "timezone": "Europe/Paris", "host_email": "hote@vannes.fr"},
     "committees.members": {"email": "nouveau@mairie.fr", "role": "viewer", "partner_id": ""},
+    "auth.forgotten_password": lambda w: {"email": w.users["viewer"].email},
     "partners.create": {"kind": "association", "name": "Nouvelle association", "is_open": "y"},
     "partners.edit": lambda w: {"kind": "ecole", "name": "École Jules-Ferry (élémentaire)", "is_open": "y",
                                 "uai": db.session.get(Partner, w.ids["school"]).uai, "education_prioritaire": "rep",

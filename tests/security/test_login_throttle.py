@@ -1,4 +1,5 @@
-"""Login throttling per account and per address, shared by every worker (database or Redis)."""
+"""Login throttling per account and address, per address, per account; shared by every worker
+(database or Redis); and nobody can use it to lock the real users out."""
 
 import pytest
 
@@ -14,6 +15,7 @@ WRONG = "pas-le-bon-mot-de-passe"
 
 
 def _attempt(client, email=EMAIL, password=WRONG, address="192.0.2.10"):
+    """One login attempt (the client keeps its cookies: a browser)."""
     return post(client, "/login", {"email": email, "password": password},
                 environ_base={"REMOTE_ADDR": address})
 
@@ -22,14 +24,16 @@ def test_default_limits_follow_common_practice():
     from clas_local.config import Config
 
     assert Config.LOGIN_MAX_FAILURES_PER_ACCOUNT == 5
-    assert Config.LOGIN_MAX_FAILURES_PER_IP == 20
+    assert Config.LOGIN_MAX_FAILURES_PER_IP == 100
+    assert Config.LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL == 50
     assert Config.LOGIN_THROTTLE_MINUTES == 15
 
 
 @pytest.fixture(params=["database", "redis"])
 def storage(request, app_config):
     # Small limits keep the test quick (each attempt verifies an argon2 hash).
-    app_config.update(LOGIN_MAX_FAILURES_PER_ACCOUNT=3, LOGIN_MAX_FAILURES_PER_IP=5)
+    app_config.update(LOGIN_MAX_FAILURES_PER_ACCOUNT=3, LOGIN_MAX_FAILURES_PER_IP=5,
+                      LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL=4)
     if request.param == "redis":
         request.getfixturevalue("redis_throttle")
     else:
@@ -47,9 +51,32 @@ def test_an_account_is_blocked_after_repeated_failures_even_with_the_right_passw
     assert "réessayez dans 15 minutes" in page_text(blocked)
     assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
     assert client.get("/c/rennes/").status_code == 302  # not logged in
-    # Another address does not help: the account itself is blocked.
-    assert _attempt(client, password=TEST_PASSWORD, address="198.51.100.7").status_code == 429
-    assert db.session.query(AuditEvent).filter_by(action="login.throttled").count() == 2
+    assert db.session.query(AuditEvent).filter_by(action="login.throttled").count() == 1
+    # Blocked from that address only: the owner, elsewhere, still gets in.
+    assert _attempt(app.test_client(), password=TEST_PASSWORD, address="198.51.100.7").status_code == 303
+
+
+def test_guesses_spread_over_many_addresses_block_the_account_but_not_its_known_browser(
+    storage, app, client, make_member
+):
+    make_member("host", email=EMAIL)
+    owner = client
+    assert _attempt(owner, password=TEST_PASSWORD, address="203.0.113.50").status_code == 303
+    post(owner, "/logout")
+    for n in range(4):  # the account-wide limit, one guess per address
+        assert _attempt(app.test_client(), address=f"198.51.100.{n}").status_code == 200
+    assert _attempt(app.test_client(), password=TEST_PASSWORD, address="198.51.100.99").status_code == 429
+    # The owner's browser, where the account logged in before, is not locked out.
+    assert _attempt(owner, password=TEST_PASSWORD, address="203.0.113.51").status_code == 303
+
+
+def test_a_known_browser_is_still_limited_for_its_own_guesses(storage, app, client, make_member):
+    make_member("host", email=EMAIL)
+    assert _attempt(client, password=TEST_PASSWORD).status_code == 303
+    post(client, "/logout")
+    for _ in range(3):
+        assert _attempt(client).status_code == 200
+    assert _attempt(client, password=TEST_PASSWORD).status_code == 429
 
 
 def test_an_unknown_email_is_throttled_like_a_real_one(storage, app, client, committee):
@@ -99,7 +126,7 @@ def test_the_database_stores_hashed_keys_only(app, client, committee):
     app.config["RATELIMIT_STORAGE_URI"] = ""
     _attempt(client, email="secret@exemple.fr", address="203.0.113.9")
     keys = [row.key for row in db.session.query(LoginThrottle)]
-    assert len(keys) == 2
+    assert len(keys) == 3  # account and address, address, account
     assert not any("secret" in key or "203.0.113.9" in key for key in keys)
 
 
@@ -110,4 +137,28 @@ def test_redis_down_falls_back_to_the_database(app, client, make_member):
     for _ in range(3):
         assert _attempt(client).status_code == 200
     assert _attempt(client, password=TEST_PASSWORD).status_code == 429
-    assert db.session.query(LoginThrottle).count() == 2
+    assert db.session.query(LoginThrottle).count() == 3
+
+
+def test_twenty_failures_behind_one_address_do_not_lock_the_other_accounts(app, client, make_member):
+    """A whole mairie behind one NAT address: colleagues' mistakes lock nobody else out (default limits)."""
+    app.config["RATELIMIT_STORAGE_URI"] = ""
+    make_member("host", email=EMAIL)
+    nat = "192.0.2.200"
+    for n in range(20):
+        assert _attempt(app.test_client(), email=f"collegue{n % 4}@mairie.fr", address=nat).status_code == 200
+    assert _attempt(app.test_client(), password=TEST_PASSWORD, address=nat).status_code == 303
+
+
+def test_a_new_password_from_an_emailed_link_lifts_the_account_wide_block(storage, app, client, make_member):
+    from clas_local.auth import password_links
+
+    user = make_member("host", email=EMAIL)
+    for n in range(4):
+        _attempt(app.test_client(), address=f"198.51.100.{n}")
+    assert _attempt(client, password=TEST_PASSWORD, address="203.0.113.7").status_code == 429
+    token = password_links.issue(user)
+    db.session.commit()
+    new_password = "Le chat dort sur la box"
+    assert post(client, f"/mot-de-passe/{token}", {"password": new_password, "confirm": new_password}).status_code == 303
+    assert _attempt(client, password=new_password, address="203.0.113.7").status_code == 303
