@@ -67,8 +67,9 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     with app.app_context():
         sqlite.configure(db.engine)
 
-    from clas_local import auth, errors, security, templating
+    from clas_local import auth, errors, security, templating, url_numbers
 
+    url_numbers.init_app(app)  # before the blueprints: their <int:…> rules use it
     auth.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -8,8 +8,8 @@ from flask_login import login_required
 from clas_local import htmx, permissions
 from clas_local.audit.forms import AuditFilterForm
 from clas_local.audit.queries import PER_PAGE, AuditFilters, action_label, committee_events
-from clas_local.extensions import db
 from clas_local.loaders import load_committee
+from clas_local.url_numbers import paginate
 
 bp = Blueprint("audit", __name__)
 
@@ -25,10 +25,7 @@ def index(slug: str):
         filters = AuditFilters(form.family.data or "", form.actor.data or "", form.start.data, form.end.data)
     elif request.args and form.errors:
         status = 422 if htmx.is_fragment_request() else 200
-    page_number = request.args.get("page", 1, type=int)
-    page = db.paginate(
-        committee_events(committee, filters), page=max(page_number, 1), per_page=PER_PAGE, error_out=False
-    )
+    page = paginate(committee_events(committee, filters), PER_PAGE)
     params = {k: v for k, v in request.args.items() if k != "page" and v}
     return htmx.render(
         "audit/index.html",

@@ -15,6 +15,7 @@ from clas_local.extensions import db
 from clas_local.loaders import load_committee, refuse
 from clas_local.mail import services
 from clas_local.mail.models import MessageStatus, OutgoingMessage
+from clas_local.url_numbers import paginate
 
 bp = Blueprint("mail", __name__)
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def outbox(slug: str):
     )
     if status is not None:
         query = query.where(OutgoingMessage.status == status)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     counts = dict(
         db.session.execute(
             select(OutgoingMessage.status, func.count())

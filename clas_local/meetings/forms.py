@@ -14,6 +14,7 @@ from clas_local.db import NAME_LEN
 from clas_local.forms import Form, SelectField, SelectMultipleField, choices, enum_choices
 from clas_local.i18n import format_time
 from clas_local.meetings.models import PROJECTLESS_KINDS, MeetingKind
+from clas_local.url_numbers import parse_id
 
 DURATIONS = (30, 45, 60, 90, 120, 150, 180, 240)
 DEFAULT_DURATION = 90
@@ -86,7 +87,7 @@ class MeetingForm(Form):
 
     def selected_project(self):
         value = self.project.data or ""
-        return self.projects_by_id.get(int(value)) if str(value).isdigit() else None
+        return self.projects_by_id.get(parse_id(str(value)))
 
     def starts_at(self) -> datetime:
         local = datetime.combine(self.day.data, self.start_time.data, tzinfo=self.zone)
@@ -128,7 +129,7 @@ class MeetingForm(Form):
     def prefill(self, *, kind: str | None, project_id: str | None, day: date | None, partner_ids) -> None:
         if kind in MeetingKind._value2member_map_:
             self.kind.data = kind
-        if project_id and project_id.isdigit() and int(project_id) in self.projects_by_id:
+        if parse_id(project_id) in self.projects_by_id:
             self.project.data = project_id
         self.day.data = day
         self.start_time.data = DEFAULT_START
@@ -138,7 +139,7 @@ class MeetingForm(Form):
 
     def validate_project(self, field):
         value = field.data or ""
-        if value and (not str(value).isdigit() or int(value) not in self.projects_by_id):
+        if value and parse_id(str(value)) not in self.projects_by_id:
             raise ValidationError("Choisissez un projet de la liste.")
         kind = MeetingKind(self.kind.data) if self.kind.data in MeetingKind._value2member_map_ else None
         if not value:

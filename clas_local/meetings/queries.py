@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from clas_local import permissions
 from clas_local.auth.models import Role
 from clas_local.extensions import db
+from clas_local.url_numbers import parse_id
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus
 from clas_local.partners.models import SCHOOL_KINDS, Partner
@@ -59,7 +60,7 @@ class MeetingFilters:
         return cls(
             when=when if when in WHEN_CHOICES else "",
             kind=MeetingKind(kind) if kind in MeetingKind._value2member_map_ else None,
-            project_id=int(project) if project.isdigit() and len(project) < 12 else None,
+            project_id=parse_id(project),
             status=MeetingStatus(status) if status in MeetingStatus._value2member_map_ else None,
             month=month if MONTH_RE.match(month) else "",
             school_year=school_year if is_school_year(school_year) else "",

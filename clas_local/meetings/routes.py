@@ -16,6 +16,7 @@ from clas_local.meetings.forms import CancelForm, MeetingForm
 from clas_local.meetings.models import MeetingKind, MeetingStatus
 from clas_local.partners.models import PartnerKind
 from clas_local.school_year import calendar_warnings, current_school_year
+from clas_local.url_numbers import page_number, parse_id
 
 bp = Blueprint("meetings", __name__)
 
@@ -29,7 +30,7 @@ def index(slug: str):
     committee = load_committee(slug)
     filters = queries.MeetingFilters.from_args(request.args)
     now = utcnow()
-    results = queries.meeting_page(current_user, committee, filters, now, request.args.get("page", 1, type=int) or 1)
+    results = queries.meeting_page(current_user, committee, filters, now, page_number())
     months = queries.meeting_months(current_user, committee)
     return htmx.render(
         "meetings/index.html",
@@ -122,10 +123,10 @@ def _parse_day(value: str | None) -> date | None:
 @login_required
 def create(slug: str):
     committee = load_committee(slug, permissions.can_plan_meetings)
-    project_arg = request.values.get("project", "")
+    project_id = parse_id(request.values.get("project"))
     project = None
-    if project_arg.isdigit() and len(project_arg) < 12:
-        project = load_project(committee, int(project_arg), permissions.can_edit_project)
+    if project_id is not None:
+        project = load_project(committee, project_id, permissions.can_edit_project)
     form = _form(committee, project=project, formdata=request.form if request.method == "POST" else None)
     window = None
     if request.method == "GET":

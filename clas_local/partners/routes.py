@@ -18,6 +18,7 @@ from clas_local.partners.importer import ImportRefused, import_schools
 from clas_local.partners.models import TERRITORY_KINDS, PartnerKind
 from clas_local.partners.validation import spreadsheet_safe
 from clas_local.school_year import committee_today
+from clas_local.url_numbers import page_number
 
 bp = Blueprint("partners", __name__)
 
@@ -30,7 +31,7 @@ bp = Blueprint("partners", __name__)
 def index(slug: str):
     committee = load_committee(slug, permissions.can_view_directory)
     filters = queries.DirectoryFilters.from_args(request.args)
-    results = queries.directory_page(committee, filters, request.args.get("page", 1, type=int) or 1)
+    results = queries.directory_page(committee, filters, page_number())
     return htmx.render(
         "partners/index.html",
         "partners/_results.html",

@@ -27,6 +27,7 @@ from clas_local.projects.forms import (
 from clas_local.projects.rules import duration_fr
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.school_year import committee_today, current_school_year, is_school_year
+from clas_local.url_numbers import id_arg, page_number, parse_id
 
 bp = Blueprint("projects", __name__)
 
@@ -54,7 +55,7 @@ def _filters(committee) -> queries.ProjectFilters:
             year = current_school_year(committee)
     else:
         year = current_school_year(committee)
-    porteur_id = request.args.get("porteur", type=int)
+    porteur_id = id_arg("porteur")
     return queries.ProjectFilters(school_year=year, porteur_id=porteur_id)
 
 
@@ -63,7 +64,7 @@ def _filters(committee) -> queries.ProjectFilters:
 def index(slug: str):
     committee = load_committee(slug)
     filters = _filters(committee)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     pagination, rows = queries.project_list(current_user, committee, filters, page)
     is_porteur = permissions.role(current_user, committee) is Role.PORTEUR
     params = {"slug": slug, "school_year": filters.school_year}
@@ -335,7 +336,8 @@ def add_school(slug: str, project_id: int):
         referent = None
         raw_id = (form.referent_contact_id.data or "").strip()
         if raw_id:
-            referent = queries.contact_of(school.id, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
+            contact_id = parse_id(raw_id)
+            referent = queries.contact_of(school.id, contact_id) if contact_id is not None else None
             if referent is None:
                 form.referent_contact_id.errors.append(f"Choisissez une personne de l'établissement « {school.name} ».")
         if not form.referent_contact_id.errors:
@@ -363,7 +365,7 @@ def set_referent(slug: str, project_id: int, link_id: int):
     link = _school_link(project, link_id)
     form = _referent_form(link, request.form)
     raw_id = (form.referent_contact_id.data or "").strip()
-    if raw_id and not raw_id.isdigit():  # only a forged request sends anything but an id
+    if raw_id and parse_id(raw_id) is None:  # only a forged request sends anything but an id
         form.referent_contact_id.errors = ["Choisissez un contact de la liste."]
     elif form.validate():
         referent = queries.contact_of(link.partner_id, int(raw_id)) if raw_id else None

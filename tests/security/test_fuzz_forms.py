@@ -1,10 +1,15 @@
-"""Hypothesis drives every form of the app with hostile input: never a 500, and nothing comes back unescaped.
+"""Hypothesis drives every form and every page's query string with hostile input: never a 500,
+and nothing comes back unescaped.
 
 Forms are discovered, not listed: every POST route of app.url_map (tests/security/matrix.py
 declares them all) is fuzzed as an actor the matrix lets through, with the fields of
 the HTML forms that post to it (found by rendering every GET page of the matrix world),
 plus a stray field. Values are markup, quotes, control characters, huge strings and
 wrong types (numbers, dates, several values for one field, files with hostile names).
+
+Every GET route of the matrix is also requested, as an actor who may see it, with a
+hostile query string: the parameters the app reads (tests/security/test_query_strings.py)
+and made-up ones, with the same values.
 
 Examples: HYPOTHESIS_PROFILE=fuzz (make fuzz) runs FUZZ_EXAMPLES (10,000) in all, spread
 over the routes; the default profile runs a few per route in `make test`.
@@ -25,12 +30,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.matrix import FORM_DATA, MATRIX, OK
+from tests.security.test_query_strings import PARAMETERS as QUERY_PARAMETERS
 from tests.security.test_permission_matrix import ROUTES, csrf_for, poster, request_as
 from tests.security.world import build_world, reset_database
 
 POST_ROUTES = [(e, r, a) for e, m, r, a in ROUTES if m == "POST"]
+GET_ROUTES = [(e, r, a) for e, m, r, a in ROUTES if m == "GET"]
 TOTAL_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
-PER_ROUTE = max(1, math.ceil(TOTAL_EXAMPLES / max(1, len(POST_ROUTES))))
+PER_ROUTE = max(1, math.ceil(TOTAL_EXAMPLES / max(1, len(POST_ROUTES) + len(GET_ROUTES))))
 
 settings.register_profile(
     "fuzz", max_examples=PER_ROUTE, deadline=None, database=None,
@@ -40,7 +47,13 @@ settings.register_profile(
     "default", max_examples=int(os.environ.get("FUZZ_EXAMPLES_PER_ROUTE", "6")), deadline=None, database=None,
     suppress_health_check=list(HealthCheck), derandomize=True,
 )
+settings.register_profile(
+    # Query strings in `make test`: fewer per route, the PDF and ZIP routes render each time.
+    "default-query", max_examples=int(os.environ.get("FUZZ_QUERY_EXAMPLES_PER_ROUTE", "2")), deadline=None,
+    database=None, suppress_health_check=list(HealthCheck), derandomize=True,
+)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+QUERY_PROFILE = "default-query" if PROFILE == "default" else PROFILE
 
 EXAMPLES_RUN: dict[str, int] = defaultdict(int)
 
@@ -202,11 +215,48 @@ def test_hostile_input_never_breaks_a_form(world_app, discovered, endpoint, rule
     run()
 
 
+def _reader(endpoint: str) -> str:
+    expected = MATRIX[(endpoint, "GET")]
+    return next(actor for actor in ("host_a", "admin", "school", "anonymous") if expected[actor] == OK)
+
+
+hostile_names = st.one_of(st.sampled_from(QUERY_PARAMETERS), st.text(min_size=1, max_size=12))
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "arguments"), GET_ROUTES, ids=[e for e, _r, _a in GET_ROUTES])
+def test_hostile_query_string_never_breaks_a_page(world_app, endpoint, rule, arguments):
+    app = world_app
+    world = build_world()
+    actor = _reader(endpoint)
+    path = _path_for(app, world, endpoint, arguments)
+    client = app.test_client()
+    if world.users[actor] is not None:
+        from tests.factories import sign_in
+
+        sign_in(client, world.users[actor])
+
+    @settings(settings.get_profile(QUERY_PROFILE))
+    @given(query=st.dictionaries(hostile_names, hostile_values(), max_size=4), htmx=st.booleans())
+    def run(query, htmx):
+        EXAMPLES_RUN[f"GET {endpoint}"] += 1
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = client.get(path, query_string=query, headers=headers)
+        try:
+            submitted = [v if isinstance(v, str) else " ".join(v) for v in query.values()] + list(query)
+            check_response(response, submitted, f"GET {rule} as {actor} with {sorted(query)}")
+        finally:
+            response.close()
+
+    run()
+
+
 def test_zz_report_examples_run(request):
     """Runs last in this module: says how many examples were run (make fuzz shows it)."""
     total = sum(EXAMPLES_RUN.values())
-    print(f"\nFuzzing: {total} examples over {len(EXAMPLES_RUN)} POST routes (profile {PROFILE}).")
+    print(f"\nFuzzing: {total} examples over {len(EXAMPLES_RUN)} routes, forms and query strings "
+          f"(profile {PROFILE}).")
     if PROFILE == "fuzz":
         assert total >= TOTAL_EXAMPLES, f"only {total} examples run, {TOTAL_EXAMPLES} asked"
-    if len(EXAMPLES_RUN) == len(POST_ROUTES):
+    if len(EXAMPLES_RUN) == len(POST_ROUTES) + len(GET_ROUTES):
         assert all(EXAMPLES_RUN[e] >= 1 for e, _r, _a in POST_ROUTES)
+        assert all(EXAMPLES_RUN[f"GET {e}"] >= 1 for e, _r, _a in GET_ROUTES)
