@@ -26,6 +26,18 @@ def refuse(status: int, what: str) -> None:
     abort(status)
 
 
+def load_account(user_id: int):
+    """An account, for the instance admin's pages (anyone else: 404, as for /admin)."""
+    from clas_local.auth.models import User
+
+    if not permissions.can_manage_accounts(current_user):
+        refuse(404, "accounts")
+    user = db.session.get(User, user_id)
+    if user is None:
+        refuse(404, f"User {user_id}")
+    return user
+
+
 def load_committee(slug: str, allowed: Callable = permissions.can_view_committee) -> Committee:
     committee = db.session.scalar(select(Committee).where(Committee.slug == slug))
     if committee is None or not permissions.can_view_committee(current_user, committee):

@@ -41,6 +41,14 @@ def _partner_id(user: User | None, committee: Committee) -> int | None:
     return found.partner_id if found else None
 
 
+# -- instance ----------------------------------------------------------------------------
+
+
+def can_manage_accounts(user: User | None) -> bool:
+    """List accounts, disable and re-enable them, send them a password link: the instance admin."""
+    return user is not None and user.is_authenticated and user.is_admin
+
+
 # -- committee ---------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from clas_local import htmx, permissions
 from clas_local.audit.services import record
 from clas_local.auth import devices, password_links, services, throttle
 from clas_local.auth.forms import ChangePasswordForm, ForgottenPasswordForm, LoginForm, NewPasswordForm
@@ -12,7 +13,9 @@ from clas_local.auth.passwords import verify_password
 from clas_local.auth.sessions import stamp_login_time
 from clas_local.errors import render_error
 from clas_local.extensions import db
+from clas_local.loaders import load_account, refuse
 from clas_local.mail import services as mail
+from clas_local.url_numbers import paginate
 
 bp = Blueprint("auth", __name__)
 
@@ -139,3 +142,61 @@ def account():
             flash("Votre mot de passe a été changé. Vos autres sessions sont fermées.", "success")
             return redirect(url_for("auth.account"), 303)
     return render_template("auth/account.html", form=form)
+
+
+# -- the instance admin's accounts page --------------------------------------------------------
+
+ACCOUNTS_PER_PAGE = 50
+
+
+@bp.get("/admin/comptes")
+@login_required
+def accounts():
+    """Every account, its committees and state: no committee's content."""
+    if not permissions.can_manage_accounts(current_user):
+        refuse(404, "accounts")
+    search = (request.args.get("q") or "").strip()[:254]
+    page = paginate(services.accounts_query(search), ACCOUNTS_PER_PAGE)
+    return htmx.render("auth/accounts.html", "auth/_accounts.html", accounts=page, search=search)
+
+
+def _back_to_accounts():
+    return htmx.redirect(url_for("auth.accounts", q=request.args.get("q") or None, page=request.args.get("page")))
+
+
+@bp.post("/admin/comptes/<int:user_id>/desactiver")
+@login_required
+def disable_account(user_id: int):
+    user = load_account(user_id)
+    if user.id == current_user.id:
+        flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
+    else:
+        services.disable_account(user)
+        db.session.commit()
+        flash(f"Le compte {user.email} est désactivé : ses sessions sont fermées et il ne peut plus se connecter.",
+              "success")
+    return _back_to_accounts()
+
+
+@bp.post("/admin/comptes/<int:user_id>/reactiver")
+@login_required
+def enable_account(user_id: int):
+    user = load_account(user_id)
+    services.enable_account(user)
+    db.session.commit()
+    flash(f"Le compte {user.email} est réactivé.", "success")
+    return _back_to_accounts()
+
+
+@bp.post("/admin/comptes/<int:user_id>/lien")
+@login_required
+def send_account_link(user_id: int):
+    user = load_account(user_id)
+    if not user.is_active_account:
+        flash(f"Le compte {user.email} est désactivé : réactivez-le d'abord.", "error")
+    else:
+        purpose = password_links.Purpose.WELCOME if user.password_hash is None else password_links.Purpose.RESET
+        password_links.send(user, purpose)
+        db.session.commit()
+        flash(f"Un lien pour choisir un nouveau mot de passe a été envoyé à {user.email}.", "success")
+    return _back_to_accounts()

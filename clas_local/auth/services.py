@@ -10,6 +10,17 @@ from clas_local.auth.passwords import hash_password, verify_password
 from clas_local.db import utcnow
 from clas_local.extensions import db
 
+def accounts_query(search: str = ""):
+    """Every account (or those whose address or name contains `search`), memberships loaded."""
+    from sqlalchemy.orm import selectinload
+
+    query = select(User).options(selectinload(User.memberships).selectinload(Membership.committee))
+    if search:
+        query = query.where(User.email.icontains(search, autoescape=True)
+                            | User.full_name.icontains(search, autoescape=True))
+    return query.order_by(User.email)
+
+
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
 
@@ -39,6 +50,21 @@ def set_password(user: User, password: str) -> None:
     user.password_link_nonce = None  # any link still out there stops working
     user.rotate_session_token()
     record("user.password", user, actor=user)
+
+
+def disable_account(user: User) -> None:
+    """No login, no session, no password link any more; the records the person made stay."""
+    user.is_active_account = False
+    user.password_link_nonce = None
+    user.rotate_session_token()
+    record("user.disable", user, summary=f"Compte désactivé : {user.email}")
+
+
+def enable_account(user: User) -> None:
+    if user.is_active_account:
+        return
+    user.is_active_account = True
+    record("user.enable", user, summary=f"Compte réactivé : {user.email}")
 
 
 def create_user(email: str, full_name: str = "", password: str | None = None, is_admin: bool = False) -> User:
