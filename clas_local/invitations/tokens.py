@@ -4,6 +4,11 @@ The token carries the invitation id, its meeting id and the invitation's rsvp_no
 signed with the app's secret (itsdangerous). It holds no date: it expires with the
 meeting it belongs to, so a meeting moved later keeps its links valid, and renewing
 the nonce revokes every link already sent for that invitation.
+
+A link is withdrawn (410) as soon as its person is no longer invited: their contact
+anonymised or deleted, or their organisation removed from the meeting (which deletes
+the invitation rows). A well-signed token naming a row that no longer exists can only
+be such a link: only this installation signs tokens.
 """
 
 from __future__ import annotations
@@ -37,6 +42,15 @@ def not_found() -> RsvpRefusal:
         "Lien de réponse introuvable",
         "Ce lien de réponse n'est pas valable : il a peut-être été mal copié, ou remplacé par un lien "
         "plus récent. Ouvrez le dernier message d'invitation reçu, ou contactez l'organisateur de la réunion.",
+    )
+
+
+def withdrawn() -> RsvpRefusal:
+    return RsvpRefusal(
+        410,
+        "Lien de réponse retiré",
+        "Ce lien de réponse n'est plus valable : l'invitation a été retirée par l'organisateur de la réunion. "
+        "Pour toute question, contactez-le directement.",
     )
 
 
@@ -84,14 +98,17 @@ def resolve(token: str, now: datetime | None = None) -> Invitation:
             joinedload(Invitation.contact),
         )
     )
+    if invitation is None:
+        raise withdrawn()
     # A token of another meeting, a revoked nonce, a partner-level row: all refused alike.
     if (
-        invitation is None
-        or invitation.meeting_id != meeting_id
+        invitation.meeting_id != meeting_id
         or invitation.contact_id is None
         or invitation.rsvp_nonce != nonce
     ):
         raise not_found()
+    if invitation.contact is None or invitation.contact.anonymised_at is not None:
+        raise withdrawn()
     if (now or datetime.now(timezone.utc)) > expires_at(invitation.meeting):
         raise expired()
     return invitation

@@ -133,7 +133,6 @@ def test_token_of_another_meeting_or_revoked_or_partner_level_is_refused(app, cl
         [row.id, other.id, row.rsvp_nonce],  # bound to another meeting
         [row.id, row.meeting_id, "ancien-nonce"],  # revoked
         [invited.school_row.id, invited.meeting.id, invited.school_row.rsvp_nonce],  # organisation row
-        [999999, row.meeting_id, row.rsvp_nonce],
         {"i": row.id},
         [True, row.meeting_id, row.rsvp_nonce],
     ):
