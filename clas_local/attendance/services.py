@@ -17,7 +17,7 @@ from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
-from clas_local.partners.models import Contact, Partner
+from clas_local.partners.models import Contact, Partner, contact_reference
 
 
 class AttendanceError(ValueError):
@@ -153,6 +153,13 @@ def set_presence(attendance: Attendance, presence: Presence) -> Attendance:
     return attendance
 
 
+def _audit_name(person: Attendee, attendance: Attendance) -> str:
+    """A known contact by reference (anonymising them must leave no name in the log)."""
+    if person.contact is not None:
+        return contact_reference(person.contact)
+    return f"{person.display_name} ({attendance.organisation_name})"
+
+
 def add_person(attendance: Attendance, *, contact: Contact | None = None, full_name: str = "", function: str = "") -> Attendee:
     """Someone present for this organisation: one of its known contacts, or a free name and function."""
     meeting = attendance.meeting
@@ -177,7 +184,7 @@ def add_person(attendance: Attendance, *, contact: Contact | None = None, full_n
         "attendee.add",
         person,
         committee_id=meeting.committee_id,
-        summary=f"{person.display_name} ({attendance.organisation_name})",
+        summary=_audit_name(person, attendance),
         meeting_id=meeting.id,
     )
     _mark_held(meeting)
@@ -192,7 +199,7 @@ def remove_person(attendee: Attendee) -> Attendance:
         "attendee.remove",
         attendee,
         committee_id=meeting.committee_id,
-        summary=f"{attendee.display_name} ({attendance.organisation_name})",
+        summary=_audit_name(attendee, attendance),
         meeting_id=meeting.id,
     )
     attendance.people.remove(attendee)

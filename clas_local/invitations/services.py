@@ -22,7 +22,7 @@ from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, OutgoingMessage
 from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingStatus
-from clas_local.partners.models import Contact
+from clas_local.partners.models import Contact, contact_reference
 from clas_local.signals import invitees_removed, meeting_changed
 
 COMMENT_MAX = 500
@@ -78,7 +78,7 @@ def invite_contacts(meeting: Meeting, contact_ids: Iterable[int]) -> list[Outgoi
             meeting,
             committee=meeting.committee,
             summary=f"Invitation envoyée à {len(records)} contact(s)",
-            recipients=[r.recipient for r in records],
+            contact_ids=[inv.contact_id for inv in to_send],
         )
     mail.deliver_after_commit(records)
     return records
@@ -107,7 +107,7 @@ def record_answer(
     invitation.answer_channel = channel
     invitation.answered_at = now or utcnow()
     invitation.comment = comment
-    who = invitation.contact.display_name if invitation.contact is not None else invitation.partner.name
+    who = contact_reference(invitation.contact) if invitation.contact is not None else invitation.partner.name
     record(
         "invitation.answered",
         invitation,

@@ -91,7 +91,7 @@ def deliver_pending(limit: int = 500, *, include_failed: bool = False) -> tuple[
     statuses = [MessageStatus.QUEUED] + ([MessageStatus.FAILED] if include_failed else [])
     records = db.session.scalars(
         select(OutgoingMessage)
-        .where(OutgoingMessage.status.in_(statuses))
+        .where(OutgoingMessage.status.in_(statuses), OutgoingMessage.recipient != "")  # "": anonymised
         .order_by(OutgoingMessage.id)
         .limit(limit)
     ).all()
@@ -157,12 +157,15 @@ def requeue(record: OutgoingMessage) -> OutgoingMessage:
 
     if record.status is not MessageStatus.FAILED:
         raise ValueError("Seul un message en échec peut être renvoyé.")
+    if not record.recipient:
+        raise ValueError("Le destinataire de ce message a été anonymisé : il ne peut pas être renvoyé.")
     record.status = MessageStatus.QUEUED
+    # The message by its number: the log must not keep a contact's address (see partners/erasure.py).
     audit(
         "mail.resent",
         record,
         committee_id=record.committee_id,
-        summary=f"Renvoi à {record.recipient} : {record.subject}"[:500],
+        summary=f"Renvoi du message n° {record.id} ({record.kind.label}) : {record.subject}"[:500],
     )
     db.session.flush()
     deliver_after_commit([record])

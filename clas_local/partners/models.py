@@ -154,6 +154,14 @@ class Contact(TimestampMixin, Base):
         return contact_display_name(self.full_name, self.function, self.anonymised_at)
 
 
+def contact_reference(contact: Contact) -> str:
+    """How the audit log names a contact: number, function and organisation, never the
+    person's name or address — the log is append-only, and an anonymised contact must
+    not survive in it."""
+    function = f" ({contact.function})" if contact.function else ""
+    return f"contact n° {contact.id}{function} de {contact.partner.name}"
+
+
 def contact_display_name(full_name: str, function: str, anonymised_at: datetime | None) -> str:
     """A contact's name as pages print it (for queries that read the columns, not the object)."""
     if anonymised_at:

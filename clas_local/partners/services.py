@@ -16,7 +16,14 @@ from clas_local.audit.services import record
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
 from clas_local.partners.importer import directory_uai
-from clas_local.partners.models import SCHOOL_KINDS, Contact, EducationPrioritaire, Partner, PartnerKind
+from clas_local.partners.models import (
+    SCHOOL_KINDS,
+    Contact,
+    EducationPrioritaire,
+    Partner,
+    PartnerKind,
+    contact_reference,
+)
 from clas_local.partners.validation import format_phone, search_text
 from clas_local.projects.models import Project, ProjectSchool
 
@@ -79,17 +86,12 @@ def update_partner(partner: Partner, data: dict) -> list[str]:
 # -- contacts -----------------------------------------------------------------------------
 
 
-def _contact_label(contact: Contact) -> str:
-    function = f" ({contact.function})" if contact.function else ""
-    return f"contact n° {contact.id}{function} de {contact.partner.name}"
-
-
 def add_contact(partner: Partner, data: dict) -> Contact:
     contact = Contact(partner=partner, **{name: (data.get(name) or "").strip() for name in CONTACT_FIELDS})
     contact.phone = format_phone(contact.phone)
     db.session.add(contact)
     db.session.flush()
-    record("contact.create", contact, committee_id=partner.committee_id, summary=f"Ajout du {_contact_label(contact)}")
+    record("contact.create", contact, committee_id=partner.committee_id, summary=f"Ajout du {contact_reference(contact)}")
     return contact
 
 
@@ -106,7 +108,7 @@ def update_contact(contact: Contact, data: dict) -> list[str]:
         db.session.flush()
         record(
             "contact.update", contact, committee_id=contact.partner.committee_id,
-            summary=f"Modification du {_contact_label(contact)}", fields=changed,
+            summary=f"Modification du {contact_reference(contact)}", fields=changed,
         )  # fmt: skip
     return changed
 
@@ -137,7 +139,7 @@ def remove_contact(contact: Contact) -> None:
         )
     record(
         "contact.delete", contact, committee_id=contact.partner.committee_id,
-        summary=f"Suppression du {_contact_label(contact)}",
+        summary=f"Suppression du {contact_reference(contact)}",
     )  # fmt: skip
     db.session.delete(contact)
     db.session.flush()
@@ -145,7 +147,14 @@ def remove_contact(contact: Contact) -> None:
 
 def anonymise_contact(contact: Contact) -> None:
     """Erase the person (name, e-mail, phone) and keep the row: past invitations and
-    attendance still show the organisation and the function."""
+    attendance still show the organisation and the function. The e-mails stored for
+    the committee and the outbox folder lose the person too (partners/erasure.py); the audit
+    log never named them (contact_reference)."""
+    from clas_local.partners.erasure import Person, erase_person
+
+    messages = erase_person(
+        contact.partner.committee_id, Person(contact.full_name, _addresses(contact.email), contact.phone)
+    )
     contact.full_name = ""
     contact.email = ""
     contact.phone = ""
@@ -155,12 +164,23 @@ def anonymise_contact(contact: Contact) -> None:
     db.session.flush()
     record(
         "contact.anonymise", contact, committee_id=contact.partner.committee_id,
-        summary=f"Anonymisation du {_contact_label(contact)}",
+        summary=f"Anonymisation du {contact_reference(contact)}", messages_rewritten=messages,
     )  # fmt: skip
+
+
+def _addresses(email: str) -> tuple[str, ...]:
+    """The address as typed, and as it travels when its domain has accents (IDNA)."""
+    email = (email or "").strip()
+    local, _, domain = email.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return (email,) if email else ()
+    return tuple({email, f"{local}@{ascii_domain}"}) if email else ()
 
 
 def record_contact_export(contact: Contact, export_format: str) -> None:
     record(
         "contact.export", contact, committee_id=contact.partner.committee_id,
-        summary=f"Export des données personnelles du {_contact_label(contact)} ({export_format.upper()})",
+        summary=f"Export des données personnelles du {contact_reference(contact)} ({export_format.upper()})",
     )  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from clas_local.audit.services import record
 from clas_local.extensions import db
-from clas_local.partners.models import Contact, Partner
+from clas_local.partners.models import Contact, Partner, contact_reference
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
 PROJECT_FIELDS = ("name", "school_year", "porteur_id", "coordinator_id", "is_rural", "description")
@@ -70,7 +70,7 @@ def set_referent(link: ProjectSchool, referent: Contact | None) -> bool:
     db.session.flush()
     project = link.project
     record("project.school.referent", project, committee=project.committee,
-           summary=f"Contact référent de {link.partner.name} : {referent.display_name if referent else 'aucun'}",
+           summary=f"Contact référent de {link.partner.name} : {contact_reference(referent) if referent else 'aucun'}",
            partner_id=link.partner_id, contact_id=referent.id if referent else None)
     return True
 

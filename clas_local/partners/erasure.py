@@ -1,0 +1,141 @@
+"""Erasing a contact from the stored e-mails and the outbox folder (RGPD), keeping the records.
+
+Each stored message (`outgoing_message.raw`) is the exact copy of what was sent, kept for
+« Renvoyer » and the .eml download. A contact appears in the messages sent to them, and in
+the calendar part of their colleagues' invitations (the ATTENDEE list). Anonymising the
+contact rewrites every message of the committee that names them: headers and each
+decoded part (quoted-printable and base64 included, calendar lines unfolded and folded
+again), and the copy in the outbox folder. The message itself stays: its kind, date,
+subject, status and meeting are the record of what happened. A message still to send to
+the person is marked failed instead: nobody is left to send it to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage, MIMEPart
+from pathlib import Path
+
+from flask import current_app
+from markupsafe import escape
+from sqlalchemy import select
+
+from clas_local.extensions import db
+from clas_local.mail.models import MessageStatus, OutgoingMessage
+
+ERASED_NAME = "Contact anonymisé"
+ERASED_ADDRESS = "contact-anonymise@invalid"
+ERASED_PHONE = "(téléphone effacé)"
+NOT_SENT = "Destinataire anonymisé : le message n'a pas été envoyé."
+
+CALENDAR_TYPES = {"text/calendar", "application/ics"}
+_FOLDED = re.compile(r"\r?\n[ \t]")
+
+
+@dataclass(frozen=True)
+class Person:
+    """What identifies a person in a message: name, e-mail addresses, phone."""
+
+    name: str
+    addresses: tuple[str, ...]
+    phone: str
+
+    def _patterns(self) -> list[tuple[re.Pattern, str]]:
+        patterns = [(re.compile(re.escape(address), re.I), ERASED_ADDRESS) for address in self.addresses if address]
+        name = self.name.strip()
+        if len(name) >= 2:
+            # As written in text, in HTML, and as an escaped iCalendar TEXT value; whole words only.
+            for variant in {name, str(escape(name)), re.sub(r"([,;\\])", r"\\\1", name)}:
+                patterns.append((re.compile(rf"(?<!\w){re.escape(variant)}(?!\w)", re.I), ERASED_NAME))
+        digits = re.sub(r"\D", "", self.phone)
+        if len(digits) >= 6:  # « 02 99 12 34 56 », « 02.99.12.34.56 », « 0299123456 »
+            patterns.append((re.compile(r"[\s.\-]?".join(digits)), ERASED_PHONE))
+        return patterns
+
+    def erase(self, text: str) -> str:
+        for pattern, replacement in self._patterns():
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def _fold(text: str) -> str:
+    """Fold iCalendar lines back to 75 octets (the unfolded text may hold longer ones)."""
+    from clas_local.calendar.writer import fold
+
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "".join(fold(line).decode("utf-8") for line in lines if line)
+
+
+def _rewrite_part(part: MIMEPart, person: Person) -> bool:
+    """Erase the person from one leaf part, keeping its type, parameters and encoding."""
+    content = part.get_content()
+    is_bytes = isinstance(content, bytes)
+    text = content.decode("utf-8", "replace") if is_bytes else content
+    calendar = part.get_content_type() in CALENDAR_TYPES
+    if calendar:
+        text = _FOLDED.sub("", text)
+    erased = person.erase(text)
+    if erased == text:
+        return False
+    if calendar:
+        erased = _fold(erased)
+    maintype, subtype = part.get_content_maintype(), part.get_content_subtype()
+    params = {key: value for key, value in part.get_params()[1:] if key != "charset"}
+    cte = str(part.get("Content-Transfer-Encoding", "")).lower()
+    cte = cte if cte in ("quoted-printable", "base64") else None  # 7bit cannot carry « anonymisé »
+    disposition, filename = part.get_content_disposition(), part.get_filename()
+    part.clear_content()
+    if is_bytes:
+        MIMEPart.set_content(part, erased.encode("utf-8"), maintype, subtype, cte=cte or "base64",
+                             disposition=disposition, filename=filename, params=params)
+    else:
+        MIMEPart.set_content(part, erased, subtype, cte=cte, disposition=disposition, filename=filename,
+                             params=params)
+    return True
+
+
+def erase_from_message(raw: bytes, person: Person) -> bytes | None:
+    """The message with the person erased, or None when it does not name them."""
+    message: EmailMessage = message_from_bytes(raw, policy=policy.default)
+    changed = False
+    for name, value in list(message.items()):
+        erased = person.erase(str(value))
+        if erased != str(value):
+            message.replace_header(name, erased)
+            changed = True
+    for part in message.walk():
+        if not part.is_multipart():
+            changed = _rewrite_part(part, person) or changed
+    return message.as_bytes(policy=policy.SMTP) if changed else None
+
+
+def erase_person(committee_id: int, person: Person) -> int:
+    """Erase the person from every stored message of the committee and its outbox copy.
+    Returns how many messages were rewritten."""
+    addresses = {address.lower() for address in person.addresses}
+    folder = Path(current_app.config["OUTBOX_FOLDER"])
+    rewritten = 0
+    messages = db.session.scalars(
+        select(OutgoingMessage).where(OutgoingMessage.committee_id == committee_id).order_by(OutgoingMessage.id)
+    )
+    for message in messages:
+        raw = erase_from_message(message.raw, person)
+        to_person = message.recipient.lower() in addresses
+        if raw is None and not to_person:
+            continue
+        if raw is not None:
+            message.raw = raw
+        message.subject = person.erase(message.subject)[:300]
+        message.last_error = person.erase(message.last_error)
+        if to_person:
+            message.recipient = ""
+            if message.status is not MessageStatus.SENT:
+                message.status, message.last_error = MessageStatus.FAILED, NOT_SENT
+        copy = folder / f"{message.id:08d}-{message.kind.value}.eml"
+        if copy.exists():
+            copy.write_bytes(message.raw)
+        rewritten += 1
+    db.session.flush()
+    return rewritten
