@@ -9,10 +9,32 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectChoice, widgets
 
+from clas_local.text import LINE_BREAKS
+
+
+LINE_BREAK_MESSAGE = "Ce champ tient sur une seule ligne : retirez le retour à la ligne."
+# Inputs shown on one line: their text may end up in an e-mail header, a calendar or a PDF title.
+ONE_LINE_INPUTS = frozenset({"text", "email", "search", "tel", "url"})
+
+
+def _single_line(_form, field) -> None:
+    values = field.data if isinstance(field.data, list) else [field.data]
+    if any(isinstance(value, str) and LINE_BREAKS.search(value) for value in values):
+        raise wtforms.validators.ValidationError(LINE_BREAK_MESSAGE)
+
 
 class Form(FlaskForm):
+    """Every one-line field of every form refuses line breaks (see text.py)."""
+
     class Meta:
         locales = ("fr_FR", "fr")
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if getattr(field.widget, "input_type", None) in ONE_LINE_INPUTS:
+                extra.setdefault(name, []).append(_single_line)
+        return super().validate(extra)
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

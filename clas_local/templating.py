@@ -8,6 +8,7 @@ from flask import Flask, url_for
 from flask_login import current_user
 
 from clas_local import i18n
+from clas_local.text import one_line
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +34,9 @@ def init_app(app: Flask) -> None:
     @app.template_filter("range_fr")
     def range_fr(start: datetime, end: datetime, timezone: str = "Europe/Paris") -> str:
         return i18n.format_time_range(start, end, timezone)
+
+    # Text bound for one line (a PDF's title, …): line breaks become spaces.
+    app.add_template_filter(one_line, "one_line")
 
     @app.template_filter("filesize_fr")
     def filesize_fr(size: int) -> str:

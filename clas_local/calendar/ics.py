@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from clas_local.i18n import format_time_range
+from clas_local.text import one_line
 
 PRODID = "-//Clas Local//Concertation des Clas//FR"
 FEED_REFRESH = timedelta(hours=1)
@@ -42,7 +43,7 @@ def _summary(meeting) -> str:
     summary = f"{what} – {subject}"
     if meeting.status is MeetingStatus.CANCELLED:
         summary = f"Annulée : {summary}"
-    return summary
+    return one_line(summary)
 
 
 def _description(meeting, url: str) -> str:

@@ -95,6 +95,7 @@ def members(slug: str):
     return htmx.render(
         "committees/members.html",
         "committees/_members.html",
+        status=422 if form.errors else 200,
         committee=committee,
         members=_members(committee),
         form=form,
@@ -169,4 +170,4 @@ def admin():
             flash(f"Le comité « {committee.name} » est créé.", "success")
             return redirect(url_for("committees.admin"), 303)
     committees = db.session.scalars(select(Committee).order_by(Committee.name)).all()
-    return render_template("committees/admin.html", form=form, committees=committees)
+    return render_template("committees/admin.html", form=form, committees=committees), 422 if form.errors else 200

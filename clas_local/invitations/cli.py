@@ -35,10 +35,18 @@ def send_reminders_command(days: int | None):
     from clas_local.invitations.services import send_reminders
     from clas_local.mail.services import deliver_many
 
+    from clas_local.i18n import format_datetime
+
     days = current_app.config["REMINDER_DAYS_BEFORE"] if days is None else days
-    records = send_reminders(days_before=days)
+    reminders = send_reminders(days_before=days)
     db.session.commit()
-    sent, failed = deliver_many(records)
+    sent, failed = deliver_many(reminders.records)
     db.session.commit()
-    click.echo(f"{len(records)} relance(s) pour les réunions des {days} prochains jours : "
+    click.echo(f"{len(reminders.records)} relance(s) pour les réunions des {days} prochains jours : "
                f"{sent} envoyée(s), {failed} en échec.")
+    for meeting in reminders.failed:
+        click.echo(f"Relances impossibles à préparer pour la réunion n° {meeting.id} du "
+                   f"{format_datetime(meeting.starts_at, meeting.committee.timezone)} (comité {meeting.committee.slug}) : "
+                   "voir le journal du serveur.", err=True)
+    if reminders.failed:
+        raise SystemExit(1)

@@ -15,6 +15,7 @@ from flask import current_app
 from clas_local.calendar.ics import build_calendar, meeting_event
 from clas_local.invitations.models import Answer, Invitation
 from clas_local.mail.services import sender_parts
+from clas_local.text import one_line
 
 PARTSTAT = {
     Answer.PENDING: "NEEDS-ACTION",
@@ -30,7 +31,7 @@ PUBLISH = "PUBLISH"
 
 def attendee_name(invitation: Invitation) -> str:
     person = invitation.contact.display_name if invitation.contact is not None else ""
-    return f"{person} ({invitation.partner.name})" if person else invitation.partner.name
+    return one_line(f"{person} ({invitation.partner.name})" if person else invitation.partner.name)
 
 
 def contact_address(contact) -> str | None:

@@ -22,6 +22,7 @@ from clas_local.invitations.models import Invitation
 from clas_local.invitations.tokens import make_token
 from clas_local.mail.models import MessageKind
 from clas_local.mail.services import sender_address
+from clas_local.text import one_line
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def meeting_subject(meeting) -> str:
     what = meeting_title(meeting)
     if meeting.project is not None:
         what = f"{what} – {meeting.project.name}"
-    return f"{what} – {format_datetime(meeting.starts_at, meeting.committee.timezone)}"
+    return one_line(f"{what} – {format_datetime(meeting.starts_at, meeting.committee.timezone)}")
 
 
 def build_invitation_message(
@@ -92,7 +93,7 @@ def build_invitation_message(
 
     message = EmailMessage()
     message["From"] = sender_address(committee)
-    message["To"] = formataddr((invitation.contact.full_name, itip.contact_address(invitation.contact)))
+    message["To"] = formataddr((one_line(invitation.contact.full_name), itip.contact_address(invitation.contact)))
     message["Subject"] = f"{wording.subject_prefix} : {meeting_subject(meeting)}"
     message["Message-ID"] = make_msgid(domain="clas-local")
     # Quoted-printable keeps the message 7-bit clean for any relay.

@@ -143,7 +143,7 @@ def remind(slug: str, meeting_id: int):
     meeting = load_meeting(committee, meeting_id, permissions.can_edit_meeting)
     if meeting.status is not MeetingStatus.PLANNED:
         return _after_action(meeting, "Cette réunion n'est plus à venir : pas de relance.", error=True, status=422)
-    records = services.send_reminders(meeting=meeting)
+    records = services.send_reminders(meeting=meeting).records
     _commit_and_deliver()
     if not records:
         return _after_action(meeting, "Personne à relancer : chacun a répondu ou a déjà été relancé.")

@@ -6,7 +6,9 @@ mail.services.deliver_after_commit: they leave only once the view has committed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -26,6 +28,7 @@ from clas_local.partners.models import Contact, contact_reference
 from clas_local.signals import invitees_removed, meeting_changed
 
 COMMENT_MAX = 500
+log = logging.getLogger(__name__)
 
 
 class InvitationError(ValueError):
@@ -121,31 +124,53 @@ def record_answer(
     return invitation
 
 
-def send_reminders(
-    now: datetime | None = None, *, days_before: int | None = None, meeting: Meeting | None = None
-) -> list[OutgoingMessage]:
-    """Re-invite the e-mailed contacts who have not answered; each is reminded once (reminded_at)."""
+@dataclass
+class Reminders:
+    """What a reminder run queued, and the meetings whose reminders could not be prepared."""
+
+    records: list[OutgoingMessage] = field(default_factory=list)
+    failed: list[Meeting] = field(default_factory=list)
+
+
+def send_reminders(now: datetime | None = None, *, days_before: int | None = None, meeting: Meeting | None = None) -> Reminders:
+    """Re-invite the e-mailed contacts who have not answered; each is reminded once (reminded_at).
+
+    Each meeting's reminders are prepared in a savepoint of their own: one meeting whose
+    e-mail cannot be built (bad data from anywhere) is logged and skipped, never the end
+    of the run for every other meeting."""
     now = now or utcnow()
     if meeting is None and days_before is None:
         days_before = current_app.config["REMINDER_DAYS_BEFORE"]
     due = db.session.scalars(
         queries.reminders_due(now, days_before=days_before, meeting_id=meeting.id if meeting else None)
     ).all()
-    records = []
-    attendees_of: dict[int, list[Invitation]] = {}
+    by_meeting: dict[int, list[Invitation]] = {}
     for invitation in due:
-        if invitation.meeting_id not in attendees_of:
-            attendees_of[invitation.meeting_id] = _attendees(invitation.meeting)
+        by_meeting.setdefault(invitation.meeting_id, []).append(invitation)
+    result = Reminders()
+    for invitations in by_meeting.values():
+        target = invitations[0].meeting
+        try:
+            with db.session.begin_nested():
+                result.records += _remind(target, invitations, now)
+        except Exception:
+            log.exception("Reminders of meeting %s could not be prepared", target.id)
+            result.failed.append(target)
+    mail.deliver_after_commit(result.records)
+    return result
+
+
+def _remind(meeting: Meeting, invitations: list[Invitation], now: datetime) -> list[OutgoingMessage]:
+    attendees = _attendees(meeting)
+    records = []
+    for invitation in invitations:
         if not itip.can_receive_mail(invitation):
             continue
-        records.append(_queue_for(invitation, MessageKind.REMINDER, attendees_of[invitation.meeting_id]))
+        records.append(_queue_for(invitation, MessageKind.REMINDER, attendees))
         invitation.reminded_at = now
-    for meeting_id in attendees_of:
-        target = db.session.get(Meeting, meeting_id)
-        count = sum(1 for r in records if r.meeting_id == meeting_id)
-        if count:
-            record("invitation.reminded", target, committee=target.committee, summary=f"Relance envoyée à {count} contact(s)")
-    mail.deliver_after_commit(records)
+    if records:
+        record("invitation.reminded", meeting, committee=meeting.committee,
+               summary=f"Relance envoyée à {len(records)} contact(s)")
     return records
 
 

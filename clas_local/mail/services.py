@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
+from clas_local.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ DELIVERY_ERRORS = (OSError, smtplib.SMTPException)
 def sender_parts(committee=None) -> tuple[str, str]:
     """(name, address) of the sender: the committee's own address, else MAIL_DEFAULT_SENDER."""
     address = (committee.sender_email if committee is not None else None) or current_app.config["MAIL_DEFAULT_SENDER"]
-    return (committee.name if committee is not None else "Clas Local", address)
+    return (one_line(committee.name) if committee is not None else "Clas Local", address)
 
 
 def sender_address(committee=None) -> str:
@@ -47,7 +48,7 @@ def build_message(recipient: str, subject: str, text: str, html: str | None = No
     message = EmailMessage()
     message["From"] = sender_address(committee)
     message["To"] = recipient
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Message-ID"] = make_msgid(domain="clas-local")
     message.set_content(text)
     if html:

@@ -54,7 +54,7 @@ def test_invalid_email_changes_nothing(client, login_as):
     login_as("host")
     before = db.session.query(Membership).count()
     response = post(client, "/c/rennes/members", {"email": "pas-une-adresse", "role": "viewer"}, htmx=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = page_text(response)
     assert "Adresse e-mail invalide." in page
     assert "<html" not in page  # the form fragment only
