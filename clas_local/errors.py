@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, g, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from clas_local.extensions import db
@@ -65,14 +68,40 @@ def init_app(app: Flask) -> None:
         return render_error(500)
 
 
-def _record_refusal(status: int, what: str) -> None:
-    """Refusals go to the audit log; a failure to log must not hide the refusal itself."""
-    from clas_local.audit.services import record
+REFUSAL_LOG_ATTEMPTS = 3
 
-    try:
+
+def _record_refusal(status: int, what: str) -> None:
+    """Refusals go to the audit log, each in a short write transaction of its own.
+
+    Who and where are read before the request's own transaction is rolled back (reading
+    them afterwards would start a deferred read that SQLite cannot turn into a write once
+    another worker has committed: « database is locked »). The row is then written in a
+    transaction that takes the write lock up front and waits its turn; a lost race is
+    tried again. A failure to log must never hide the refusal itself."""
+    from types import SimpleNamespace
+
+    from clas_local.audit.services import record
+    from clas_local.sqlite import write_transaction
+
+    actor = None
+    if current_user.is_authenticated:
+        actor = SimpleNamespace(id=current_user.id, email=current_user.email)
+    committee_id = getattr(g.get("committee"), "id", None)
+    for attempt in range(1, REFUSAL_LOG_ATTEMPTS + 1):
         db.session.rollback()
-        record(f"refused.{status}", summary=what[:500], committee_id=getattr(g.get("committee"), "id", None))
-        db.session.commit()
-    except Exception:  # pragma: no cover - logging must never turn a 404 into a 500
-        log.exception("Could not record a refusal in the audit log")
-        db.session.rollback()
+        try:
+            with write_transaction():
+                record(f"refused.{status}", summary=what[:500], committee_id=committee_id, actor=actor)
+                db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == REFUSAL_LOG_ATTEMPTS:
+                log.exception("Could not record a refusal in the audit log")
+            else:
+                time.sleep(0.05 * attempt)
+        except Exception:  # pragma: no cover - logging must never turn a 404 into a 500
+            log.exception("Could not record a refusal in the audit log")
+            db.session.rollback()
+            return

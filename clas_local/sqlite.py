@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from contextlib import contextmanager
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -37,6 +39,23 @@ def _reading_request() -> bool:
     Writing requests and commands take the write lock up front (BEGIN IMMEDIATE): a
     deferred transaction that reads then writes fails at once with "database is locked"
     when another writer committed in between, instead of waiting its turn. Reads stay
-    deferred so that a slow page never holds the lock other workers need to write.
+    deferred so that a slow page never holds the lock other workers need to write; a GET
+    that must write (the audit log's refusals) does it in `write_transaction()`.
     """
-    return has_request_context() and request.method in ("GET", "HEAD")
+    return has_request_context() and request.method in ("GET", "HEAD") and not g.get(_WRITING, False)
+
+
+_WRITING = "_clas_sqlite_writing"
+
+
+@contextmanager
+def write_transaction():
+    """Inside a reading request: the transactions begun in the block take the write lock up
+    front (BEGIN IMMEDIATE), so that they wait their turn instead of failing. No effect on
+    other engines, whose transactions need no such thing."""
+    previous = g.get(_WRITING, False)
+    setattr(g, _WRITING, True)
+    try:
+        yield
+    finally:
+        setattr(g, _WRITING, previous)

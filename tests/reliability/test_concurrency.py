@@ -248,3 +248,42 @@ def test_a_worker_killed_mid_write_leaves_an_intact_database(app, server):
     if ENGINE == "sqlite":
         running.stop()
         assert integrity(database_path(app)) == "ok"
+
+
+CONCURRENT_REFUSALS = 150
+
+
+def test_150_concurrent_refusals_are_all_in_the_audit_log(app, server):
+    """Refusals are written by GET requests (whose reads stay deferred): each one must reach the
+    log even while other refusals and writes are committed at the same time."""
+    world = seed(CONCURRENT_REFUSALS)
+    other = Committee(slug="voisin", name="Comité voisin", holiday_zone=HolidayZone.B)
+    intruder = User(email="hote@voisin.fr", password_hash=hash_password(PASSWORD))
+    db.session.add_all([other, intruder])
+    db.session.flush()
+    db.session.add(Membership(user=intruder, committee=other, role=Role.HOST))
+    db.session.commit()
+    running = server()
+    host, neighbour = Browser(running.port), Browser(running.port)
+    host.login("hote@fiable.fr", PASSWORD)
+    neighbour.login("hote@voisin.fr", PASSWORD)
+    meeting_page = f"/c/fiable/meetings/{world['meeting']}"
+
+    def refused(n):
+        return neighbour.request("GET", meeting_page)[0]
+
+    def write(partner_id):
+        return host.post(attendance_path(world, partner_id), {"presence": "present"})[0]
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        refusals = pool.map(refused, range(CONCURRENT_REFUSALS))
+        writes = pool.map(write, world["partners"])
+        refusals, writes = list(refusals), list(writes)
+
+    assert refusals == [404] * CONCURRENT_REFUSALS
+    assert set(writes) <= {200, 303}, writes
+    db.session.expire_all()
+    logged = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "refused.404", AuditEvent.actor_email == "hote@voisin.fr"))
+    assert logged == CONCURRENT_REFUSALS, f"{CONCURRENT_REFUSALS - logged} refusals lost"
+    assert "database is locked" not in running.log()
