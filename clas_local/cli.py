@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -112,10 +113,13 @@ def backup_command(dest: Path):
         raise click.ClickException("Une base en mémoire ne se sauvegarde pas.")
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
-    # SQLite's online backup API copies a consistent snapshot while writers go on.
-    with sqlite3.connect(source_path, timeout=30) as source, sqlite3.connect(partial) as target:
+    # SQLite's online backup API copies a consistent snapshot while writers go on. The copy
+    # leaves WAL mode for a rollback journal: one self-contained file, with no -wal or -shm
+    # beside it (closing() closes the connections; `with connect()` alone only commits).
+    with closing(sqlite3.connect(source_path, timeout=30)) as source, closing(sqlite3.connect(partial)) as target:
         source.backup(target)
-    with sqlite3.connect(partial) as check:
+        target.execute("PRAGMA journal_mode = DELETE")
+    with closing(sqlite3.connect(partial)) as check:
         result = check.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
         partial.unlink(missing_ok=True)

@@ -74,6 +74,31 @@ def test_backup_copies_a_consistent_sqlite_database(app, tmp_path, committee):
         assert copy.execute("SELECT name FROM committee").fetchall() == [("Comité local de Rennes",)]
 
 
+def test_a_backup_is_one_file_that_opens_on_its_own(app, tmp_path, committee):
+    """No -wal or -shm beside the copy (they would be left behind, or needed to read it):
+    the copy is in rollback-journal mode and opens read-only from a read-only folder."""
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL: the command refuses (test above)
+    folder = tmp_path / "sauvegardes"
+    result = run(app, "backup", str(folder / "clas.sqlite"))
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in folder.iterdir()) == ["clas.sqlite"]
+    alone = tmp_path / "ailleurs"
+    alone.mkdir()
+    (alone / "clas.sqlite").write_bytes((folder / "clas.sqlite").read_bytes())
+    alone.chmod(0o555)
+    try:
+        copy = sqlite3.connect(f"file:{alone / 'clas.sqlite'}?mode=ro", uri=True)
+        try:
+            assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert copy.execute("SELECT name FROM committee").fetchall() == [("Comité local de Rennes",)]
+        finally:
+            copy.close()
+    finally:
+        alone.chmod(0o755)
+
+
 def test_the_kind_enum_offers_the_referentials_partners():
     labels = {kind.label for kind in PartnerKind}
     assert {"Programme de réussite éducative (PRE)", "Cité éducative", "REAAP"} <= labels
