@@ -52,6 +52,42 @@ def _office_type(path: Path) -> FileType | None:
     return None
 
 
+# ODT and DOCX are ZIP archives that whoever opens them decompresses (a word processor, an
+# antivirus, an indexer): one that would expand absurdly (« zip bomb ») is refused. Sizes are
+# those the archive declares; nothing is extracted here.
+ZIP_BASED = frozenset({ODT, DOCX})
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100  # real documents: 1 to 20 (pictures are already compressed, XML about 10)
+MAX_MEMBERS = 10_000
+
+
+def _size_fr(size: int) -> str:
+    if size < 1024:
+        return f"{size} o"
+    if size < 1024**2:
+        return f"{size // 1024} Ko"
+    if size < 1024**3:
+        return f"{round(size / 1024**2)} Mo"
+    return f"{size / 1024**3:.1f} Go".replace(".", ",")
+
+
+def archive_problem(path: Path) -> str | None:
+    """Why a ZIP-based document is refused, in French, or None when its sizes are plausible."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "Ce document est endommagé : il n'a pas pu être lu. Enregistrez-le à nouveau, ou en PDF."
+    advice = "Il a été refusé : enregistrez-le à nouveau depuis votre traitement de texte, ou déposez-le en PDF."
+    if len(members) > MAX_MEMBERS:
+        return f"Ce document contient {len(members)} fichiers internes : c'est anormal (archive piégée ?). {advice}"
+    expanded, size = sum(member.file_size for member in members), path.stat().st_size
+    if expanded > MAX_UNCOMPRESSED_BYTES or expanded > MAX_RATIO * max(size, 1):
+        return (f"Ce document de {_size_fr(size)} se décompresserait en {_size_fr(expanded)} : c'est anormal "
+                f"pour un document (archive piégée ?). {advice}")
+    return None
+
+
 def detect(path: Path) -> FileType | None:
     """The accepted type this file's bytes are, or None (HTML, executables, anything else)."""
     with open(path, "rb") as handle:

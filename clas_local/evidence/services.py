@@ -78,6 +78,10 @@ def file_upload(
                 f"seuls les fichiers {filetypes.ACCEPTED_LABEL} le sont (c'est le contenu qui est vérifié, pas le nom).",
                 "type", committee, incoming, original_name,
             )
+        if found.content_type in filetypes.ZIP_BASED:
+            problem = filetypes.archive_problem(incoming.path)
+            if problem:
+                _refuse(problem, "archive", committee, incoming, original_name)
         suffix = PurePosixPath(original_name).suffix.lower()
         if not suffix:
             original_name = clean_name(original_name + found.extensions[0])

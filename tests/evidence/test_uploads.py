@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,42 @@ def test_a_record_whose_file_is_not_in_storage_gives_404_and_can_still_be_delete
     response = post(client, f"/c/rennes/evidence/{evidence.id}/delete")
     assert response.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(EvidenceFile)) == 0
+
+
+def _bomb(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+ZEROS = b"\0" * (64 * 1024 * 1024)  # 64 MiB that deflate to ~64 KB: a ratio of about 1000
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (_bomb({"[Content_Types].xml": b"<Types/>", "word/document.xml": ZEROS}), "bombe.docx"),
+    (_bomb({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": ZEROS}), "bombe.odt"),
+])
+def test_an_office_document_that_would_expand_absurdly_is_refused(app, client, login_as, setting, data, name):
+    login_as(Role.HOST)
+    assert len(data) < 1024 * 1024
+    response = upload(client, meeting_upload_url(setting["meeting"]), data, name)
+    assert response.status_code == 422
+    text = page_text(response)
+    assert "se décompresserait en 64 Mo" in text and "archive piégée" in text
+    assert evidence_count() == 0 and stored_files(app) == []
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "evidence.refused"))
+    assert event.details["reason"] == "archive"
+
+
+def test_an_archive_over_the_absolute_limit_is_refused(app, client, login_as, setting, monkeypatch):
+    from clas_local.evidence import filetypes
+
+    monkeypatch.setattr(filetypes, "MAX_UNCOMPRESSED_BYTES", 1024)
+    login_as(Role.HOST)
+    response = upload(client, meeting_upload_url(setting["meeting"]), DOCX, "convention.docx")
+    assert response.status_code == 303  # small enough
+    big = _bomb({"[Content_Types].xml": b"<Types/>", "word/document.xml": os.urandom(4096)})
+    response = upload(client, meeting_upload_url(setting["meeting"]), big, "gros.docx")
+    assert response.status_code == 422 and "archive piégée" in page_text(response)
