@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 from flask import Flask, g
@@ -87,11 +89,27 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     return app
 
 
+MIN_KEY_LENGTH = 32
+MIN_KEY_BITS = 96  # estimated from the key's characters; a random 32-character hex key has about 118
+
+
+def key_looks_random(key: str) -> bool:
+    """A rough test of a secret key's randomness: enough entropy in its characters (Shannon),
+    and no repeated pattern (distinct 3-character sequences). « aaaa… » and « abcabc… » fail,
+    what `secrets` generates passes; a guessable phrase may not be caught: generate the key."""
+    if len(key) < MIN_KEY_LENGTH:
+        return False
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    trigrams = {key[i : i + 3] for i in range(len(key) - 2)}
+    return bits >= MIN_KEY_BITS and len(trigrams) >= 0.8 * (len(key) - 2)
+
+
 def _refuse_unsafe_production(app: Flask) -> None:
     if app.config.get("ENV_NAME") == "production":
         key = app.config.get("SECRET_KEY") or ""
-        if key == DEV_SECRET_KEY or len(key) < 32:
+        if key == DEV_SECRET_KEY or not key_looks_random(key):
             raise RuntimeError(
-                "SECRET_KEY manquante ou trop courte : en production, définissez une clé "
+                "SECRET_KEY manquante, trop courte ou trop prévisible : en production, définissez une clé "
                 "aléatoire d'au moins 32 caractères (python -c 'import secrets; print(secrets.token_hex(32))')."
             )

@@ -7,7 +7,8 @@
   download policy: nothing in it may run in our origin, even if a browser renders it.
   Views may call mark_download() explicitly; the after-request hook applies it anyway.
 - Authenticated pages, pages reached through a secret token (/rsvp/…, /cal/…, password
-  links) and responses that set a cookie are never stored by browsers or proxies.
+  links) and responses that set a cookie are never stored by browsers or proxies (the
+  last by a WSGI middleware: Flask sets the session cookie after the hooks have run).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def mark_download(response: Response) -> Response:
 def _is_download(response: Response) -> bool:
     if request.endpoint == "static" or not response.mimetype:
         return False
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return True  # whatever its type (the JSON export of a contact, …)
     return response.mimetype not in PAGE_MIMETYPES | INERT_MIMETYPES
 
 
@@ -76,6 +79,30 @@ def _has_nul() -> bool:
     return any("\x00" in value for value in values)
 
 
+class NoStoreWithCookies:
+    """WSGI middleware: any response that sets a cookie is `Cache-Control: no-store`.
+
+    Flask writes the session cookie after the after-request hooks have run, so that only
+    the final headers tell whether a cookie is set; a cached copy of such a response would
+    hand its cookie (a session) to whoever the cache serves next."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            if any(name.lower() == "set-cookie" for name, _value in headers):
+                headers = [(n, v) for n, v in headers if n.lower() != "cache-control"]
+                headers.append(("Cache-Control", "no-store"))
+                vary = [v for n, v in headers if n.lower() == "vary"]
+                if not any("cookie" in v.lower() for v in vary):
+                    headers = [(n, v) for n, v in headers if n.lower() != "vary"]
+                    headers.append(("Vary", ", ".join([*vary, "Cookie"])))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
@@ -85,6 +112,7 @@ def init_app(app: Flask) -> None:
             return render_error(400, NUL_MESSAGE, "Caractère non autorisé")
         return None
 
+    app.wsgi_app = NoStoreWithCookies(app.wsgi_app)
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from clas_local import create_app
@@ -11,15 +13,23 @@ def test_healthz_reports_the_database(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-@pytest.mark.parametrize("key", [DEV_SECRET_KEY, "", "trop-courte"])
+@pytest.mark.parametrize("key", [DEV_SECRET_KEY, "", "trop-courte", "a" * 36, "abc" * 20, "0123456789abcdef" * 3])
 def test_production_refuses_to_start_without_a_real_secret_key(key):
     config = type("Prod", (ProductionConfig,), {"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config)
 
 
+@pytest.mark.parametrize("make_key", [lambda: secrets.token_hex(32), lambda: secrets.token_hex(16),
+                                      lambda: secrets.token_urlsafe(32)])
+def test_random_keys_pass_the_check(make_key):
+    from clas_local import key_looks_random
+
+    assert all(key_looks_random(make_key()) for _ in range(200))
+
+
 def test_production_starts_with_a_real_key_and_secure_cookies():
-    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": secrets.token_hex(32), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     app = create_app(config)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -36,6 +36,8 @@ def check_headers(response, authenticated: bool, where: str) -> None:
     assert headers.get("X-Frame-Options") == "DENY", where
     if authenticated:
         assert "no-store" in headers.get("Cache-Control", ""), f"{where}: authenticated page without no-store"
+    if "Set-Cookie" in headers:
+        assert "no-store" in headers.get("Cache-Control", ""), f"{where}: sets a cookie without no-store"
     if response.status_code != 200:
         return
     if response.mimetype == "text/html":
@@ -45,7 +47,7 @@ def check_headers(response, authenticated: bool, where: str) -> None:
                               (INLINE_HANDLER, "on…= event handler"), (JS_URL, "javascript: URL")):
             found = pattern.search(html)
             assert found is None, f"{where}: {what} (forbidden by the CSP): {found.group(0)[:120]}"
-    elif response.mimetype != "application/json":
+    elif response.mimetype != "application/json" or "attachment" in headers.get("Content-Disposition", ""):
         assert policy == DOWNLOAD_POLICY, f"{where}: a {response.mimetype} download needs the download policy"
         assert "no-store" in headers.get("Cache-Control", ""), where
         disposition = headers.get("Content-Disposition", "")
@@ -91,6 +93,35 @@ def test_pages_reached_by_a_secret_token_are_not_stored(client, committee):
     response = client.get("/rsvp/pas-un-jeton")
     assert response.headers["Cache-Control"] == "no-store"
     assert client.get("/mot-de-passe/pas-un-jeton").headers["Cache-Control"] == "no-store"
+
+
+def test_responses_that_set_a_cookie_are_never_stored(client, make_member):
+    """A cached copy of a response would hand its cookie (a session) to the next person behind the cache."""
+    from tests.conftest import post
+    from tests.factories import TEST_PASSWORD
+
+    make_member("host", email="anne@mairie.fr")
+    responses = {
+        "login page": client.get("/login"),
+        "login": post(client, "/login", {"email": "anne@mairie.fr", "password": TEST_PASSWORD}),
+        "logout": post(client, "/logout"),
+    }
+    for what, response in responses.items():
+        assert "Set-Cookie" in response.headers, what
+        assert response.headers["Cache-Control"] == "no-store", what
+        assert "Cookie" in response.headers.get("Vary", ""), what
+
+
+def test_the_json_contact_export_is_a_sandboxed_download(client, login_as, make_partner, make_contact):
+    from tests.conftest import post
+
+    login_as("host")
+    contact = make_contact(make_partner(), full_name="<script>alert(1)</script>")
+    response = post(client, f"/c/rennes/contacts/{contact.id}/export", {"format": "json"})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Content-Security-Policy"] == DOWNLOAD_POLICY
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
 
 
 def test_the_check_itself_catches_inline_code_and_weak_policies(app):
