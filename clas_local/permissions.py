@@ -2,7 +2,9 @@
 
 A user's role is per committee (Membership). Porteurs act on the projects their
 organisation holds; school users see the meetings their school is invited to;
-viewers read everything in the committee; hosts do everything in it. The
+viewers read everything in the committee; hosts do everything in it. School users
+see, of those meetings, their own school's invitations and attendance and the minutes
+(not the other organisations' people, nor evidence files). The
 instance admin creates committees and appoints hosts, and sees no committee's
 content without a membership.
 """
@@ -145,6 +147,20 @@ def can_plan_meetings(user: User | None, committee: Committee) -> bool:
     return role(user, committee) in (Role.HOST, Role.PORTEUR)
 
 
+def own_organisation_only(user: User | None, committee: Committee) -> int | None:
+    """A school user sees, of a meeting's invitations and attendance, their own school's
+    rows only (data minimisation: the other organisations' people are none of their
+    business): that school's id. None: the user sees every organisation."""
+    if role(user, committee) is Role.SCHOOL:
+        return _partner_id(user, committee) or -1
+    return None
+
+
+def can_view_meeting_evidence(user: User | None, meeting) -> bool:
+    """Evidence files (signed sign-in sheets name and sign for everyone present): not for schools."""
+    return can_view_meeting(user, meeting) and role(user, meeting.committee) is not Role.SCHOOL
+
+
 def can_answer_invitation(user: User | None, invitation) -> bool:
     """A school user answers for their own school's invitations."""
     committee = invitation.meeting.committee
@@ -168,5 +184,5 @@ def can_delete_evidence(user: User | None, evidence) -> bool:
 
 def can_view_evidence(user: User | None, evidence) -> bool:
     if evidence.meeting is not None:
-        return can_view_meeting(user, evidence.meeting)
+        return can_view_meeting_evidence(user, evidence.meeting)
     return evidence.project is not None and can_view_project(user, evidence.project)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from clas_local import permissions
 from clas_local.attendance.models import Presence
 from clas_local.attendance.queries import attendance_sheet, meeting_minutes
@@ -9,11 +11,16 @@ from clas_local.attendance.services import CHILDREN_REMINDER
 
 
 def panel_context(meeting, user) -> dict:
-    """Three queries at most (attendance rows, contacts not loaded yet, minutes), whatever the size."""
+    """Three queries at most (attendance rows, contacts not loaded yet, minutes), whatever the size.
+    A school user gets their own school's row only (permissions.own_organisation_only)."""
+    sheet = attendance_sheet(meeting)
+    own = permissions.own_organisation_only(user, meeting.committee)
+    if own is not None:
+        sheet = replace(sheet, invited_rows=[row for row in sheet.invited_rows if row.partner.id == own], other_rows=[])
     return {
         "meeting": meeting,
         "committee": meeting.committee,
-        "sheet": attendance_sheet(meeting),
+        "sheet": sheet,
         "can_edit": permissions.can_edit_meeting(user, meeting),
         "presence": Presence,
         "minutes": meeting_minutes(meeting),

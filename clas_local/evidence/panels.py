@@ -62,7 +62,7 @@ def project_context(project, user, form: UploadForm | None = None) -> dict:
 
 
 def meeting_panel(meeting, user) -> dict | None:
-    if not permissions.can_view_meeting(user, meeting):
+    if not permissions.can_view_meeting_evidence(user, meeting):
         return None
     return meeting_context(meeting, user)
 

@@ -62,7 +62,9 @@ def _upload(committee, form: UploadForm, *, meeting=None, project=None):
 def meeting_upload(slug: str, meeting_id: int):
     committee = load_committee(slug)
     posting = request.method == "POST"
-    meeting = load_meeting(committee, meeting_id, allowed=permissions.can_edit_meeting if posting else None)
+    meeting = load_meeting(
+        committee, meeting_id, allowed=permissions.can_edit_meeting if posting else permissions.can_view_meeting_evidence
+    )
     return _upload_page(
         committee, f"Pièces justificatives : {meeting.display_title}", meeting_url(meeting), "#evidence-meeting",
         lambda form: meeting_context(meeting, current_user, form), meeting=meeting,

@@ -86,6 +86,9 @@ def answers_context(meeting, user) -> dict:
     # Everyone polls the same version; only organisers see the messages themselves.
     messages = queries.meeting_messages(meeting.id)
     organisations = _organisations(invitations, contacts, messages)
+    own = permissions.own_organisation_only(user, meeting.committee)
+    if own is not None:  # a school sees its own school's invitations only
+        organisations = [o for o in organisations if o.partner.id == own]
     return {
         "meeting": meeting,
         "committee": meeting.committee,

@@ -193,14 +193,17 @@ def test_download_under_the_original_name_with_safe_headers(client, login_as, se
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_invited_school_downloads_and_others_get_404(client, login_as, setting, make_partner, make_committee):
+def test_readers_download_and_others_get_404(client, login_as, setting, make_partner, make_committee):
     login_as(Role.HOST)
     upload(client, meeting_upload_url(setting["meeting"]), pdf_bytes(), "feuille.pdf")
     evidence = db.session.scalar(select(EvidenceFile))
     url = f"/c/rennes/evidence/{evidence.id}"
 
-    login_as(Role.SCHOOL, partner=setting["school"])
+    login_as(Role.VIEWER)
     assert client.get(url).status_code == 200
+    # Even the invited school: a signed sheet names everyone present (tests/security/test_school_role.py).
+    login_as(Role.SCHOOL, partner=setting["school"])
+    assert client.get(url).status_code == 404
 
     login_as(Role.SCHOOL, partner=make_partner(PartnerKind.ECOLE))
     assert client.get(url).status_code == 404
@@ -243,7 +246,7 @@ def test_delete_by_host_but_not_by_a_reader(client, login_as, setting):
     login_as(Role.VIEWER)
     assert post(client, f"/c/rennes/evidence/{evidence_id}/delete").status_code == 403
     login_as(Role.SCHOOL, partner=setting["school"])
-    assert post(client, f"/c/rennes/evidence/{evidence_id}/delete").status_code == 403
+    assert post(client, f"/c/rennes/evidence/{evidence_id}/delete").status_code == 404  # not even seen
     assert evidence_count() == 1
     login_as(Role.HOST)
     assert post(client, f"/c/rennes/evidence/{evidence_id}/delete").status_code == 303

@@ -28,6 +28,8 @@ PROJECT_READERS, PROJECT_HIDDEN = {"host", "porteur", "viewer"}, {"other_porteur
 PROJECT_EDITORS = {"host", "porteur"}
 MEETING_READERS, MEETING_HIDDEN = {"host", "porteur", "viewer", "school"}, {"other_porteur"}
 MEETING_EDITORS = {"host", "porteur"}
+# A school sees the meeting, not its evidence files (signed sheets name everyone present).
+EVIDENCE_READERS = MEETING_READERS - {"school"}
 
 
 def everyone(outcome=OK) -> dict:
@@ -165,9 +167,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("attendance.remove_person", "POST"):       MEETING_EDIT,
     ("attendance.remove_attendance", "POST"):   MEETING_EDIT,
     # evidence (the world's file is on the meeting, uploaded by nobody: only hosts may delete it)
-    ("evidence.download", "GET"):               MEETING_READ,
-    ("evidence.delete", "POST"):                committee(HOST, MEETING_HIDDEN),
-    ("evidence.meeting_upload", "GET"):         MEETING_READ,  # readers see the list; the form needs edit rights
+    ("evidence.download", "GET"):               committee(EVIDENCE_READERS, MEETING_HIDDEN | {"school"}),
+    ("evidence.delete", "POST"):                committee(HOST, MEETING_HIDDEN | {"school"}),
+    ("evidence.meeting_upload", "GET"):         committee(EVIDENCE_READERS, MEETING_HIDDEN),  # the list; the form needs edit rights
     ("evidence.meeting_upload", "POST"):        MEETING_EDIT,
     ("evidence.project_upload", "GET"):         PROJECT_READ,  # readers see the list; the form needs edit rights
     ("evidence.project_upload", "POST"):        PROJECT_EDIT,
