@@ -35,6 +35,7 @@ def privacy():
         password_link_hours=int(config["PASSWORD_LINK_MAX_AGE"].total_seconds() // 3600),
         audit_days=config["AUDIT_RETENTION_DAYS"],
         throttle_minutes=config["LOGIN_THROTTLE_MINUTES"],
+        device_days=config["KNOWN_DEVICE_DAYS"],
     )
 
 
