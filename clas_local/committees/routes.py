@@ -59,8 +59,8 @@ def _members(committee: Committee) -> list[Membership]:
     ).all()
 
 
-def _member_form(committee: Committee) -> MemberForm:
-    form = MemberForm()
+def _member_form(committee: Committee, **kwargs) -> MemberForm:
+    form = MemberForm(**kwargs)
     partners = db.session.execute(
         select(Partner.id, Partner.name).where(Partner.committee_id == committee.id).order_by(Partner.name)
     ).all()
@@ -82,7 +82,7 @@ def members(slug: str):
                 committee, form.email.data, role, form.full_name.data or "", form.partner_id.data
             )
             user = membership.user
-            notice = f"{user.email} est maintenant membre du comité ({role.label})."
+            notice = f"{user.email} est maintenant membre du comité : {role.label}."
             if user.password_hash is None:
                 # Only the owner of the address may choose the password: the link goes there, never here.
                 password_links.send(user, password_links.Purpose.WELCOME, committee=committee)
@@ -91,7 +91,7 @@ def members(slug: str):
             flash(notice, "success")
             if not htmx.is_fragment_request():
                 return redirect(url_for("committees.members", slug=slug), 303)
-            form = _member_form(committee)
+            form = _member_form(committee, formdata=None)  # an empty form for the next member
     return htmx.render(
         "committees/members.html",
         "committees/_members.html",

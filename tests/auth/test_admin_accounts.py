@@ -73,3 +73,24 @@ def test_the_admin_cannot_disable_their_own_account(app, make_user):
     assert "Vous ne pouvez pas désactiver votre propre compte." in page_text(response)
     db.session.refresh(admin)
     assert admin.is_active_account
+
+
+def test_the_accounts_page_issues_the_same_queries_whatever_the_number_of_accounts(app, make_user, make_member,
+                                                                                   make_committee):
+    from tests.conftest import count_queries
+
+    client, _admin_user = _admin(app, make_user)
+
+    def queries_for_page() -> int:
+        client.get("/admin/comptes")
+        db.session.remove()
+        with count_queries() as statements:
+            assert client.get("/admin/comptes").status_code == 200
+        db.session.remove()
+        return len(statements)
+
+    make_member("host")
+    few = queries_for_page()
+    for n in range(12):
+        make_member("viewer", committee_=make_committee())
+    assert queries_for_page() == few <= 6

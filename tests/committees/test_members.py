@@ -21,7 +21,7 @@ def test_host_adds_a_member_who_then_chooses_a_password(app, client, login_as, m
     )
     page = page_text(response)
     assert response.status_code == 200
-    assert ("direction@ecole.fr est maintenant membre du comité (École / établissement). Un lien pour choisir "
+    assert ("direction@ecole.fr est maintenant membre du comité : École / établissement. Un lien pour choisir "
             "son mot de passe lui a été envoyé par e-mail.") in page
     assert "/mot-de-passe/" not in page
 
@@ -73,5 +73,6 @@ def test_htmx_form_with_the_csrf_token_in_the_header_only_is_saved(client, login
     response = post(client, "/c/rennes/members", {"email": "lecteur@caf.fr", "role": "viewer"}, htmx=True)
     assert response.status_code == 200
     assert "lecteur@caf.fr est maintenant membre du comité" in page_text(response)
+    assert 'value="lecteur@caf.fr"' not in page_text(response)  # the form is empty for the next one
     assert "<html" not in page_text(response)  # the panel fragment, with its notice
     assert db.session.query(User).filter_by(email="lecteur@caf.fr").count() == 1

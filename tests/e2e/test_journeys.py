@@ -4,7 +4,8 @@ The tests of this module form one story and run in file order: the instance admi
 committee; its host imports the schools, creates a project, plans the four key meetings and
 sends invitations; the school's director answers from her phone with the keyboard alone; the
 porteur records attendance, files the signed sheet and downloads the dossier; a viewer reads
-the dashboard and the annual bilan. Every page reached is checked (see conftest.Audit).
+the dashboard and the annual bilan, then forgets her password and gets back in. Every page
+reached is checked (see conftest.Audit).
 """
 
 from __future__ import annotations
@@ -98,7 +99,14 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     page.locator("#host_email").fill(journey.host_email)
     page.get_by_role("button", name="Créer le comité").click()
     expect(page.locator("main")).to_contain_text("est créé")
+    expect(page.locator("main")).not_to_contain_text("/mot-de-passe/")  # the link goes to the host only
     link = live_server.mailbox.link(journey.host_email, "/mot-de-passe/")
+    # The accounts: the new host is there, password not chosen yet.
+    page.get_by_role("link", name=re.compile("^Comptes")).click()
+    audit.check(page, "Administration : comptes")
+    page.get_by_label("Rechercher (adresse ou nom)").fill(journey.host_email)
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator("#accounts-list")).to_contain_text("mot de passe non choisi")
 
     host = new_page()
     choose_password(host, audit, path_of(link), journey.password)
@@ -452,4 +460,24 @@ def test_viewer_reads_the_dashboard_and_the_annual_bilan(new_page, live_server, 
     sign_in(school, audit, "ecole@demo.clas-local.fr", DEMO_PASSWORD)
     school.goto("/c/demo/mes-invitations")
     audit.check(school, "Mes invitations (école, démo)")
+    audit.assert_clean()
+
+
+# -- 5. a way back in ----------------------------------------------------------------------------------
+
+
+def test_a_user_who_forgot_their_password_gets_back_in(new_page, live_server, audit, journey):
+    page = new_page()
+    page.goto("/login")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    audit.check(page, "Mot de passe oublié")
+    page.get_by_label("Adresse e-mail de votre compte").fill(journey.viewer_email)
+    page.get_by_role("button", name="Recevoir un lien").click()
+    expect(page.get_by_role("status")).to_contain_text("Si un compte Clas Local correspond à l'adresse")
+    audit.check(page, "Mot de passe oublié : demande envoyée")
+    link = live_server.mailbox.link(journey.viewer_email, "/mot-de-passe/", "Choisir un nouveau mot de passe")
+    new_password = "Un autre soir sur la Vilaine"
+    choose_password(page, audit, path_of(link), new_password)
+    sign_in(page, audit, journey.viewer_email, new_password)
+    expect(page).to_have_url(re.compile(f"/c/{journey.slug}/$"))
     audit.assert_clean()
