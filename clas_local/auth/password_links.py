@@ -19,6 +19,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from clas_local.audit.services import record
 from clas_local.auth.models import User
 from clas_local.extensions import db
+from clas_local.mail import services as mail
+from clas_local.mail.models import MessageKind
 
 SALT = "clas-local/set-password"
 
@@ -66,11 +68,12 @@ def resolve(token: str) -> tuple[User | None, str]:
     return user, ""
 
 
-def send(user: User, purpose: Purpose, committee=None, *, after_commit: bool = True):
+def send(user: User, purpose: Purpose | None = None, committee=None, *, after_commit: bool = True):
     """E-mail the account a new link: queued now, delivered once the caller has committed
-    (`after_commit=False`: the caller delivers it itself)."""
-    from clas_local.mail import services as mail
-    from clas_local.mail.models import MessageKind
+    (`after_commit=False`: the caller delivers it itself). Without a purpose: a first
+    password for an account that has none, else a new one."""
+    if purpose is None:
+        purpose = Purpose.WELCOME if user.password_hash is None else Purpose.RESET
 
     link = current_app.config["BASE_URL"] + url_for("auth.choose_password", token=issue(user))
     context = {"user": user, "committee": committee, "link": link, "hours": hours_valid()}

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from clas_local import htmx, permissions
 from clas_local.audit.services import record
-from clas_local.auth import devices, password_links, services, throttle
+from clas_local.auth import devices, password_links, queries, services, throttle
 from clas_local.auth.forms import ChangePasswordForm, ForgottenPasswordForm, LoginForm, NewPasswordForm
 from clas_local.auth.passwords import verify_password
 from clas_local.auth.sessions import stamp_login_time
@@ -62,8 +62,6 @@ def login():
 
 
 def _throttled(action: str, email: str, wait_seconds: int, what: str):
-    from clas_local.audit.services import record
-
     record(action, summary=(email or "")[:254])
     db.session.commit()
     minutes = max(1, -(-wait_seconds // 60))
@@ -156,7 +154,7 @@ def accounts():
     if not permissions.can_manage_accounts(current_user):
         refuse(404, "accounts")
     search = (request.args.get("q") or "").strip()[:254]
-    page = paginate(services.accounts_query(search), ACCOUNTS_PER_PAGE)
+    page = paginate(queries.accounts(search), ACCOUNTS_PER_PAGE)
     return htmx.render("auth/accounts.html", "auth/_accounts.html", accounts=page, search=search)
 
 
@@ -195,8 +193,7 @@ def send_account_link(user_id: int):
     if not user.is_active_account:
         flash(f"Le compte {user.email} est désactivé : réactivez-le d'abord.", "error")
     else:
-        purpose = password_links.Purpose.WELCOME if user.password_hash is None else password_links.Purpose.RESET
-        password_links.send(user, purpose)
+        password_links.send(user)
         db.session.commit()
         flash(f"Un lien pour choisir un nouveau mot de passe a été envoyé à {user.email}.", "success")
     return _back_to_accounts()

@@ -10,16 +10,6 @@ from clas_local.auth.passwords import hash_password, verify_password
 from clas_local.db import utcnow
 from clas_local.extensions import db
 
-def accounts_query(search: str = ""):
-    """Every account (or those whose address or name contains `search`), memberships loaded."""
-    from sqlalchemy.orm import selectinload
-
-    query = select(User).options(selectinload(User.memberships).selectinload(Membership.committee))
-    if search:
-        query = query.where(User.email.icontains(search, autoescape=True)
-                            | User.full_name.icontains(search, autoescape=True))
-    return query.order_by(User.email)
-
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))

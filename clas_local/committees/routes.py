@@ -121,8 +121,7 @@ def send_password_link(slug: str, membership_id: int):
     if not user.is_active_account:
         flash(f"Le compte {user.email} est désactivé : l'administrateur de l'instance peut le réactiver.", "error")
     else:
-        purpose = password_links.Purpose.WELCOME if user.password_hash is None else password_links.Purpose.RESET
-        password_links.send(user, purpose, committee=committee)
+        password_links.send(user, committee=committee)
         db.session.commit()
         flash(f"Un lien pour choisir un nouveau mot de passe a été envoyé à {user.email}.", "success")
     return htmx.redirect(url_for("committees.members", slug=slug))

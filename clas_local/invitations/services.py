@@ -132,7 +132,9 @@ class Reminders:
     failed: list[Meeting] = field(default_factory=list)
 
 
-def send_reminders(now: datetime | None = None, *, days_before: int | None = None, meeting: Meeting | None = None) -> Reminders:
+def send_reminders(
+    now: datetime | None = None, *, days_before: int | None = None, meeting: Meeting | None = None
+) -> Reminders:
     """Re-invite the e-mailed contacts who have not answered; each is reminded once (reminded_at).
 
     Each meeting's reminders are prepared in a savepoint of their own: one meeting whose

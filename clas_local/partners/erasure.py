@@ -31,6 +31,7 @@ ERASED_PHONE = "(téléphone effacé)"
 NOT_SENT = "Destinataire anonymisé : le message n'a pas été envoyé."
 
 CALENDAR_TYPES = {"text/calendar", "application/ics"}
+BATCH = 200
 _FOLDED = re.compile(r"\r?\n[ \t]")
 
 
@@ -117,13 +118,23 @@ def erase_person(committee_id: int, person: Person) -> int:
     addresses = {address.lower() for address in person.addresses}
     folder = Path(current_app.config["OUTBOX_FOLDER"])
     rewritten = 0
-    messages = db.session.scalars(
-        select(OutgoingMessage).where(OutgoingMessage.committee_id == committee_id).order_by(OutgoingMessage.id)
-    )
+    ids = db.session.scalars(
+        select(OutgoingMessage.id).where(OutgoingMessage.committee_id == committee_id).order_by(OutgoingMessage.id)
+    ).all()
+    for start in range(0, len(ids), BATCH):  # a committee's messages a batch at a time, not all in memory
+        messages = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.id.in_(ids[start : start + BATCH])))
+        rewritten += _erase_batch(messages.all(), person, addresses, folder)
+        db.session.flush()
+    return rewritten
+
+
+def _erase_batch(messages: list[OutgoingMessage], person: Person, addresses: set[str], folder: Path) -> int:
+    rewritten = 0
     for message in messages:
         raw = erase_from_message(message.raw, person)
         to_person = message.recipient.lower() in addresses
         if raw is None and not to_person:
+            db.session.expunge(message)  # untouched: let it go
             continue
         if raw is not None:
             message.raw = raw
@@ -137,5 +148,4 @@ def erase_person(committee_id: int, person: Person) -> int:
         if copy.exists():
             copy.write_bytes(message.raw)
         rewritten += 1
-    db.session.flush()
     return rewritten
