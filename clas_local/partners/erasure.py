@@ -52,7 +52,7 @@ class Person:
                 patterns.append((re.compile(rf"(?<!\w){re.escape(variant)}(?!\w)", re.I), ERASED_NAME))
         digits = re.sub(r"\D", "", self.phone)
         if len(digits) >= 6:  # « 02 99 12 34 56 », « 02.99.12.34.56 », « 0299123456 »
-            patterns.append((re.compile(r"[\s.\-]?".join(digits)), ERASED_PHONE))
+            patterns.append((re.compile(r"(?<!\d)" + r"[\s.\-]?".join(digits) + r"(?!\d)"), ERASED_PHONE))
         return patterns
 
     def erase(self, text: str) -> str:

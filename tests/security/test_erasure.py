@@ -131,3 +131,13 @@ def test_a_message_to_an_anonymised_contact_is_never_sent(app, client, login_as,
     assert mail.deliver_pending(include_failed=True) == (0, 0)  # `clas send-pending --retry-failed`
     response = post(client, f"/c/rennes/mail/{message.id}/resend", follow_redirects=True)
     assert "Le destinataire de ce message a été anonymisé" in response.get_data(as_text=True)
+
+
+def test_erasure_replaces_whole_names_addresses_and_numbers_only():
+    from clas_local.partners.erasure import Person
+
+    person = Person("Isabelle Caradec", ("i.caradec@ecole.example.fr",), PHONE)
+    text = ("Isabelle CARADEC <I.Caradec@ecole.example.fr>, tél. 02.99.12.34.56 ou 0299123456 ; "
+            "Isabellette, dossier 102991234567")
+    assert person.erase(text) == ("Contact anonymisé <contact-anonymise@invalid>, tél. (téléphone effacé) ou "
+                                  "(téléphone effacé) ; Isabellette, dossier 102991234567")
