@@ -22,6 +22,7 @@ from flask import current_app
 from markupsafe import escape
 from sqlalchemy import select
 
+from clas_local.calendar.writer import fold
 from clas_local.extensions import db
 from clas_local.mail.models import MessageStatus, OutgoingMessage
 
@@ -63,8 +64,6 @@ class Person:
 
 def _fold(text: str) -> str:
     """Fold iCalendar lines back to 75 octets (the unfolded text may hold longer ones)."""
-    from clas_local.calendar.writer import fold
-
     lines = text.replace("\r\n", "\n").split("\n")
     return "".join(fold(line).decode("utf-8") for line in lines if line)
 

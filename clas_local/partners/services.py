@@ -15,6 +15,7 @@ from clas_local.attendance.models import Attendee
 from clas_local.audit.services import record
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
+from clas_local.partners.erasure import Person, erase_person
 from clas_local.partners.importer import directory_uai
 from clas_local.partners.models import (
     SCHOOL_KINDS,
@@ -150,8 +151,6 @@ def anonymise_contact(contact: Contact) -> None:
     attendance still show the organisation and the function. The e-mails stored for
     the committee and the outbox folder lose the person too (partners/erasure.py); the audit
     log never named them (contact_reference)."""
-    from clas_local.partners.erasure import Person, erase_person
-
     messages = erase_person(
         contact.partner.committee_id, Person(contact.full_name, _addresses(contact.email), contact.phone)
     )
