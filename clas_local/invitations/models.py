@@ -30,6 +30,7 @@ class AnswerChannel(LabelledEnum):
     LINK = ("link", "Lien reçu par e-mail")
     PAGE = ("page", "Depuis son compte")
     ORGANISER = ("organiser", "Saisie par l'organisateur")
+    CALENDAR = ("calendar", "Réponse depuis l'agenda")
 
 
 def new_rsvp_nonce() -> str:
