@@ -12,7 +12,7 @@ from clas_local.invitations.models import Answer, AnswerChannel
 from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
 from clas_local.meetings import services as meetings
-from tests.calendar.ical_tools import icaljs_instants, strict_python_instants
+from tests.calendar.ical_tools import READERS
 from tests.conftest import page_text, post
 from tests.invitations.conftest import answer_link, calendar_part, contact_invitation, parts
 
@@ -34,7 +34,7 @@ def _calendar(received) -> tuple[bytes, icalendar.Calendar]:
 def _assert_three_parsers_agree(data: bytes, meeting):
     expected_start = meeting.starts_at
     expected_end = meeting.ends_at
-    for reader in (icaljs_instants, strict_python_instants):
+    for reader in READERS:
         events = reader(data)
         assert set(events) == {meeting.uid}, reader.__name__
         event = events[meeting.uid]
