@@ -107,7 +107,8 @@ def meeting_event(meeting, base_url: str) -> icalendar.Event:
     event.add("url", url)
     event.add("dtstart", _zoned(meeting.starts_at, zone))
     event.add("dtend", _zoned(meeting.ends_at, zone))
-    event.add("transp", "OPAQUE")
+    # A cancelled meeting stays visible (struck through by most clients) but keeps no time busy.
+    event.add("transp", "TRANSPARENT" if meeting.status is MeetingStatus.CANCELLED else "OPAQUE")
     event.add("class", "PUBLIC")
     return event
 
@@ -256,8 +257,9 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method.upper())
     if name:
-        calendar.add("name", name)
-        calendar.add("x-wr-calname", name)
+        # TEXT (RFC 7986): commas, semicolons and backslashes escaped, on one line.
+        calendar.add("name", icalendar.vText(one_line(name)))
+        calendar.add("x-wr-calname", icalendar.vText(one_line(name)))
     calendar.add("x-wr-timezone", timezone)
     if refresh is not None:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})

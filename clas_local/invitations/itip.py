@@ -79,8 +79,9 @@ def invitation_event(meeting, attendees: Iterable[Invitation], recipient: Invita
                 "CN": attendee_name(invitation),
                 "CUTYPE": "INDIVIDUAL",
                 "ROLE": "REQ-PARTICIPANT",
-                "PARTSTAT": PARTSTAT[invitation.answer],
-                "RSVP": "TRUE" if replies and invitation.answer is Answer.PENDING else "FALSE",
+                "PARTSTAT": "NEEDS-ACTION" if invitation.answer_to_reconfirm else PARTSTAT[invitation.answer],
+                "RSVP": "TRUE" if replies and (invitation.answer is Answer.PENDING or invitation.answer_to_reconfirm)
+                else "FALSE",
             },
         )
     return event

@@ -3,7 +3,9 @@
 `clas fetch-replies` records an answer sent from a calendar client with the new channel
 « Réponse depuis l'agenda » (invitation.answer_channel = 'calendar': the CHECK constraint
 of the portable enum is widened), and keeps each reply it could not record, with the
-reason, in rejected_reply. Downgrading counts calendar answers as answers by link.
+reason, in rejected_reply. invitation.answer_to_reconfirm marks an answer given before the
+meeting's date or time changed (« à reconfirmer »). Downgrading counts calendar answers as
+answers by link.
 
 Revision ID: efc6f0b23db7
 Revises: f028daae8902
@@ -44,6 +46,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rejected_reply_invitation_id'), ['invitation_id'], unique=False)
 
     with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('answer_to_reconfirm', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_constraint(op.f('ck_invitation_answer_channel'), type_='check')
         batch_op.create_check_constraint(
             op.f('ck_invitation_answer_channel'), "answer_channel IN ('link', 'page', 'organiser', 'calendar')"
@@ -57,6 +60,7 @@ def downgrade():
         batch_op.create_check_constraint(
             op.f('ck_invitation_answer_channel'), "answer_channel IN ('link', 'page', 'organiser')"
         )
+        batch_op.drop_column('answer_to_reconfirm')
 
     with op.batch_alter_table('rejected_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rejected_reply_invitation_id'))

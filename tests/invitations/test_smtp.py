@@ -14,7 +14,7 @@ from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
 from clas_local.meetings import services as meetings
 from tests.calendar.ical_tools import READERS
 from tests.conftest import page_text, post
-from tests.invitations.conftest import answer_link, calendar_part, contact_invitation, parts
+from tests.invitations.conftest import answer_link, calendar_part, contact_invitation, parts, visible
 
 
 def send_url(invited):
@@ -150,7 +150,12 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     event = calendar.walk("VEVENT")[0]
     assert event["SEQUENCE"] == 1
     partstats = {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
-    assert partstats == {"mailto:i.caradec@ecole.example.fr": "NEEDS-ACTION", "mailto:m.legoff@ecole.example.fr": "ACCEPTED"}
+    # The date changed: the teacher's « présent » no longer says she comes at the new time.
+    assert partstats == {"mailto:i.caradec@ecole.example.fr": "NEEDS-ACTION", "mailto:m.legoff@ecole.example.fr": "NEEDS-ACTION"}
+    db.session.refresh(teacher_row)
+    assert (teacher_row.answer, teacher_row.answer_to_reconfirm) == (Answer.ACCEPTED, True)
+    page = visible(client.get(f"/c/rennes/meetings/{invited.meeting.id}"))
+    assert "Présent·e (à reconfirmer : la date ou l'heure a changé)" in page, page[page.find("Marc Le Goff"):][:300]
     db.session.refresh(meeting)
     _assert_three_parsers_agree(data, meeting)
     assert contact_invitation(meeting, invited.director).sent_sequence == 1
@@ -247,6 +252,10 @@ def test_people_of_an_organisation_no_longer_invited_get_a_cancel_for_themselves
     assert str(event["UID"]) == meeting.uid
     attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
     assert [str(attendee) for attendee in attendees] == ["mailto:y.morvan@pre.example.fr"]  # them only
+    # The CANCEL outranks the REQUEST they hold (SEQUENCE 0), and a re-invitation will outrank it.
+    assert event["SEQUENCE"] == 1
+    db.session.refresh(meeting)
+    assert meeting.sequence == 1
     _assert_three_parsers_agree(data, meeting)
     # The director keeps the invitation and gets nothing; the PRE's rows are gone.
     assert contact_invitation(meeting, invited.director) is not None
