@@ -18,6 +18,7 @@ from clas_local.partners.models import (
     PartnerKind,
     Sector,
 )
+from clas_local.replies.models import RejectedReply, RejectionReason
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "Project",
     "ProjectPartner",
     "ProjectSchool",
+    "RejectedReply",
+    "RejectionReason",
     "Role",
     "Sector",
     "User",

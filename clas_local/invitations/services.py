@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from clas_local.audit.services import record
 from clas_local.db import utcnow
@@ -107,6 +107,7 @@ def record_answer(
     if len(comment) > COMMENT_MAX:
         raise InvitationError(f"Le commentaire ne peut dépasser {COMMENT_MAX} caractères.")
     invitation.answer = answer
+    invitation.answer_to_reconfirm = False
     invitation.answer_channel = channel
     invitation.answered_at = now or utcnow()
     invitation.comment = comment
@@ -216,10 +217,25 @@ def _on_invitees_removed(meeting: Meeting, invitations: list[Invitation], **_) -
     mail.deliver_after_commit(records)
 
 
+def ask_to_reconfirm(meeting: Meeting) -> int:
+    """The date or time changed: every answer given stands « à reconfirmer », and the update's
+    calendar asks each person again (PARTSTAT=NEEDS-ACTION). Returns how many answers."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.meeting_id == meeting.id, Invitation.answer != Answer.PENDING)
+        .values(answer_to_reconfirm=True)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
 @meeting_changed.connect
-def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False, **_):
+def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False,
+                        rescheduled: bool = False, **_):
     if created:
         return
+    if rescheduled and not cancelled:
+        ask_to_reconfirm(meeting)
     if cancelled:
         queue_meeting_change(meeting, cancelled=True)
     elif material and meeting.status is not MeetingStatus.CANCELLED:

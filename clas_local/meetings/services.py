@@ -80,12 +80,15 @@ def set_invited_partners(meeting: Meeting, partner_ids: Iterable[int]) -> tuple[
     for partner_id in sorted(added):
         db.session.add(Invitation(meeting=meeting, partner_id=partner_id, contact_id=None))
     if removed:
-        invitees_removed.send(
-            meeting,
-            invitations=db.session.scalars(
-                select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
-            ).all(),
-        )
+        leaving = db.session.scalars(
+            select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
+        ).all()
+        if any(invitation.sent_sequence is not None for invitation in leaving):
+            # The CANCEL those people receive must outrank the REQUEST they hold (RFC 5546
+            # §3.2.5), and a later re-invitation must outrank that CANCEL: a new SEQUENCE.
+            _bump_sequence(meeting)
+            db.session.flush()
+        invitees_removed.send(meeting, invitations=leaving)
         db.session.execute(
             delete(Invitation)
             .where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
@@ -175,7 +178,8 @@ def update_meeting(meeting: Meeting, *, partner_ids: Iterable[int] | None = None
         what = ", ".join(changed + (["invités"] if invitees_changed else []))
         record("meeting.updated", meeting, committee=meeting.committee, summary=f"{meeting.display_title} : {what}",
                material=material)
-        meeting_changed.send(meeting, created=False, material=material, cancelled=False)
+        meeting_changed.send(meeting, created=False, material=material, cancelled=False,
+                             rescheduled=bool({"starts_at", "ends_at"} & set(changed)))
     return material
 
 

@@ -55,7 +55,8 @@ def test_material_changes_raise_sequence_once(committee, project, meeting_signal
     assert services.update_meeting(meeting, **change) is True
     db.session.commit()
     assert meeting.sequence == 1
-    assert meeting_signals[-1][1] == {"created": False, "material": True, "cancelled": False}
+    rescheduled = "starts_at" in change or "ends_at" in change
+    assert meeting_signals[-1][1] == {"created": False, "material": True, "cancelled": False, "rescheduled": rescheduled}
 
 
 @pytest.mark.parametrize(

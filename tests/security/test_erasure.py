@@ -24,6 +24,8 @@ from clas_local.mail import services as mail
 from clas_local.mail.models import MessageStatus, OutgoingMessage
 from clas_local.projects.models import ProjectSchool
 from clas_local.projects.services import set_referent
+from clas_local.replies.models import RejectedReply
+from clas_local.replies.services import process_message
 from tests.conftest import post
 from tests.invitations.conftest import calendar_part, contact_invitation
 from tests.invitations.conftest import invited  # noqa: F401  (the meeting and its invitees)
@@ -93,6 +95,14 @@ def test_an_anonymised_contact_leaves_no_trace_but_the_records_stay(app, client,
     add_person(attendance, contact=director)
     db.session.commit()
     assert post(client, f"/c/rennes/contacts/{director.id}/export", {"format": "json"}).status_code == 200
+    # Two e-mails from her kept as rejected calendar replies: one to her reply address (the
+    # committee is known), one to an address naming no invitation (no committee known).
+    app.config["MAIL_REPLY_ADDRESS"] = "reponses+{token}@mairie.example.fr"
+    for to in (tokens.reply_address(row), "reponses@mairie.example.fr"):
+        process_message(f"From: {NAME} <{ADDRESS}>\r\nTo: {to}\r\nSubject: Re: invitation de {NAME}\r\n\r\n"
+                        f"Bonjour, {NAME} viendra. {PHONE}\r\n".encode())
+    db.session.commit()
+    assert {reply.committee_id for reply in db.session.scalars(select(RejectedReply))} == {None, invited.committee.id}
     outbox = Path(app.config["OUTBOX_FOLDER"])
     assert _traces(dump_everything(outbox)) != []  # the check finds her before
     messages_before = db.session.scalar(select(func.count(OutgoingMessage.id)))
