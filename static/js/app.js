@@ -27,6 +27,96 @@
     }
   });
 
+  // -- HTMX swaps announced, and the focus never lost (RGAA 7.1, 7.5; WCAG 4.1.3, 2.4.3) --------
+  // A fragment swapped in with its content already inside is not read by screen readers, even
+  // when it is a live region itself: the page keeps one region (#annonces, base.html) that
+  // stays, and a swap writes into it what changed. What is said, in order of preference: the
+  // fragment's data-announce, the text of a status message it holds, or the heading of a
+  // fragment that is a live region (the results of a search, « 3 partenaires »).
+  var live = document.getElementById("annonces");
+  var announceTimer = null;
+
+  function announce(text) {
+    if (!live || !text) {
+      return;
+    }
+    // Emptied first, then written: the same words twice in a row are read again.
+    live.textContent = "";
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(function () {
+      live.textContent = text;
+    }, 100);
+  }
+
+  function spokenText(root) {
+    var said = root.getAttribute("data-announce");
+    if (said) {
+      return said;
+    }
+    var candidates = [root].concat(Array.prototype.slice.call(root.querySelectorAll("[data-announce], [role=status]")));
+    for (var i = 0; i < candidates.length; i++) {
+      var el = candidates[i];
+      if (el.id === "annonces") {
+        continue;
+      }
+      if (el.hasAttribute("data-announce")) {
+        return el.getAttribute("data-announce");
+      }
+      if (el.getAttribute("role") === "status" && el !== root && el.textContent.trim()) {
+        return el.textContent.replace(/\s+/g, " ").trim();
+      }
+    }
+    if (root.hasAttribute("aria-live")) {
+      var heading = root.querySelector("h2, h3, [role=status], p");
+      if (heading) {
+        return heading.textContent.replace(/\s+/g, " ").trim();
+      }
+    }
+    return "";
+  }
+
+  // Where the focus was when a request started: if the swap removes that element, the focus
+  // would fall back to the page's start; it goes to the same control in the new fragment, or
+  // to the new fragment itself.
+  var focusBefore = null;
+  var focusId = "";
+  document.addEventListener("htmx:beforeSwap", function () {
+    focusBefore = document.activeElement;
+    focusId = focusBefore && focusBefore.id ? focusBefore.id : "";
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    if (!root || !root.getAttribute || !root.isConnected || root === document.body) {
+      return;
+    }
+    announce(spokenText(root));
+    var active = document.activeElement;
+    var lost = !active || active === document.body || (focusBefore && !focusBefore.isConnected && active === focusBefore);
+    if (focusBefore && !focusBefore.isConnected && lost) {
+      var again = focusId ? document.getElementById(focusId) : null;
+      var target = again && root.contains(again) ? again : root;
+      if (target === root && !root.hasAttribute("tabindex") && !root.matches("a[href], button, input, select, textarea")) {
+        root.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
+    focusBefore = null;
+    makeTablesScrollable(root);
+  });
+
+  // A table wider than a phone scrolls inside itself (app.css): it must then be reachable with
+  // the keyboard to be scrolled (RGAA 7.3, WCAG 2.1.1), so it takes a place in the tab order.
+  function makeTablesScrollable(root) {
+    var tables = root.querySelectorAll ? root.querySelectorAll("table") : [];
+    for (var i = 0; i < tables.length; i++) {
+      if (!tables[i].hasAttribute("tabindex")) {
+        tables[i].setAttribute("tabindex", "0");
+      }
+    }
+  }
+  makeTablesScrollable(document);
+
   // A copy field selects its whole content on focus.
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("copy-field")) {
