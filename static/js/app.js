@@ -53,7 +53,7 @@
     if (said) {
       return said;
     }
-    var candidates = [root].concat(Array.prototype.slice.call(root.querySelectorAll("[data-announce], [role=status]")));
+    var candidates = [root].concat(Array.prototype.slice.call(root.querySelectorAll("[data-announce], [role=status], [aria-live]")));
     for (var i = 0; i < candidates.length; i++) {
       var el = candidates[i];
       if (el.id === "annonces") {
@@ -62,7 +62,7 @@
       if (el.hasAttribute("data-announce")) {
         return el.getAttribute("data-announce");
       }
-      if (el.getAttribute("role") === "status" && el !== root && el.textContent.trim()) {
+      if ((el.getAttribute("role") === "status" || el.hasAttribute("aria-live")) && el !== root && el.textContent.trim()) {
         return el.textContent.replace(/\s+/g, " ").trim();
       }
     }
