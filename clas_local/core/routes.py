@@ -41,19 +41,17 @@ def privacy():
 
 # -- « Déclaration d'accessibilité » (RGAA model) -------------------------------------------
 
-# The day this declaration was written, and the day of the tests it reports.
-ACCESSIBILITY_DECLARED_ON = "2026-11-27"
-
 
 @bp.get("/accessibilite")
 def accessibility():
-    from datetime import date
-
     from flask import current_app, render_template
+
+    from clas_local.accessibility import AUDIT, RGAA_VERSION
 
     return render_template(
         "core/accessibility.html",
-        declared_on=date.fromisoformat(ACCESSIBILITY_DECLARED_ON),
+        audit=AUDIT,
+        rgaa_version=RGAA_VERSION,
         contact_email=current_app.config["MAIL_DEFAULT_SENDER"],
     )
 

@@ -276,9 +276,13 @@ class Audit:
 
         def on_console(message):
             # A form refused with 422 is the expected answer of an HTMX submission (its
-            # errors are swapped in place); Chromium still logs it as a failed load.
-            if message.type == "error" and not EXPECTED_REFUSAL.search(message.text):
-                self.console.append(f"{page.url}: {message.text}")
+            # errors are swapped in place); Chromium still logs it as a failed load. So is
+            # an error page's own status (404, 403), logged against the page's address.
+            if message.type != "error" or EXPECTED_REFUSAL.search(message.text):
+                return
+            if message.text.startswith("Failed to load resource") and (message.location or {}).get("url") == page.url:
+                return
+            self.console.append(f"{page.url}: {message.text}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.console.append(f"{page.url}: uncaught {error}\n{error.stack}"))
