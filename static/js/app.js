@@ -85,12 +85,12 @@
     focusId = focusBefore && focusBefore.id ? focusBefore.id : "";
   });
 
-  document.addEventListener("htmx:afterSettle", function (event) {
+  // Focus first (as soon as the new content is in), then words (once it has settled).
+  document.addEventListener("htmx:afterSwap", function (event) {
     var root = event.target;
     if (!root || !root.getAttribute || !root.isConnected || root === document.body) {
       return;
     }
-    announce(spokenText(root));
     var active = document.activeElement;
     var lost = !active || active === document.body || (focusBefore && !focusBefore.isConnected && active === focusBefore);
     if (focusBefore && !focusBefore.isConnected && lost) {
@@ -103,6 +103,14 @@
     }
     focusBefore = null;
     makeTablesScrollable(root);
+    setUpFilters(root);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    if (root && root.getAttribute && root.isConnected && root !== document.body) {
+      announce(spokenText(root));
+    }
   });
 
   // A table wider than a phone scrolls inside itself (app.css): it must then be reachable with
@@ -116,6 +124,59 @@
     }
   }
   makeTablesScrollable(document);
+
+  // -- A long list of choices narrowed by a search field (data-select-filter) -----------------
+  // The field is hidden in the page and shown here; typing hides the options that do not
+  // match (ignoring case and accents) and says how many remain through #annonces.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function setUpFilters(root) {
+    var boxes = root.querySelectorAll ? root.querySelectorAll("[data-select-filter][hidden]") : [];
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].hidden = false;
+    }
+  }
+  setUpFilters(document);
+
+  var filterTimer = null;
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest("[data-select-filter]");
+    if (!box) {
+      return;
+    }
+    var select = document.getElementById(box.getAttribute("data-select-filter"));
+    if (!select) {
+      return;
+    }
+    var words = fold(event.target.value).split(/\s+/).filter(Boolean);
+    var shown = 0;
+    var options = select.querySelectorAll("option");
+    for (var i = 0; i < options.length; i++) {
+      var option = options[i];
+      if (!option.value) {
+        continue;
+      }
+      var label = fold(option.textContent);
+      var keep = option.selected || words.every(function (word) { return label.indexOf(word) !== -1; });
+      option.hidden = !keep;
+      option.disabled = !keep;
+      if (keep) {
+        shown += 1;
+      }
+    }
+    var groups = select.querySelectorAll("optgroup");
+    for (var j = 0; j < groups.length; j++) {
+      groups[j].hidden = !groups[j].querySelector("option:not([hidden])");
+    }
+    window.clearTimeout(filterTimer);
+    filterTimer = window.setTimeout(function () {
+      // The box words its count: data-none, data-one, data-many (« {n} établissements… »).
+      var said = shown === 0 ? box.getAttribute("data-none") : shown === 1 ? box.getAttribute("data-one") : box.getAttribute("data-many");
+      announce((said || "{n}").replace("{n}", String(shown)));
+    }, 400);
+  });
 
   // A copy field selects its whole content on focus.
   document.addEventListener("focusin", function (event) {

@@ -222,6 +222,13 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     journey.project_id = int(host.url.rsplit("/", 1)[1])
     school_id = int(school_path.rsplit("/", 1)[1])
     schools = host.locator("#ecoles")
+    # Hundreds of schools: the search field narrows the list, and says how many remain.
+    schools.get_by_role("searchbox", name="Rechercher un établissement dans la liste").fill("volga")
+    remaining = schools.locator("#school-partner_id option:not([hidden]):not([value=''])")
+    expect(remaining).not_to_have_count(0)
+    assert all("Volga" in text for text in remaining.all_inner_texts()), remaining.all_inner_texts()
+    expect(host.locator("#annonces")).to_have_text(re.compile(r"^(1 établissement correspond|\d+ établissements correspondent)\.$"))
+    audit.check(host, "Page du projet : recherche d'un établissement")
     schools.locator("#school-partner_id").select_option(str(school_id))
     # The referent list follows the chosen school (HTMX), then the school's row can change it.
     referent = schools.locator("#school-referent_contact_id")
@@ -470,7 +477,7 @@ def test_host_plans_a_meeting_and_writes_minutes_with_the_keyboard(new_page, aud
     tab_to(page, "#invitations-panel button[type=submit]", limit=40)
     page.keyboard.press("Enter")
     expect(page.locator("#invitations-panel")).to_contain_text("invitation envoyée")
-    assert page.evaluate(FOCUS_IN, "#invitations-panel"), "focus lost when the invitations panel was replaced"
+    page.wait_for_function(FOCUS_IN, arg="#invitations-panel", timeout=3000)  # focus kept in the new panel
     expect(page.locator("#annonces")).not_to_have_text("")
 
     # Minutes of the diagnostic meeting: open the editor, type, save; the section is replaced
@@ -479,7 +486,7 @@ def test_host_plans_a_meeting_and_writes_minutes_with_the_keyboard(new_page, aud
     tab_to(page, "#minutes-section a.button", limit=200)
     page.keyboard.press("Enter")
     expect(page.locator("#minutes-section textarea")).to_be_visible()
-    assert page.evaluate(FOCUS_IN, "#minutes-section"), "focus lost when the minutes editor opened"
+    page.wait_for_function(FOCUS_IN, arg="#minutes-section", timeout=3000)  # focus kept in the editor
     tab_to(page, "#minutes-section textarea", limit=20)
     page.keyboard.press("Control+End")
     page.keyboard.type("\nDécision : un collectif supplémentaire le mercredi.")
@@ -487,7 +494,7 @@ def test_host_plans_a_meeting_and_writes_minutes_with_the_keyboard(new_page, aud
     tab_to(page, "#minutes-section button[type=submit]", limit=20)
     page.keyboard.press("Enter")
     expect(page.locator("#minutes-section .minutes-body")).to_contain_text("un collectif supplémentaire le mercredi")
-    assert page.evaluate(FOCUS_IN, "#minutes-section"), "focus lost when the minutes were saved"
+    page.wait_for_function(FOCUS_IN, arg="#minutes-section", timeout=3000)  # focus kept in the saved minutes
     audit.check(page, "Compte rendu enregistré au clavier")
     audit.keyboard_flows.append("plan a meeting, invite, write the minutes (Tab, Space, Enter)")
     audit.assert_clean()
