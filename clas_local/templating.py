@@ -58,5 +58,12 @@ def init_app(app: Flask) -> None:
         return {"committee_navigation": committee_navigation, "current_user": current_user}
 
     @app.template_global()
+    def accessibility_status() -> str:
+        """« totalement conforme »…, from the RGAA audit, for every page's footer."""
+        from clas_local.accessibility import AUDIT
+
+        return AUDIT.status
+
+    @app.template_global()
     def static_url(filename: str) -> str:
         return url_for("static", filename=filename)

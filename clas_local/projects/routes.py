@@ -120,9 +120,15 @@ def _school_link_form(committee, project, formdata=None, candidates=None) -> Sch
     form = SchoolLinkForm(formdata=formdata, prefix="school", meta=NO_CSRF)
     if candidates is None:
         candidates = queries.school_candidates(committee, project)
-    form.partner_id.choices = choices(
-        [("", "— Choisir —"), *((s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in candidates)]
-    )
+    # Hundreds of schools: grouped by kind (RGAA 11.8), écoles first, each group by name.
+    groups: dict[str | None, list] = {None: choices([("", "— Choisir —")])}
+    for kind, group in (("ecole", "Écoles"), ("college", "Collèges"), ("lycee", "Lycées")):
+        members = [s for s in candidates if s.kind.value == kind]
+        if members:
+            groups[group] = choices(
+                (s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in members
+            )
+    form.partner_id.choices = groups
     # The referent is chosen among the chosen school's contacts: with HTMX, the list follows
     # the school (school_referents); without, the school's row sets it once linked.
     form.partner_id.render_kw = {

@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("core.healthz", "GET"):                    PUBLIC,
     ("core.privacy", "GET"):                    PUBLIC,
     ("core.accessibility", "GET"):              PUBLIC,
+    ("core.sitemap", "GET"):                    PUBLIC,
     ("auth.login", "GET"):                      PUBLIC,
     ("auth.login", "POST"):                     PUBLIC,
     ("auth.logout", "POST"):                    {**everyone(303), "anonymous": LOGIN},
