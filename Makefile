@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test fuzz bandit lock clean bench bench-http load screenshots
+.PHONY: install install-dev run test fuzz bandit lock clean bench bench-http bench-explain load screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,9 @@ bench: install ## department-scale benchmark of the main pages against an anchor
 bench-http: install ## every page of make bench over HTTP: gunicorn (2 workers), wrk (8 connections), against the anchor (bench/report-http.json)
 	@command -v wrk >/dev/null || { echo "wrk is needed: sudo apt install wrk" >&2; exit 1; }
 	$(BIN)/python bench/http_pages.py $(BENCH_HTTP_ARGS)
+
+bench-explain: install ## PostgreSQL (TEST_DATABASE_URL): EXPLAIN every query of every page, no sequential scan of a large table (bench/report-explain.json)
+	$(BIN)/python bench/explain.py $(EXPLAIN_ARGS)
 
 load: install ## gunicorn, 2 workers, on SQLite then PostgreSQL (TEST_DATABASE_URL): throughput and p95
 	$(BIN)/python bench/load.py $(LOAD_ARGS)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, inspect, or_, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -388,19 +388,19 @@ def partners_never_invited(committee, school_year: str) -> list[Partner]:
         Partner.id.in_(select(Project.porteur_id).where(Project.id.in_(year_project_ids))),
         Partner.kind == PartnerKind.EDUCATION_NATIONALE,
     )
-    invited = exists(
-        select(Invitation.id)
-        .join(Meeting, Invitation.meeting_id == Meeting.id)
-        .where(
-            Invitation.partner_id == Partner.id,
-            Meeting.status != MeetingStatus.CANCELLED,
-            year_meeting_condition(committee, school_year, tz),
-        )
+    # The year's meetings first (committee and project indexes), then their invitations (the
+    # invitation index leads with meeting_id): a correlated EXISTS per partner made PostgreSQL
+    # scan every invitation and meeting of every committee.
+    year_meetings = select(Meeting.id).where(
+        Meeting.committee_id == committee.id,
+        Meeting.status != MeetingStatus.CANCELLED,
+        year_meeting_condition(committee, school_year, tz),
     )
+    invited = select(Invitation.partner_id).where(Invitation.meeting_id.in_(year_meetings))
     return list(
         db.session.scalars(
             select(Partner)
-            .where(Partner.committee_id == committee.id, concerned, ~invited)
+            .where(Partner.committee_id == committee.id, concerned, Partner.id.not_in(invited))
             .order_by(Partner.name, Partner.id)
         )
     )
