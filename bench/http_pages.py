@@ -156,35 +156,39 @@ def targets(app, meta: dict, pages: list[Page]) -> tuple[dict, list[dict]]:
 
     chosen = []
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
+        engine = db.engine
         values = url_values(target)
+        urls = {page.name: resolve(app, page, values) for page in pages}
         anchor = {"page": "ANCHOR", "url": f"/__bench__/anchor/{target['slug']}", "method": "GET",
                   "headers": {"Cookie": load.session_cookie(app, target["host"])}}  # fmt: skip
-        for page in pages:
-            url = resolve(app, page, values)
-            if url is None:
-                chosen.append({"page": page.name, "absent": True})
-                continue
-            headers = {"Cookie": load.session_cookie(app, target[page.role])} if page.role else {}
-            if page.htmx:
-                headers["HX-Request"] = "true"
-            body = ""
-            if page.method == "POST":
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-                body = "&".join(f"{key}={value}" for key, value in page.data.items())
-            client = app.test_client()
-            if page.role:
-                sign_in(client, target[page.role])
-            request(client, page, url)  # warm
-            counter["n"] = 0
-            response = request(client, page, url)
-            chosen.append({"page": page.name, "kind": page.kind, "url": url, "method": page.method,
-                           "headers": headers, "body": body, "queries": counter["n"],
-                           "bytes": len(response.get_data()), "status": response.status_code,
-                           "full_page": page.full_page})  # fmt: skip
-        event.remove(db.engine, "before_cursor_execute", count)
-        db.session.remove()
-        db.engine.dispose()
+        cookies = {role: load.session_cookie(app, target[role]) for role in {p.role for p in pages if p.role}}
+    # The requests run outside that app context: each gets its own, as under gunicorn (a shared
+    # one would keep the first request's user in flask.g for all of them).
+    event.listen(engine, "before_cursor_execute", count)
+    for page in pages:
+        url = urls[page.name]
+        if url is None:
+            chosen.append({"page": page.name, "absent": True})
+            continue
+        headers = {"Cookie": cookies[page.role]} if page.role else {}
+        if page.htmx:
+            headers["HX-Request"] = "true"
+        body = ""
+        if page.method == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = "&".join(f"{key}={value}" for key, value in page.data.items())
+        client = app.test_client()
+        if page.role:
+            sign_in(client, target[page.role])
+        request(client, page, url)  # warm
+        counter["n"] = 0
+        response = request(client, page, url)
+        chosen.append({"page": page.name, "kind": page.kind, "url": url, "method": page.method,
+                       "headers": headers, "body": body, "queries": counter["n"],
+                       "bytes": len(response.get_data()), "status": response.status_code,
+                       "full_page": page.full_page})  # fmt: skip
+    event.remove(engine, "before_cursor_execute", count)
+    engine.dispose()
     return anchor, chosen
 
 
