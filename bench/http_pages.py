@@ -215,7 +215,21 @@ def check(row: dict, by_name: dict) -> list[str]:
     return misses
 
 
-def prepare(engine: str, scale: str):
+def worker_rss_mb(master: int) -> list[float]:
+    """The resident memory of each gunicorn worker (children of the master), in MB."""
+    sizes = []
+    children = Path(f"/proc/{master}/task/{master}/children")
+    for pid in children.read_text().split() if children.exists() else ():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(round(int(line.split()[1]) / 1024, 1))
+    return sizes
+
+
+def prepare(engine: str, scale: str, database_url: str | None = None, meta_file: str | None = None):
+    if database_url:  # an already filled database (bench/explain.py --keep), kept afterwards
+        meta = json.loads(Path(meta_file).read_text(encoding="utf-8"))
+        return database_url, bench.CACHE / "explain-uploads", meta, None
     if engine == "sqlite":
         url, uploads, meta = load.prepare_sqlite(scale)
         return url, uploads, meta, None
@@ -252,10 +266,13 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", action="append", help="measure only this page (repeatable); no report")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a budget is missed")
+    parser.add_argument("--database-url", help="an already filled database (e.g. national, kept by bench/explain.py --keep)")
+    parser.add_argument("--meta", help="with --database-url: its BenchData JSON")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     pages = [page for page in PAGES if not page.cold and (not args.only or page.name in args.only)]
-    url, uploads, meta, cleanup = prepare(args.engine, args.scale)
+    url, uploads, meta, cleanup = prepare(args.engine, args.scale, args.database_url, args.meta)
+    rss: list[float] = []
     pdf_cache = Path(tempfile.mkdtemp(prefix="pdf-cache-", dir=bench.CACHE))
     try:
         app = create_app(bench.bench_config(Path("unused"), uploads, bench.CACHE / "outbox"))
@@ -285,6 +302,7 @@ def main(argv=None) -> int:
                     by_name[row["page"]] = row
                     print(f"  {row['page']:<26} {row['median_ms']:>8.1f} ms  ×{row['cost_ratio']:.2f}  "
                           f"{row['requests_per_s']:>7.1f} req/s  (load {row['load_average'][1]})", flush=True)  # fmt: skip
+            rss = worker_rss_mb(process.pid)
         finally:
             load.stop(process)
     finally:
@@ -310,6 +328,7 @@ def main(argv=None) -> int:
                           f"{args.seconds:g} s on the anchor then {args.seconds:g} s on the page",
         "budgets": {"html_cost_ratio": HTML_RATIO, "p95_over_median": P95_RATIO, "queries": MAX_QUERIES,
                     "fragment_share": FRAGMENT_SHARE},
+        "worker_rss_mb": rss,
         "pages": rows,
     }  # fmt: skip
     if not args.only:
@@ -322,7 +341,7 @@ def main(argv=None) -> int:
 def table(report: dict) -> str:
     lines = [
         f"{report['engine']}, {report['scale']['name']}: {report['server']}; {report['load_generator']}",
-        f"Machine: {report['machine']}",
+        f"Machine: {report['machine']}; RSS of each worker after the run: {report.get('worker_rss_mb')} MB",
         "",
         "| page | req/s | median ms | p95 ms | anchor median ms | × anchor | queries | bytes | load | budget |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
