@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import DateTime, delete, or_, select, type_coerce, update
+from sqlalchemy import DateTime, and_, delete, or_, select, type_coerce, update
 
 from clas_local.audit.services import record
 from clas_local.auth.models import Membership
@@ -116,7 +116,10 @@ def feed_events(user, committees, base_url: str) -> list[WrittenEvent]:
         about = CommitteeData(committee.slug, committee.name, committee.timezone)
         visible = (
             visible_meetings(user, committee)
-            .join_from(Meeting, Project, Project.id == Meeting.project_id, isouter=True)
+            # The committee's condition lets PostgreSQL read its projects on their index
+            # rather than hash every project of the instance.
+            .join_from(Meeting, Project, and_(Project.id == Meeting.project_id, Project.committee_id == committee.id),
+                       isouter=True)
             .order_by(Meeting.starts_at, Meeting.id)
         )
         found = []
