@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test fuzz bandit lock clean bench load screenshots
+.PHONY: install install-dev run test fuzz bandit lock clean bench bench-http bench-explain perf-report load screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,21 @@ lock: ## re-resolve pyproject.toml's ranges: requirements-dev.lock (everything),
 
 bench: install ## department-scale benchmark of the main pages against an anchor (bench/report.json)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-http: install ## every page of make bench over HTTP: gunicorn (2 workers), wrk (8 connections), against the anchor (bench/report-http.json)
+	@command -v wrk >/dev/null || { echo "wrk is needed: sudo apt install wrk" >&2; exit 1; }
+	$(BIN)/python bench/http_pages.py $(BENCH_HTTP_ARGS)
+
+bench-explain: install ## PostgreSQL (TEST_DATABASE_URL): EXPLAIN every query of every page, no sequential scan of a large table (bench/report-explain.json)
+	$(BIN)/python bench/explain.py $(EXPLAIN_ARGS)
+
+perf-report: install ## on a quiet machine, the three reports one after the other: make bench, make bench-http, and make bench-explain when TEST_DATABASE_URL is set
+	@echo "Load average before: $$(cut -d' ' -f1-3 /proc/loadavg)"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@command -v wrk >/dev/null || { echo "wrk is needed: sudo apt install wrk" >&2; exit 1; }
+	$(BIN)/python bench/http_pages.py $(BENCH_HTTP_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/python bench/explain.py $(EXPLAIN_ARGS); \
+	else echo "TEST_DATABASE_URL not set: make bench-explain skipped."; fi
 
 load: install ## gunicorn, 2 workers, on SQLite then PostgreSQL (TEST_DATABASE_URL): throughput and p95
 	$(BIN)/python bench/load.py $(LOAD_ARGS)

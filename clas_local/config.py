@@ -44,6 +44,9 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10)
     OUTBOX_FOLDER = os.environ.get("OUTBOX_FOLDER", str(INSTANCE / "outbox"))
+    # The dossiers' PDFs, one file per project and version of its content (dossier/cache.py):
+    # shared by the workers, so a folder every one of them can write.
+    DOSSIER_CACHE_FOLDER = os.environ.get("DOSSIER_CACHE_FOLDER", str(INSTANCE / "dossier-cache"))
     ANTIVIRUS_COMMAND = os.environ.get("ANTIVIRUS_COMMAND", "")
 
     # Public address used in e-mails, calendar URLs and feed links.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from flask import current_app, g
-from sqlalchemy import DateTime, delete, func, or_, select, type_coerce, union_all, update
+from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce, union_all, update
 from sqlalchemy.orm import joinedload
 
 from clas_local.audit.services import record
@@ -194,7 +194,10 @@ def feed_events(user, committees, base_url: str, start: datetime | None = None) 
         about = CommitteeData(committee.slug, committee.name, committee.timezone)
         visible = (
             visible_meetings(user, committee)
-            .join_from(Meeting, Project, Project.id == Meeting.project_id, isouter=True)
+            # The committee's condition lets PostgreSQL read its projects on their index
+            # rather than hash every project of the instance.
+            .join_from(Meeting, Project, and_(Project.id == Meeting.project_id, Project.committee_id == committee.id),
+                       isouter=True)
             .order_by(Meeting.starts_at, Meeting.id)
         )
         if start is not None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, inspect, or_, select
+from sqlalchemy import and_, inspect, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -276,17 +276,22 @@ def project_page_files(project: Project) -> list[EvidenceFile]:
             select(EvidenceFile)
             .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
             .where(
-                # Both sides on evidence_file's own indexes (a condition on the joined meeting scanned every file).
-                or_(
-                    EvidenceFile.project_id == project.id,
-                    EvidenceFile.meeting_id.in_(
-                        select(Meeting.id).where(
-                            or_(
-                                Meeting.project_id == project.id,
-                                comite_condition(project.committee, {project.school_year}, tz),
+                # Both sides on evidence_file's own indexes (a condition on the joined meeting scanned
+                # every file), as a union: PostgreSQL scanned every file for « project OR meeting IN ».
+                EvidenceFile.id.in_(
+                    union_all(
+                        select(EvidenceFile.id).where(EvidenceFile.project_id == project.id),
+                        select(EvidenceFile.id).where(
+                            EvidenceFile.meeting_id.in_(
+                                select(Meeting.id).where(
+                                    or_(
+                                        Meeting.project_id == project.id,
+                                        comite_condition(project.committee, {project.school_year}, tz),
+                                    )
+                                )
                             )
-                        )
-                    ),
+                        ),
+                    )
                 )
             )
             .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
@@ -375,9 +380,10 @@ def upcoming_with_pending(committee, school_year: str, now: datetime, limit: int
     return list(meetings.values())
 
 
-def partners_never_invited(committee, school_year: str) -> list[Partner]:
+def partners_never_invited(committee, school_year: str, meeting_ids: list[int] | None = None) -> list[Partner]:
     """Partners the year concerns (its projects' schools and territory partners, the porteurs,
-    the Éducation nationale) that no meeting of the year has invited."""
+    the Éducation nationale) that no meeting of the year has invited. `meeting_ids`: the year's
+    meetings (cancelled ones left out) when the caller holds them (the dashboard's facts)."""
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
     year_project_ids = select(Project.id).where(
         Project.committee_id == committee.id, Project.school_year == school_year
@@ -388,19 +394,23 @@ def partners_never_invited(committee, school_year: str) -> list[Partner]:
         Partner.id.in_(select(Project.porteur_id).where(Project.id.in_(year_project_ids))),
         Partner.kind == PartnerKind.EDUCATION_NATIONALE,
     )
-    invited = exists(
-        select(Invitation.id)
-        .join(Meeting, Invitation.meeting_id == Meeting.id)
-        .where(
-            Invitation.partner_id == Partner.id,
-            Meeting.status != MeetingStatus.CANCELLED,
-            year_meeting_condition(committee, school_year, tz),
-        )
+    # The year's meetings first (committee and project indexes), then their invitations (the
+    # invitation index leads with meeting_id): a correlated EXISTS per partner made PostgreSQL
+    # scan every invitation and meeting of every committee.
+    year_meetings = select(Meeting.id).where(
+        Meeting.committee_id == committee.id,
+        Meeting.status != MeetingStatus.CANCELLED,
+        year_meeting_condition(committee, school_year, tz),
+    )
+    # Given as a list, the meetings let PostgreSQL's planner see how few invitations it reads
+    # (as a subquery it estimated a scan of the whole table cheaper).
+    invited = select(Invitation.partner_id).where(
+        Invitation.meeting_id.in_(meeting_ids if meeting_ids is not None else year_meetings)
     )
     return list(
         db.session.scalars(
             select(Partner)
-            .where(Partner.committee_id == committee.id, concerned, ~invited)
+            .where(Partner.committee_id == committee.id, concerned, Partner.id.not_in(invited))
             .order_by(Partner.name, Partner.id)
         )
     )

@@ -34,6 +34,14 @@ def year_choices(committee) -> tuple[list[str], str]:
     return years, asked if is_school_year(asked) and asked in years else current
 
 
+def _year_meeting_ids(facts: dict) -> list[int] | None:
+    """The year's meetings the facts hold (its projects' and its comités'), or None without projects."""
+    if not facts:
+        return None
+    ids = {meeting.id for project in facts.values() for meeting in project.meetings}
+    return sorted(ids | {meeting.id for meeting in queries.comite_meetings_of_year(facts)})
+
+
 @bp.get("/c/<slug>/dashboard")
 @login_required
 def dashboard(slug: str):
@@ -65,7 +73,7 @@ def dashboard(slug: str):
         "key_moments": KEY_MOMENTS,
         "comites": comites,
         "upcoming": queries.upcoming_with_pending(committee, school_year, datetime.now(timezone.utc)),
-        "never_invited": queries.partners_never_invited(committee, school_year),
+        "never_invited": queries.partners_never_invited(committee, school_year, _year_meeting_ids(facts)),
         "Status": Status,
     }
     return htmx.render("compliance/dashboard.html", "compliance/_dashboard.html", **context)

@@ -205,6 +205,8 @@ def filter_projects(user, committee) -> list[Project]:
     )
     return list(
         db.session.scalars(
-            select(Project).where(Project.id.in_(with_meetings)).order_by(Project.school_year.desc(), Project.name)
+            select(Project)
+            .where(Project.committee_id == committee.id, Project.id.in_(with_meetings))  # the committee's index
+            .order_by(Project.school_year.desc(), Project.name)
         )
     )

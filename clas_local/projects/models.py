@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from clas_local.db import NAME_LEN, Base, TimestampMixin
 from clas_local.school_year import school_year_error
@@ -26,6 +26,9 @@ class Project(TimestampMixin, Base):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
     is_rural: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Not a column: the version of the project's dossier, read with the project by the PDF
+    # routes (dossier.cache.stamp_option); None otherwise.
+    dossier_stamp: Mapped[str | None] = query_expression()
 
     committee: Mapped["Committee"] = relationship()  # noqa: F821
     porteur: Mapped["Partner"] = relationship(foreign_keys=[porteur_id])  # noqa: F821

@@ -6,6 +6,7 @@ Each function changes the session, flushes and records an audit event; the view 
 from __future__ import annotations
 
 from clas_local.audit.services import record
+from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.partners.models import Contact, Partner, contact_reference
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
@@ -67,8 +68,9 @@ def set_referent(link: ProjectSchool, referent: Contact | None) -> bool:
     if link.referent_contact_id == (referent.id if referent else None):
         return False
     link.referent_contact = referent
-    db.session.flush()
     project = link.project
+    project.updated_at = utcnow()  # the link has no timestamp: the dossier's version reads the project's
+    db.session.flush()
     record("project.school.referent", project, committee=project.committee,
            summary=f"Contact référent de {link.partner.name} : {contact_reference(referent) if referent else 'aucun'}",
            partner_id=link.partner_id, contact_id=referent.id if referent else None)
@@ -99,8 +101,9 @@ def update_relation(link: ProjectPartner, relation: str) -> bool:
     if link.relation == relation:
         return False
     link.relation = relation
-    db.session.flush()
     project = link.project
+    project.updated_at = utcnow()  # the link has no timestamp: the dossier's version reads the project's
+    db.session.flush()
     record("project.partner.update", project, committee=project.committee,
            summary=f"Relation avec {link.partner.name} modifiée", partner_id=link.partner_id)
     return True
