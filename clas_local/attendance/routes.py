@@ -10,6 +10,7 @@ from clas_local.attendance import queries, services, signin_sheet
 from clas_local.attendance.forms import MinutesForm, PersonForm, PresenceForm, UninvitedForm
 from clas_local.attendance.models import Presence
 from clas_local.attendance.panels import panel_context
+from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, refuse
 from clas_local.meetings.urls import meeting_url
@@ -26,16 +27,18 @@ def _editable_meeting(slug: str, meeting_id: int, options=()):
 
 def _row_html(meeting, row, **extra) -> str:
     return render_template(
-        "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True, **extra
-    )
+        "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True,
+        can_record=services.can_record(meeting), **extra,
+    )  # fmt: skip
 
 
 def _summary_html(meeting) -> str:
-    """The counts, sent out of band beside a changed row (read before the commit: no reload)."""
+    """The counts and the meeting's state, sent out of band beside a changed row (read before
+    the commit: no reload), so the page header says « Tenue » as soon as the table does."""
     return render_template(
         "attendance/_summary.html", oob=True, summary=queries.attendance_summary(meeting), meeting=meeting,
         presence=Presence, can_edit=True,
-    )  # fmt: skip
+    ) + render_template("meetings/_state.html", oob=True, meeting=meeting, now=utcnow())  # fmt: skip
 
 
 def _changed_html(meeting, row_html: str) -> str:
@@ -61,7 +64,13 @@ def page(slug: str, meeting_id: int):
     committee = load_committee(slug)
     meeting = load_meeting(committee, meeting_id, options=queries.sheet_options())
     # Always the whole page: the panel's changes come back row by row (or whole, for a first row).
-    return render_template("attendance/page.html", meeting_url=meeting_url(meeting), **panel_context(meeting, current_user))
+    return render_template(
+        "attendance/page.html", meeting_url=meeting_url(meeting), now=utcnow(), **panel_context(meeting, current_user)
+    )
+
+
+# The presence button that takes an organisation back to « non renseignée ».
+CLEAR = "clear"
 
 
 @bp.post(f"{MEETING}/attendance/partners/<int:partner_id>")
@@ -74,7 +83,13 @@ def set_partner(slug: str, meeting_id: int, partner_id: int):
     invitations = queries.partner_invitations(meeting, partner)
     form = PresenceForm()
     error, attendance = None, None
-    if form.validate():
+    if request.form.get("presence") == CLEAR:
+        try:
+            services.clear_partner_presence(meeting, partner)
+        except services.AttendanceError as exc:
+            db.session.rollback()
+            error = str(exc)
+    elif form.validate():
         try:
             attendance = services.set_partner_presence(
                 meeting, partner, Presence(form.presence.data), invited=bool(invitations)
@@ -214,13 +229,15 @@ def _added(meeting, attendance_id: int) -> Response:
         # The panel had no table yet: send it whole.
         response = htmx.render(
             "attendance/page.html", "attendance/_attendance.html",
-            meeting_url=meeting_url(meeting), **panel_context(meeting, current_user),
+            meeting_url=meeting_url(meeting), now=utcnow(), **panel_context(meeting, current_user),
         )  # fmt: skip
         return htmx.retarget(response, "#attendance-panel")
-    context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True}
+    context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True,
+               "can_record": True}
     html = (
         _row_html(meeting, _load_row(meeting, attendance_id))
         + render_template("attendance/_summary.html", oob=True, summary=summary, **context)
+        + render_template("meetings/_state.html", oob=True, now=utcnow(), **context)
         + render_template("attendance/_uninvited_button.html", oob=True, **context)
     )
     return htmx.fragment(html)

@@ -1,12 +1,17 @@
 """Writes: presence per organisation, the people present, uninvited attendees, the minutes.
 
-Recording any of it makes the meeting « tenue ». Only adults are ever named: the
+Recording any of it makes the meeting « tenue », once it has started (not before). Switching an
+organisation from « Présent » to « Excusé » or « Absent » keeps the names entered (they show again
+when it is switched back); taking it back to « non renseignée » removes its row, and a meeting left
+with no attendance at all is « prévue » again. Only adults are ever named: the
 people present are partners' staff; children appear nowhere, not even as a count here.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select, update
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -14,6 +19,7 @@ from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.i18n import format_datetime
 from clas_local.invitations.models import Invitation
 from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
@@ -27,9 +33,22 @@ class AttendanceError(ValueError):
 CANCELLED_MESSAGE = "Cette réunion est annulée : on ne peut pas y enregistrer de présences."
 
 
+def not_started_message(meeting: Meeting) -> str:
+    when = format_datetime(meeting.starts_at, meeting.committee.timezone)
+    return f"Cette réunion n'a pas encore commencé : les présences pourront être notées à partir du {when}."
+
+
+def can_record(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Attendance may be recorded: the meeting is not cancelled and has started."""
+    return meeting.status is not MeetingStatus.CANCELLED and meeting.starts_at <= (now or utcnow())
+
+
 def _check_open(meeting: Meeting) -> None:
     if meeting.status is MeetingStatus.CANCELLED:
         raise AttendanceError(CANCELLED_MESSAGE)
+    if meeting.starts_at > utcnow():
+        # A meeting that has not started cannot have been held.
+        raise AttendanceError(not_started_message(meeting))
 
 
 def _mark_held(meeting: Meeting) -> None:
@@ -117,10 +136,9 @@ def set_partner_presence(
     _check_open(meeting)
     if invited is None:
         invited = _is_invited(meeting, partner)
+    # The people entered stay: an excused organisation shows none (Attendance.present_people),
+    # and switching it back to « Présent » brings them back.
     attendance_id = _upsert_partner_attendance(meeting, partner, presence, invited)
-    if presence is not Presence.PRESENT:
-        # Nobody of an absent or excused organisation was there.
-        db.session.execute(delete(Attendee).where(Attendee.attendance_id == attendance_id))
     attendance = _fresh_attendance(attendance_id)
     record(
         "attendance.set",
@@ -138,9 +156,7 @@ def set_partner_presence(
 def set_presence(attendance: Attendance, presence: Presence) -> Attendance:
     meeting = attendance.meeting
     _check_open(meeting)
-    attendance.presence = presence
-    if presence is not Presence.PRESENT:
-        attendance.people.clear()
+    attendance.presence = presence  # the people entered stay (see set_partner_presence)
     record(
         "attendance.set",
         attendance,
@@ -151,6 +167,34 @@ def set_presence(attendance: Attendance, presence: Presence) -> Attendance:
     )
     _mark_held(meeting)
     return attendance
+
+
+def clear_partner_presence(meeting: Meeting, partner: Partner) -> bool:
+    """Back to « non renseignée »: the organisation's row goes, with the people entered.
+    A meeting left with no attendance at all is planned again. Returns True when a row went."""
+    _check_open(meeting)
+    attendance = db.session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.partner_id == partner.id)
+    )
+    if attendance is None:
+        return False
+    record(
+        "attendance.clear",
+        attendance,
+        committee_id=meeting.committee_id,
+        summary=f"{partner.name} : non renseignée",
+        meeting_id=meeting.id,
+        partner_id=partner.id,
+    )
+    db.session.delete(attendance)
+    db.session.flush()
+    _reopen_if_empty(meeting)
+    return True
+
+
+def _reopen_if_empty(meeting: Meeting) -> None:
+    if not db.session.scalar(select(exists().where(Attendance.meeting_id == meeting.id))):
+        meetings.mark_planned(meeting)
 
 
 def _audit_name(person: Attendee, attendance: Attendance) -> str:
@@ -257,6 +301,7 @@ def remove_attendance(attendance: Attendance) -> None:
     )
     db.session.delete(attendance)
     db.session.flush()
+    _reopen_if_empty(meeting)
 
 
 # -- minutes -----------------------------------------------------------------------------

@@ -212,3 +212,23 @@ def mark_held(meeting: Meeting) -> bool:
     record("meeting.held", meeting, committee_id=meeting.committee_id, summary=f"{meeting.display_title} tenue")
     meeting_changed.send(meeting, created=False, material=False, cancelled=False)
     return True
+
+
+def mark_planned(meeting: Meeting) -> bool:
+    """Every attendance entry was taken back: the meeting is « prévue » again (« à compléter »
+    once over), as nothing says any more that it took place. Returns True when it changed."""
+    if meeting.status is not MeetingStatus.HELD:
+        return False
+    result = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.HELD)
+        .values(status=MeetingStatus.PLANNED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(meeting, ["status", "updated_at"])
+    if not result.rowcount:
+        return False
+    record("meeting.reopened", meeting, committee_id=meeting.committee_id,
+           summary=f"{meeting.display_title} : plus aucune présence notée, de nouveau prévue")
+    meeting_changed.send(meeting, created=False, material=False, cancelled=False)
+    return True
