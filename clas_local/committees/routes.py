@@ -12,6 +12,7 @@ from clas_local.audit.services import record
 from clas_local.auth import password_links
 from clas_local.auth import services as auth_services
 from clas_local.auth.models import Membership, Role, User
+from clas_local.committees.home import home_context
 from clas_local.committees.forms import CommitteeForm, MemberForm
 from clas_local.committees.models import Committee
 from clas_local.committees.services import CommitteeError, create_committee
@@ -45,8 +46,9 @@ def home(slug: str):
     committee = load_committee(slug)
     now = datetime.now(timezone.utc)
     meetings = db.session.scalars(upcoming_meetings(current_user, committee, now)).all()
-    members = _members(committee)
-    return render_template("committees/home.html", committee=committee, meetings=meetings, members=members)
+    return render_template(
+        "committees/home.html", committee=committee, now=now, home=home_context(current_user, committee, meetings, now)
+    )
 
 
 def _members(committee: Committee) -> list[Membership]:

@@ -11,8 +11,8 @@ from clas_local import htmx, permissions
 from clas_local.compliance import queries
 from clas_local.compliance.rules import Status, evaluate, key_moment
 from clas_local.loaders import load_committee
-from clas_local.meetings.models import KEY_MOMENTS
-from clas_local.school_year import current_school_year, is_school_year
+from clas_local.meetings.models import KEY_MOMENTS, MeetingState
+from clas_local.school_year import committee_today, current_school_year, is_school_year
 
 bp = Blueprint("compliance", __name__)
 
@@ -32,6 +32,19 @@ def year_choices(committee) -> tuple[list[str], str]:
     if is_school_year(asked) and asked not in years:
         years = sorted({*years, asked}, reverse=True)
     return years, asked if is_school_year(asked) and asked in years else current
+
+
+def _comite_state(committee):
+    """A comité's state in the words of every other page (MeetingState): a past one still
+    only planned is « à compléter »."""
+    today = committee_today(committee)
+
+    def state(fact) -> MeetingState:
+        if fact.planned and fact.day < today:
+            return MeetingState.TO_COMPLETE
+        return MeetingState.of(fact.status, datetime.max.replace(tzinfo=timezone.utc), datetime.now(timezone.utc))
+
+    return state
 
 
 @bp.get("/c/<slug>/dashboard")
@@ -67,5 +80,6 @@ def dashboard(slug: str):
         "upcoming": queries.upcoming_with_pending(committee, school_year, datetime.now(timezone.utc)),
         "never_invited": queries.partners_never_invited(committee, school_year),
         "Status": Status,
+        "comite_state": _comite_state(committee),
     }
     return htmx.render("compliance/dashboard.html", "compliance/_dashboard.html", **context)
