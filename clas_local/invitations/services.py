@@ -35,9 +35,10 @@ class InvitationError(ValueError):
     """A request that cannot be carried out, with the French reason."""
 
 
-def _queue_for(invitation: Invitation, kind: MessageKind, attendees: list[Invitation]) -> OutgoingMessage:
+def _queue_for(invitation: Invitation, kind: MessageKind, attendees: list[Invitation], **what) -> OutgoingMessage:
+    """`what`: for an update, the `changes` (what, before, now); for a cancellation, its `reason`."""
     meeting = invitation.meeting
-    message = build_invitation_message(invitation, kind, attendees)
+    message = build_invitation_message(invitation, kind, attendees, **what)
     outgoing = mail.queue(message, kind, committee=meeting.committee, meeting=meeting, invitation=invitation)
     invitation.sent_sequence = meeting.sequence
     invitation.last_sent_at = utcnow()
@@ -179,12 +180,15 @@ def _remind(meeting: Meeting, invitations: list[Invitation], now: datetime) -> l
 # -- following the meeting -------------------------------------------------------------------
 
 
-def queue_meeting_change(meeting: Meeting, *, cancelled: bool) -> list[OutgoingMessage]:
-    """« Mise à jour » (REQUEST, higher SEQUENCE) or « Annulée » (CANCEL) to everyone already e-mailed."""
+def queue_meeting_change(
+    meeting: Meeting, *, cancelled: bool, changes: list | None = None, reason: str = ""
+) -> list[OutgoingMessage]:
+    """« Mise à jour » (REQUEST, higher SEQUENCE) or « Annulée » (CANCEL) to everyone already e-mailed;
+    the update says what changed (before and now), the cancellation the organiser's reason."""
     attendees = [inv for inv in _attendees(meeting) if inv.sent_sequence is not None]
     kind = MessageKind.CANCELLATION if cancelled else MessageKind.UPDATE
     records = [
-        _queue_for(invitation, kind, attendees)
+        _queue_for(invitation, kind, attendees, changes=changes or [], reason=reason)
         for invitation in attendees
         if cancelled or invitation.sent_sequence < meeting.sequence
     ]
@@ -217,10 +221,11 @@ def _on_invitees_removed(meeting: Meeting, invitations: list[Invitation], **_) -
 
 
 @meeting_changed.connect
-def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False, **_):
+def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False,
+                        changes: list | None = None, reason: str = "", **_):
     if created:
         return
     if cancelled:
-        queue_meeting_change(meeting, cancelled=True)
+        queue_meeting_change(meeting, cancelled=True, reason=reason)
     elif material and meeting.status is not MeetingStatus.CANCELLED:
-        queue_meeting_change(meeting, cancelled=False)
+        queue_meeting_change(meeting, cancelled=False, changes=changes)

@@ -161,6 +161,7 @@ def update_meeting(meeting: Meeting, *, partner_ids: Iterable[int] | None = None
     _check_times(starts_at, ends_at)
     _check_project(meeting.committee, changes.get("kind", meeting.kind), changes.get("project", meeting.project))
     changed = [name for name, value in changes.items() if getattr(meeting, name) != value]
+    what_changed = describe_changes(meeting, {name: changes[name] for name in changed})
     for name in changed:
         setattr(meeting, name, changes[name])
     material = any(name in MATERIAL_FIELDS for name in changed)
@@ -175,8 +176,26 @@ def update_meeting(meeting: Meeting, *, partner_ids: Iterable[int] | None = None
         what = ", ".join(changed + (["invités"] if invitees_changed else []))
         record("meeting.updated", meeting, committee=meeting.committee, summary=f"{meeting.display_title} : {what}",
                material=material)
-        meeting_changed.send(meeting, created=False, material=material, cancelled=False)
+        meeting_changed.send(meeting, created=False, material=material, cancelled=False, changes=what_changed)
     return material
+
+
+def describe_changes(meeting: Meeting, new: dict) -> list[tuple[str, str, str]]:
+    """What a material change changes, in the invitees' words: (what, before, now), so that the
+    update e-mail gives the old and the new date (or place, or link)."""
+    from clas_local.i18n import format_time_range
+
+    tz = meeting.committee.timezone
+    lines = []
+    if "starts_at" in new or "ends_at" in new:
+        before = format_time_range(meeting.starts_at, meeting.ends_at, tz)
+        after = format_time_range(new.get("starts_at", meeting.starts_at), new.get("ends_at", meeting.ends_at), tz)
+        if before != after:
+            lines.append(("Date", before, after))
+    for name, label in (("place", "Lieu"), ("online_url", "Lien de la réunion en ligne")):
+        if name in new:
+            lines.append((label, getattr(meeting, name) or "aucun", new[name] or "aucun"))
+    return lines
 
 
 def cancel_meeting(meeting: Meeting, reason: str = "") -> None:
@@ -191,7 +210,7 @@ def cancel_meeting(meeting: Meeting, reason: str = "") -> None:
     db.session.flush()
     record("meeting.cancelled", meeting, committee=meeting.committee,
            summary=f"{meeting.display_title} annulée" + (f" : {reason.strip()}" if reason.strip() else ""))
-    meeting_changed.send(meeting, created=False, material=True, cancelled=True)
+    meeting_changed.send(meeting, created=False, material=True, cancelled=True, reason=reason.strip())
 
 
 def mark_held(meeting: Meeting) -> bool:

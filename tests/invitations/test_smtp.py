@@ -8,6 +8,7 @@ import icalendar
 from sqlalchemy import select
 
 from clas_local.extensions import db
+from clas_local.i18n import format_time_range
 from clas_local.invitations.models import Answer, AnswerChannel
 from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
@@ -131,6 +132,7 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     db.session.commit()
 
     meeting = invited.meeting
+    old = format_time_range(meeting.starts_at, meeting.ends_at, meeting.committee.timezone)
     new_start = meeting.starts_at + timedelta(days=1, hours=1)
     meetings.update_meeting(meeting, starts_at=new_start, ends_at=new_start + timedelta(hours=2))
     assert _commit_as_a_view_does() == (2, 0)
@@ -141,6 +143,11 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     assert message["Subject"].startswith("Mise à jour : ")
     assert calendar_part(message).get_param("method") == "REQUEST"
     assert next(message.iter_attachments()).get_filename() == "mise-a-jour.ics"
+    # The e-mail says what changed: the new date, and the one it replaces.
+    body = " ".join(message.get_body(preferencelist=("plain",)).get_content().split())
+    new = format_time_range(new_start, new_start + timedelta(hours=2), meeting.committee.timezone)
+    assert " ".join(f"Date : {new} (au lieu de : {old})".split()) in body
+    assert "au lieu de" in message.get_body(preferencelist=("html",)).get_content()
     data, calendar = _calendar(updates[0])
     event = calendar.walk("VEVENT")[0]
     assert event["SEQUENCE"] == 1
@@ -169,6 +176,8 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     db.session.refresh(meeting)
     _assert_three_parsers_agree(data, meeting)
     assert "La réunion suivante est annulée." in message.get_body(preferencelist=("plain",)).get_content()
+    # With the reason the organiser typed.
+    assert "Motif de l'annulation : Grève des transports" in message.get_body(preferencelist=("plain",)).get_content()
     kinds = db.session.scalars(select(OutgoingMessage.kind).order_by(OutgoingMessage.id)).all()
     assert kinds == [MessageKind.INVITATION] * 2 + [MessageKind.UPDATE] * 2 + [MessageKind.CANCELLATION] * 2
 
