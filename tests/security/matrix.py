@@ -86,6 +86,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("committees.home", "GET"):                 committee(ALL),
     ("committees.members", "GET"):              committee(HOST),
     ("committees.members", "POST"):             committee(HOST),
+    ("committees.settings", "GET"):             committee(HOST),
+    ("committees.settings", "POST"):            committee(HOST),
     ("committees.remove_member", "POST"):       committee(HOST),
     ("committees.send_password_link", "POST"):  committee(HOST),
     ("audit.index", "GET"):                     committee(HOST),

@@ -33,6 +33,8 @@ VALID_DATA = {
     "committees.admin": {"name": "Comité local de Vannes", "slug": "vannes", "holiday_zone": "B",
                          "timezone": "Europe/Paris", "host_email": "hote@vannes.fr"},
     "committees.members": {"email": "nouveau@mairie.fr", "role": "viewer", "partner_id": ""},
+    "committees.settings": {"name": "Comité local de Rennes Métropole", "holiday_zone": "B", "timezone": "Europe/Paris",
+                            "insee_codes": "35238, 35024"},
     "auth.forgotten_password": lambda w: {"email": w.users["viewer"].email},
     "partners.create": {"kind": "association", "name": "Nouvelle association", "is_open": "y"},
     "partners.edit": lambda w: {"kind": "ecole", "name": "École Jules-Ferry (élémentaire)", "is_open": "y",
