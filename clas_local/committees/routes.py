@@ -23,7 +23,7 @@ from clas_local.committees.forms import (
 from clas_local.committees.models import Committee
 from clas_local.committees.services import CommitteeError, create_committee, update_settings
 from clas_local.extensions import db
-from clas_local.forms import choices
+from clas_local.forms import EmptyWay, choices
 from clas_local.loaders import load_committee, refuse
 from clas_local.meetings.queries import upcoming_meetings
 from clas_local.partners.models import Partner
@@ -105,6 +105,10 @@ def _member_form(committee: Committee, **kwargs) -> MemberForm:
         select(Partner.id, Partner.name).where(Partner.committee_id == committee.id).order_by(Partner.name)
     ).all()
     form.partner_id.choices = choices([("", "— Aucune —"), *partners])
+    form.partner_id.empty_way = EmptyWay(
+        "L'annuaire est vide : un porteur ou une école y est d'abord ajouté.",
+        url_for("partners.create", slug=committee.slug), "Ajouter une organisation",
+    )
     return form
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from clas_local import htmx, panels, permissions
 from clas_local.auth.models import Role
 from clas_local.extensions import db
-from clas_local.forms import choices
+from clas_local.forms import EmptyWay, choices
 from clas_local.loaders import load_committee, load_project, refuse
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Partner
 from clas_local.projects import queries, services
@@ -125,6 +125,10 @@ def _school_link_form(committee, project, formdata=None, candidates=None) -> Sch
     )
     # The referent is chosen among the chosen school's contacts: with HTMX, the list follows
     # the school (school_referents); without, the school's row sets it once linked.
+    form.partner_id.empty_way = EmptyWay(
+        "Aucune école de l'annuaire n'est encore à lier.",
+        url_for("partners.import_directory", slug=committee.slug), "Importer les écoles du territoire",
+    )
     form.partner_id.render_kw = {
         "hx-get": url_for("projects.school_referents", slug=committee.slug, project_id=project.id),
         "hx-trigger": "change",
@@ -141,6 +145,10 @@ def _partner_link_form(committee, project, formdata=None, candidates=None) -> Pa
     if candidates is None:
         candidates = queries.territory_candidates(committee, project)
     form.partner_id.choices = choices([("", "— Choisir —"), *((p.id, f"{p.name} ({p.kind.label})") for p in candidates)])
+    form.partner_id.empty_way = EmptyWay(
+        "Aucun partenaire du territoire n'est encore à lier.",
+        url_for("partners.create", slug=committee.slug), "Ajouter un partenaire à l'annuaire",
+    )
     return form
 
 
@@ -240,12 +248,21 @@ def _project_form(committee, fixed_porteur: Partner | None, project: Project | N
         del form.porteur_id
     else:
         form.porteur_id.choices = choices([("", "— Choisir —"), *((p.id, p.name) for p in porteurs)])
+        form.porteur_id.empty_way = EmptyWay(
+            "Aucune organisation de l'annuaire ne peut encore porter un projet (association, centre social, commune…).",
+            url_for("partners.create", slug=committee.slug), "Ajouter le porteur à l'annuaire",
+        )
         if project is not None and request.method == "GET":
             form.porteur_id.data = str(project.porteur_id)
     coordinators = choices([("", "— Pas encore désigné —")])
     for porteur in porteurs:
         coordinators += [replace(choice, optgroup=porteur.name) for choice in _contact_choices(porteur.contacts)[1:]]
     form.coordinator_id.choices = coordinators
+    if len(porteurs) == 1:
+        form.coordinator_id.empty_way = EmptyWay(
+            f"Aucun contact n'est encore enregistré pour {porteurs[0].name}.",
+            url_for("partners.add_contact", slug=committee.slug, partner_id=porteurs[0].id), "Ajouter un contact",
+        )
     if project is not None and request.method == "GET":
         form.coordinator_id.data = str(project.coordinator_id or "")
     return form
