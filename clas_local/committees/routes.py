@@ -43,6 +43,9 @@ def index():
     ).all()
     if len(memberships) == 1 and not current_user.is_admin:
         return redirect(url_for("committees.home", slug=memberships[0].committee.slug))
+    if not memberships and current_user.is_admin:
+        # An instance admin belongs to no committee: their landing page is the administration.
+        return redirect(url_for("committees.admin"))
     return render_template("committees/index.html", memberships=memberships)
 
 

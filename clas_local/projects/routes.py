@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -63,6 +63,12 @@ def _filters(committee) -> queries.ProjectFilters:
 @login_required
 def index(slug: str):
     committee = load_committee(slug)
+    if permissions.role(current_user, committee) is Role.SCHOOL:
+        # A school reads no project page: its list is the projects it is linked to, and their meetings.
+        return render_template(
+            "projects/school.html", committee=committee,
+            links=queries.school_projects(committee, permissions.membership(current_user, committee).partner_id),
+        )  # fmt: skip
     filters = _filters(committee)
     page = page_number()
     pagination, rows = queries.project_list(current_user, committee, filters, page)

@@ -34,3 +34,17 @@ def test_the_members_form_with_an_empty_directory_links_to_it(client, login_as):
     login_as("host")
     text = _text(client, "/c/rennes/members")
     assert "L'annuaire est vide" in text and 'href="/c/rennes/partners/new">Ajouter une organisation' in text
+
+
+def test_a_school_user_sees_the_projects_their_school_is_linked_to(client, login_as, make_partner, make_project):
+    school = make_partner(PartnerKind.ECOLE, name="École Volga")
+    other = make_partner(PartnerKind.ECOLE, name="École Torigné")
+    linked = make_project(schools=(school,), name="Clas du Blosne")
+    make_project(schools=(other,), name="Clas de Maurepas")
+    login_as("school", partner=school)
+    text = _text(client, "/c/rennes/projects")
+    assert "Projets liés à votre établissement" in text
+    assert "Clas du Blosne" in text and "Clas de Maurepas" not in text
+    assert f'href="/c/rennes/meetings?project={linked.id}">Réunions du projet' in text
+    # Still no project page for a school.
+    assert client.get(f"/c/rennes/projects/{linked.id}").status_code in (403, 404)
