@@ -48,3 +48,4 @@ def test_a_school_user_sees_the_projects_their_school_is_linked_to(client, login
     assert f'href="/c/rennes/meetings?project={linked.id}">Réunions du projet' in text
     # Still no project page for a school.
     assert client.get(f"/c/rennes/projects/{linked.id}").status_code in (403, 404)
+
