@@ -27,6 +27,41 @@
     }
   });
 
+  // Feedback on every HTMX submit: once the request is on its way (its values already read), the
+  // form's buttons are disabled and the form says it is busy; htmx's own `htmx-request` class shows
+  // the progress indicator (app.css). Everything comes back when the answer has arrived.
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var source = event.detail && event.detail.elt;
+    if (!source || !source.closest) {
+      return;
+    }
+    var form = source.closest("form") || source;
+    form.setAttribute("aria-busy", "true");
+    var buttons = form.matches("button") ? [form] : form.querySelectorAll("button, input[type=submit]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      if (!button.disabled) {
+        button.disabled = true;
+        button.setAttribute("data-busy-disabled", "");
+      }
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var source = event.detail && event.detail.elt;
+    if (!source || !source.closest) {
+      return;
+    }
+    var form = source.closest("form") || source;
+    form.removeAttribute("aria-busy");
+    Array.prototype.forEach.call(form.querySelectorAll("[data-busy-disabled]"), function (button) {
+      button.disabled = false;
+      button.removeAttribute("data-busy-disabled");
+    });
+    if (form.hasAttribute("data-busy-disabled")) {
+      form.disabled = false;
+      form.removeAttribute("data-busy-disabled");
+    }
+  });
+
   // A copy field selects its whole content on focus.
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("copy-field")) {
