@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from clas_local.forms import Form, SelectField, choices, enum_choices
+from clas_local.i18n import TIMEZONE_LABELS, TIMEZONES  # noqa: F401  (TIMEZONE_LABELS: for the views)
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
@@ -22,19 +23,6 @@ class MemberForm(Form):
         coerce=lambda value: int(value) if value else None,
         validate_choice=True,
     )
-
-
-# The time zones of France's departments, in the words of their inhabitants.
-TIMEZONES = (
-    ("Europe/Paris", "France métropolitaine et Corse (heure de Paris)"),
-    ("America/Guadeloupe", "Guadeloupe"),
-    ("America/Martinique", "Martinique"),
-    ("America/Cayenne", "Guyane"),
-    ("Indian/Reunion", "La Réunion"),
-    ("Indian/Mayotte", "Mayotte"),
-    ("America/Miquelon", "Saint-Pierre-et-Miquelon"),
-)
-TIMEZONE_LABELS = dict(TIMEZONES)
 
 
 def parse_insee_codes(text: str) -> list[str]:

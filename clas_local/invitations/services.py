@@ -17,6 +17,7 @@ from sqlalchemy import select
 from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.i18n import plural
 from clas_local.invitations import itip, queries
 from clas_local.invitations.messages import build_invitation_message
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
@@ -81,7 +82,7 @@ def invite_contacts(meeting: Meeting, contact_ids: Iterable[int]) -> list[Outgoi
             "invitation.sent",
             meeting,
             committee=meeting.committee,
-            summary=f"Invitation envoyée à {len(records)} contact(s)",
+            summary=f"Invitation envoyée à {plural(len(records), 'contact')}",
             contact_ids=[inv.contact_id for inv in to_send],
         )
     mail.deliver_after_commit(records)
@@ -173,7 +174,7 @@ def _remind(meeting: Meeting, invitations: list[Invitation], now: datetime) -> l
         invitation.reminded_at = now
     if records:
         record("invitation.reminded", meeting, committee=meeting.committee,
-               summary=f"Relance envoyée à {len(records)} contact(s)")
+               summary=f"Relance envoyée à {plural(len(records), 'contact')}")
     return records
 
 
@@ -197,7 +198,7 @@ def queue_meeting_change(
             "invitation.cancelled" if cancelled else "invitation.updated",
             meeting,
             committee=meeting.committee,
-            summary=f"{kind.label} envoyée à {len(records)} contact(s)",
+            summary=f"{kind.label} envoyée à {plural(len(records), 'contact')}",
         )
     mail.deliver_after_commit(records)
     return records
@@ -216,7 +217,7 @@ def _on_invitees_removed(meeting: Meeting, invitations: list[Invitation], **_) -
     ]  # fmt: skip
     names = sorted({inv.partner.name for inv in emailed})
     record("invitation.withdrawn", meeting, committee=meeting.committee,
-           summary=f"Invitation retirée envoyée à {len(records)} contact(s) : {', '.join(names)}")  # fmt: skip
+           summary=f"Invitation retirée envoyée à {plural(len(records), 'contact')} : {', '.join(names)}")  # fmt: skip
     mail.deliver_after_commit(records)
 
 

@@ -49,7 +49,7 @@ def test_invitations_reach_a_real_smtp_server_with_calendar_and_answer_link(clie
     response = _invite(client, invited, invited.director, invited.coordinator)
 
     assert response.status_code == 200
-    assert "Invitation envoyée à 2 contact(s)." in page_text(response)
+    assert "Invitation envoyée à 2 contacts." in page_text(response)
     assert 'id="invitations-panel"' in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)  # a fragment, not the page
     assert sorted(r.recipients[0] for r in smtp_server.received) == ["i.caradec@ecole.example.fr", "y.morvan@pre.example.fr"]
