@@ -220,6 +220,8 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     journey.project_id = int(host.url.rsplit("/", 1)[1])
     school_id = int(school_path.rsplit("/", 1)[1])
     schools = host.locator("#ecoles")
+    # The add-forms are folded below the timeline and the checklist: open this one.
+    schools.locator("summary", has_text="Lier une école").click()
     schools.locator("#school-partner_id").select_option(str(school_id))
     # The referent list follows the chosen school (HTMX), then the school's row can change it.
     referent = schools.locator("#school-referent_contact_id")
