@@ -138,7 +138,6 @@ def _school_link_form(committee, project, formdata=None, candidates=None) -> Sch
     form.partner_id.render_kw = {
         "hx-get": url_for("projects.school_referents", slug=committee.slug, project_id=project.id),
         "hx-trigger": "change",
-        "hx-disabled-elt": "this",  # not the form's buttons (inherited "find button" finds none here)
         "hx-target": "#school-referent_contact_id-field",
         "hx-swap": "outerHTML",
     }

@@ -50,7 +50,7 @@ def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(
     page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}/attendance")
     audit.check(page, "Présences (page)")
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
-    row.get_by_role("button", name="Présent", exact=True).click()
+    row.locator("button[value=present]").click()
     expect(page.locator("#meeting-state")).to_contain_text("Tenue")  # the header follows the table
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
     row.locator("summary", has_text="Ajouter une personne présente").click()
@@ -60,11 +60,11 @@ def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
     expect(row).to_contain_text("Sophie Bernard")
     # Excused: the name stays, shown apart; present again: she is back, nothing was lost.
-    row.get_by_role("button", name="Excusé", exact=True).click()
+    row.locator("button[value=excused]").click()
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
     expect(row).to_contain_text("Noms gardés si l'organisation revient à « Présent » : Sophie Bernard")
     audit.check(page, "Présences : noms gardés", context="#attendance-panel")
-    row.get_by_role("button", name="Présent", exact=True).click()
+    row.locator("button[value=present]").click()
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
     expect(row.locator(".attendance-people")).to_contain_text("Sophie Bernard")
     page.reload()
@@ -74,7 +74,7 @@ def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(
     # The suivi meeting is in January: its attendance waits, and says from when.
     page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['suivi']}/attendance")
     expect(page.locator("#attendance-not-started")).to_contain_text("les présences pourront être notées à partir du")
-    expect(page.locator("#attendance-panel").get_by_role("button", name="Présent", exact=True)).to_have_count(0)
+    expect(page.locator("#attendance-panel button[value=present]")).to_have_count(0)
     expect(page.locator("#meeting-state")).to_contain_text("Prévue")
     audit.check(page, "Présences : réunion à venir")
     audit.assert_clean()
