@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, make_response, render_template, request
+from flask import Blueprint, Response, current_app, flash, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from clas_local import htmx, permissions
@@ -227,11 +227,11 @@ def _added(meeting, attendance_id: int) -> Response:
     summary = queries.attendance_summary(meeting)
     if not meeting.invitations and sum(summary.counts.values()) == 1:
         # The panel had no table yet: send it whole.
-        response = htmx.render(
-            "attendance/page.html", "attendance/_attendance.html",
-            meeting_url=meeting_url(meeting), now=utcnow(), **panel_context(meeting, current_user),
-        )  # fmt: skip
-        return htmx.retarget(response, "#attendance-panel")
+        context = panel_context(meeting, current_user)
+        html = render_template("attendance/_attendance.html", **context) + render_template(
+            "meetings/_state.html", oob=True, meeting=meeting, now=utcnow()
+        )  # the header's state too: the meeting is « tenue » now
+        return htmx.retarget(htmx.fragment(html), "#attendance-panel")
     context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True,
                "can_record": True}
     html = (
@@ -263,6 +263,24 @@ def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
     html = _changed_html(meeting, "")
     db.session.commit()
     return _after_change(meeting, html)
+
+
+@bp.post(f"{MEETING}/minutes/send")
+@login_required
+def send_minutes(slug: str, meeting_id: int):
+    """E-mail the compte rendu to the participants (invited by name, or present as known contacts)."""
+    meeting = _editable_meeting(slug, meeting_id)
+    link = current_app.config["BASE_URL"] + meeting_url(meeting, "#minutes-section")
+    try:
+        records = services.send_minutes(meeting, queries.meeting_minutes(meeting), link)
+    except services.AttendanceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        count = len(records)
+        flash(f"Compte rendu envoyé à {count} participant{'s' if count > 1 else ''}.", "success")
+    return htmx.redirect(meeting_url(meeting, "#minutes-section"))
 
 
 # -- sign-in sheet -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import render_template
 from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -19,11 +20,14 @@ from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
-from clas_local.i18n import format_datetime
+from clas_local.i18n import format_datetime, format_time_range
 from clas_local.invitations.models import Invitation
+from clas_local.mail import services as mail
+from clas_local.mail.models import MessageKind, OutgoingMessage
 from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, contact_reference
+from clas_local.text import one_line
 
 
 class AttendanceError(ValueError):
@@ -379,3 +383,65 @@ def save_minutes(meeting: Meeting, body: str, user) -> Minutes:
         meeting_id=meeting.id,
     )
     return minutes
+
+
+# -- the minutes, sent to the participants -------------------------------------------------
+
+
+def minutes_recipients(meeting: Meeting) -> list[Contact]:
+    """Who gets the compte rendu: the people invited by name and the known people who came,
+    each once, never an anonymised contact nor one without an address (two queries)."""
+    invited = select(Invitation.contact_id).where(Invitation.meeting_id == meeting.id, Invitation.contact_id.is_not(None))
+    present = (
+        select(Attendee.contact_id)
+        .join(Attendance, Attendee.attendance_id == Attendance.id)
+        .where(Attendance.meeting_id == meeting.id, Attendance.presence == Presence.PRESENT,
+               Attendee.contact_id.is_not(None))
+    )  # fmt: skip
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(invited.union(present)), Contact.anonymised_at.is_(None), Contact.email != "")
+            .order_by(Contact.full_name, Contact.id)
+        )
+    )
+
+
+def minutes_message(meeting: Meeting, minutes: Minutes, contact: Contact, meeting_link: str):
+    """The compte rendu, in the body of the e-mail (invitees without an account read it there)."""
+    committee = meeting.committee
+    title = meeting.display_title + (f" – {meeting.project.name}" if meeting.project else "")
+    context = {
+        "meeting": meeting, "committee": committee, "contact": contact, "minutes": minutes, "title": title,
+        "when": format_time_range(meeting.starts_at, meeting.ends_at, committee.timezone),
+        "meeting_link": meeting_link, "reminder": CHILDREN_REMINDER,
+    }  # fmt: skip
+    return mail.build_message(
+        contact.email,
+        one_line(f"Compte rendu : {title} du {format_datetime(meeting.starts_at, committee.timezone)}"),
+        render_template("mail/minutes.txt", **context),
+        committee=committee,
+    )
+
+
+def send_minutes(meeting: Meeting, minutes: Minutes | None, meeting_link: str) -> list[OutgoingMessage]:
+    """Queue the compte rendu for every participant; the view commits, then the messages leave."""
+    if minutes is None or not minutes.body.strip():
+        raise AttendanceError("Le compte rendu n'est pas encore rédigé : rédigez-le avant de l'envoyer.")
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise AttendanceError(CANCELLED_MESSAGE.replace("enregistrer de présences", "envoyer de compte rendu"))
+    recipients = minutes_recipients(meeting)
+    if not recipients:
+        raise AttendanceError(
+            "Personne à qui l'envoyer : aucun contact invité ni présent n'a d'adresse e-mail dans l'annuaire."
+        )
+    records = [
+        mail.queue(minutes_message(meeting, minutes, contact, meeting_link), MessageKind.MINUTES,
+                   committee=meeting.committee, meeting=meeting)
+        for contact in recipients
+    ]  # fmt: skip
+    record("minutes.sent", minutes, committee_id=meeting.committee_id,
+           summary=f"Compte rendu envoyé à {len(records)} participant{'s' if len(records) > 1 else ''}",
+           meeting_id=meeting.id)  # fmt: skip
+    mail.deliver_after_commit(records)
+    return records

@@ -43,7 +43,7 @@ def _host(new_page, audit, journey):
     return page
 
 
-def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(new_page, audit, journey):
+def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(new_page, live_server, audit, journey):
     assert journey.meetings, "test_journeys.py plans the meetings"
     page = new_page()
     sign_in(page, audit, journey.porteur_email, journey.password)
@@ -70,6 +70,23 @@ def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(
     page.reload()
     expect(page.locator("#attendance-panel tbody tr", has_text="Volga")).to_contain_text("Sophie Bernard")
     audit.screenshot(page, "10-presences-noms-gardes")
+
+    # After the meeting: the director was there; the compte rendu goes to her by e-mail.
+    row = page.locator("#attendance-panel tbody tr", has_text="Volga")
+    row.locator("summary", has_text="Ajouter une personne présente").click()
+    row.get_by_label("Contact connu").select_option(label="Isabelle Caradec (Directrice)")
+    row.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.locator("#attendance-panel tbody tr", has_text="Volga")).to_contain_text("Isabelle Caradec")
+    page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}/minutes/edit")
+    page.get_by_label("Compte rendu").fill("Constats partagés : besoin d'aide aux devoirs en CM1.\nSuites à donner : lancement en novembre.")
+    page.get_by_role("button", name=re.compile("Enregistrer")).click()
+    page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Envoyer le compte rendu aux participants").click()
+    expect(page.locator("main")).to_contain_text("Compte rendu envoyé à 1 participant.")
+    sent = live_server.mailbox.wait_for(journey.director_email, "Compte rendu")
+    assert "besoin d'aide aux devoirs en CM1" in sent.get_body(preferencelist=("plain",)).get_content()
+    audit.check(page, "Réunion : compte rendu envoyé")
 
     # The suivi meeting is in January: its attendance waits, and says from when.
     page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['suivi']}/attendance")

@@ -160,6 +160,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("attendance.minutes", "GET"):              MEETING_READ,
     ("attendance.edit_minutes", "GET"):         MEETING_EDIT,
     ("attendance.edit_minutes", "POST"):        MEETING_EDIT,
+    ("attendance.send_minutes", "POST"):        MEETING_EDIT,
     ("attendance.signin_sheet", "GET"):         MEETING_EDIT,
     ("attendance.set_partner", "POST"):         MEETING_EDIT,
     ("attendance.set_other", "POST"):           MEETING_EDIT,
