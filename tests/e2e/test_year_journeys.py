@@ -78,7 +78,7 @@ def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(
     row.get_by_role("button", name="Ajouter", exact=True).click()
     expect(page.locator("#attendance-panel tbody tr", has_text="Volga")).to_contain_text("Isabelle Caradec")
     page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}/minutes/edit")
-    page.get_by_label("Compte rendu").fill("Constats partagés : besoin d'aide aux devoirs en CM1.\nSuites à donner : lancement en novembre.")
+    page.locator("#body").fill("Constats partagés : besoin d'aide aux devoirs en CM1.\nSuites à donner : lancement en novembre.")
     page.get_by_role("button", name=re.compile("Enregistrer")).click()
     page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}")
     page.once("dialog", lambda dialog: dialog.accept())
