@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, current_app, flash, make_response, render_template, request
 from flask_login import current_user, login_required
 
@@ -14,6 +16,7 @@ from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, refuse
 from clas_local.meetings.urls import meeting_url
+from clas_local.spreadsheet import csv_response
 
 bp = Blueprint("attendance", __name__)
 
@@ -281,6 +284,27 @@ def send_minutes(slug: str, meeting_id: int):
         count = len(records)
         flash(f"Compte rendu envoyé à {count} participant{'s' if count > 1 else ''}.", "success")
     return htmx.redirect(meeting_url(meeting, "#minutes-section"))
+
+
+@bp.get(f"{MEETING}/attendance.csv", endpoint="export_csv")
+@login_required
+def attendance_csv(slug: str, meeting_id: int):
+    """Who was invited, who answered, who came, and who was there: one line per organisation."""
+    meeting = _editable_meeting(slug, meeting_id, options=queries.sheet_options())
+    sheet = queries.attendance_sheet(meeting)
+    rows = (
+        (
+            row.organisation_name,
+            "oui" if row.invited else "non",
+            row.answer.label if row.answer else "",
+            row.presence.label if row.presence else "Non renseignée",
+            ", ".join(person.display_name + (f" ({person.function})" if person.function else "") for person in row.people),
+        )
+        for row in sheet.rows
+    )
+    header = ["Organisation", "Invitée", "Réponse à l'invitation", "Présence", "Personnes présentes"]
+    day = meeting.starts_at.astimezone(ZoneInfo(meeting.committee.timezone)).date().isoformat()
+    return csv_response(f"presences-{meeting.kind.value}-{day}.csv", header, rows)
 
 
 # -- sign-in sheet -----------------------------------------------------------------------

@@ -45,3 +45,20 @@ def test_without_minutes_nothing_is_sent_and_the_reason_is_given(client, as_port
     assert response.status_code == 303
     assert "Le compte rendu n'est pas encore rédigé" in page_text(client.get(scene.url()))
     assert smtp_server.received == []
+
+
+def test_meetings_and_attendance_export_for_a_french_spreadsheet(client, as_porteur):
+    scene = as_porteur
+    post(client, scene.toggle_url(scene.school), {"presence": "present"}, htmx=True)
+    meetings = client.get(f"/c/{scene.meeting.committee.slug}/meetings/export.csv")
+    assert meetings.status_code == 200 and meetings.mimetype == "text/csv"
+    text = meetings.get_data().decode("utf-8")
+    assert text.startswith("\ufeffDate;Début;Fin;Réunion;Type;Projet;Année scolaire;Lieu;État\r\n")
+    assert "jeudi 19 novembre 2026;17 h 30;19 h;Suivi;Suivi;" in text and ";Tenue\r\n" in text
+    sheet = client.get(scene.url("/attendance.csv"))
+    assert sheet.status_code == 200
+    assert 'filename="presences-suivi-2026-11-19.csv"' in sheet.headers["Content-Disposition"]
+    lines = sheet.get_data().decode("utf-8").lstrip("\ufeff").splitlines()
+    assert lines[0] == "Organisation;Invitée;Réponse à l'invitation;Présence;Personnes présentes"
+    assert any(line.startswith("École élémentaire Volga;oui;") and line.endswith(";Présent;") for line in lines), lines
+    assert any(line.startswith("Centre social Ty-Blosne;oui;") and ";Non renseignée;" in line for line in lines), lines

@@ -128,6 +128,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.remove_collectif", "POST"):      PROJECT_EDIT,
     # meetings
     ("meetings.index", "GET"):                  committee(ALL),
+    ("meetings.export_csv", "GET"):             committee(ALL),
     ("meetings.create", "GET"):                 committee(CREATORS),
     ("meetings.create", "POST"):                committee(CREATORS),
     ("meetings.detail", "GET"):                 MEETING_READ,
@@ -162,6 +163,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("attendance.edit_minutes", "POST"):        MEETING_EDIT,
     ("attendance.send_minutes", "POST"):        MEETING_EDIT,
     ("attendance.signin_sheet", "GET"):         MEETING_EDIT,
+    ("attendance.export_csv", "GET"):           MEETING_EDIT,
     ("attendance.set_partner", "POST"):         MEETING_EDIT,
     ("attendance.set_other", "POST"):           MEETING_EDIT,
     ("attendance.add_uninvited", "GET"):        MEETING_EDIT,
