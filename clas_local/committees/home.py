@@ -87,8 +87,8 @@ def _to_complete(user, committee, now: datetime) -> list[TodoItem]:
     ).all()
     return [
         TodoItem(
-            f"{meeting.display_title}{' – ' + meeting.project.name if meeting.project else ''} "
-            f"({_date(meeting, committee)}) est passée : présences et compte rendu à compléter.",
+            f"Réunion « {meeting.display_title} »{' – ' + meeting.project.name if meeting.project else ''} "
+            f"du {_date(meeting, committee)}, passée : présences et compte rendu à compléter.",
             url_for("attendance.page", slug=committee.slug, meeting_id=meeting.id),
             "Noter les présences",
         )

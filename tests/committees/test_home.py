@@ -25,7 +25,7 @@ def test_a_past_meeting_still_planned_is_to_complete_until_attendance_is_recorde
     meeting = make_meeting(project=project, title="Suivi de novembre", starts_at=utcnow() - timedelta(days=3))
     make_invitation(meeting, school)
     text = _text(client)
-    assert "Suivi de novembre – Clas du Blosne" in text and "présences et compte rendu à compléter" in text
+    assert "Réunion « Suivi de novembre » – Clas du Blosne du" in text and "présences et compte rendu à compléter" in text
     assert f'href="/c/rennes/meetings/{meeting.id}/attendance">Noter les présences' in text
     # The meeting list and the meeting page say the same.
     assert "À compléter (présences, compte rendu)" in _text(client, "/c/rennes/meetings")
@@ -84,3 +84,4 @@ def test_a_viewer_has_nothing_to_do_and_no_first_steps(client, login_as):
     login_as("viewer")
     text = _text(client)
     assert "Premiers pas" not in text and "Rien ne vous attend pour l'instant" in text
+    assert "Heure de Paris" in text and "Europe/Paris" not in text
