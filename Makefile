@@ -25,9 +25,10 @@ install: $(STAMP) ## create .venv with what the application needs (requirements.
 install-dev: $(DEV_STAMP) ## add the test and development tools (requirements-dev.lock)
 
 run: install ## migrate, seed the demo if the database is empty, serve http://127.0.0.1:$(PORT)
-	$(FLASK) db upgrade
-	$(FLASK) clas demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@# PORT reaches the application too: without BASE_URL, links in e-mails and feeds use this port.
+	PORT=$(PORT) $(FLASK) db upgrade
+	PORT=$(PORT) $(FLASK) clas demo
+	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
 	@# ical.js (Thunderbird's parser) reads our .ics files in the calendar tests.

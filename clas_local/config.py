@@ -49,8 +49,9 @@ class Config:
     DOSSIER_CACHE_FOLDER = os.environ.get("DOSSIER_CACHE_FOLDER", str(INSTANCE / "dossier-cache"))
     ANTIVIRUS_COMMAND = os.environ.get("ANTIVIRUS_COMMAND", "")
 
-    # Public address used in e-mails, calendar URLs and feed links.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Public address used in e-mails, calendar URLs and feed links. Unset, it is the address
+    # `make run` serves: PORT=8000 make run writes links to :8000.
+    BASE_URL = (os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}").rstrip("/")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -46,10 +46,8 @@ def init_app(app: Flask) -> None:
             return f"{size / 1024:.0f} Ko".replace(".", ",")
         return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
-    @app.template_filter("plural")
-    def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-        word = singular if count <= 1 else (plural_form or singular + "s")
-        return f"{count} {word}"
+    app.add_template_filter(i18n.plural, "plural")
+    app.add_template_filter(i18n.local_time_label, "local_time")
 
     @app.context_processor
     def navigation():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,11 +12,18 @@ from clas_local.audit.services import record
 from clas_local.auth import password_links
 from clas_local.auth import services as auth_services
 from clas_local.auth.models import Membership, Role, User
-from clas_local.committees.forms import CommitteeForm, MemberForm
+from clas_local.committees.home import home_context
+from clas_local.committees.forms import (
+    TIMEZONE_LABELS,
+    CommitteeForm,
+    CommitteeSettingsForm,
+    MemberForm,
+    parse_insee_codes,
+)
 from clas_local.committees.models import Committee
-from clas_local.committees.services import CommitteeError, create_committee
+from clas_local.committees.services import CommitteeError, create_committee, update_settings
 from clas_local.extensions import db
-from clas_local.forms import choices
+from clas_local.forms import EmptyWay, choices
 from clas_local.loaders import load_committee, refuse
 from clas_local.meetings.queries import upcoming_meetings
 from clas_local.partners.models import Partner
@@ -36,6 +43,9 @@ def index():
     ).all()
     if len(memberships) == 1 and not current_user.is_admin:
         return redirect(url_for("committees.home", slug=memberships[0].committee.slug))
+    if not memberships and current_user.is_admin:
+        # An instance admin belongs to no committee: their landing page is the administration.
+        return redirect(url_for("committees.admin"))
     return render_template("committees/index.html", memberships=memberships)
 
 
@@ -45,8 +55,41 @@ def home(slug: str):
     committee = load_committee(slug)
     now = datetime.now(timezone.utc)
     meetings = db.session.scalars(upcoming_meetings(current_user, committee, now)).all()
-    members = _members(committee)
-    return render_template("committees/home.html", committee=committee, meetings=meetings, members=members)
+    return render_template(
+        "committees/home.html", committee=committee, now=now, home=home_context(current_user, committee, meetings, now)
+    )
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    """The committee's own settings, for its hosts: name, host organisation, holiday zone, time zone, communes."""
+    committee = load_committee(slug, permissions.can_manage_committee)
+    form = CommitteeSettingsForm()
+    if request.method == "GET":
+        form = CommitteeSettingsForm(
+            formdata=None, name=committee.name, host_organisation=committee.host_organisation,
+            holiday_zone=committee.holiday_zone.value, timezone=committee.timezone,
+            insee_codes=", ".join(committee.insee_codes or []),
+        )  # fmt: skip
+    if form.timezone.data and form.timezone.data not in TIMEZONE_LABELS:
+        # A committee created with another zone keeps it as a choice.
+        form.timezone.choices = choices([*TIMEZONE_LABELS.items(), (form.timezone.data, form.timezone.data)])
+    if form.validate_on_submit():
+        try:
+            changed = update_settings(
+                committee, name=form.name.data.strip(), host_organisation=(form.host_organisation.data or "").strip(),
+                holiday_zone=form.holiday_zone.data, timezone=form.timezone.data,
+                insee_codes=parse_insee_codes(form.insee_codes.data or ""),
+            )  # fmt: skip
+        except CommitteeError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Paramètres enregistrés : " + ", ".join(changed) + "." if changed else "Rien n'a changé.", "success")
+            return redirect(url_for("committees.settings", slug=slug), 303)
+    return render_template("committees/settings.html", committee=committee, form=form), 422 if form.errors else 200
 
 
 def _members(committee: Committee) -> list[Membership]:
@@ -65,6 +108,10 @@ def _member_form(committee: Committee, **kwargs) -> MemberForm:
         select(Partner.id, Partner.name).where(Partner.committee_id == committee.id).order_by(Partner.name)
     ).all()
     form.partner_id.choices = choices([("", "— Aucune —"), *partners])
+    form.partner_id.empty_way = EmptyWay(
+        "L'annuaire est vide : un porteur ou une école y est d'abord ajouté.",
+        url_for("partners.create", slug=committee.slug), "Ajouter une organisation",
+    )
     return form
 
 
@@ -156,6 +203,7 @@ def admin():
                 form.holiday_zone.data,
                 form.timezone.data,
                 host_organisation=form.host_organisation.data or "",
+                insee_codes=parse_insee_codes(form.insee_codes.data or ""),
             )
         except CommitteeError as exc:
             form.slug.errors.append(str(exc))

@@ -11,8 +11,8 @@ from clas_local import htmx, permissions
 from clas_local.compliance import queries
 from clas_local.compliance.rules import Status, evaluate, key_moment
 from clas_local.loaders import load_committee
-from clas_local.meetings.models import KEY_MOMENTS
-from clas_local.school_year import current_school_year, is_school_year
+from clas_local.meetings.models import KEY_MOMENTS, MeetingState
+from clas_local.school_year import committee_today, current_school_year, is_school_year
 
 bp = Blueprint("compliance", __name__)
 
@@ -40,6 +40,19 @@ def _year_meeting_ids(facts: dict) -> list[int] | None:
         return None
     ids = {meeting.id for project in facts.values() for meeting in project.meetings}
     return sorted(ids | {meeting.id for meeting in queries.comite_meetings_of_year(facts)})
+
+
+def _comite_state(committee):
+    """A comité's state in the words of every other page (MeetingState): a past one still
+    only planned is « à compléter »."""
+    today = committee_today(committee)
+
+    def state(fact) -> MeetingState:
+        if fact.planned and fact.day < today:
+            return MeetingState.TO_COMPLETE
+        return MeetingState.of(fact.status, datetime.max.replace(tzinfo=timezone.utc), datetime.now(timezone.utc))
+
+    return state
 
 
 @bp.get("/c/<slug>/dashboard")
@@ -75,5 +88,6 @@ def dashboard(slug: str):
         "upcoming": queries.upcoming_with_pending(committee, school_year, datetime.now(timezone.utc)),
         "never_invited": queries.partners_never_invited(committee, school_year, _year_meeting_ids(facts)),
         "Status": Status,
+        "comite_state": _comite_state(committee),
     }
     return htmx.render("compliance/dashboard.html", "compliance/_dashboard.html", **context)

@@ -70,7 +70,8 @@ def meeting_subject(meeting) -> str:
 
 
 def build_invitation_message(
-    invitation: Invitation, kind: MessageKind, attendees: list[Invitation], *, withdrawn: bool = False
+    invitation: Invitation, kind: MessageKind, attendees: list[Invitation], *, withdrawn: bool = False,
+    changes: list | None = None, reason: str = "",
 ) -> EmailMessage:
     """The e-mail for one invited contact; `attendees` are every contact invited to the meeting.
     `withdrawn`: a CANCEL for this person only, whose organisation is no longer invited."""
@@ -89,6 +90,8 @@ def build_invitation_message(
         "withdrawn": withdrawn,
         "meeting_title": meeting_title(meeting),
         "filename": wording.filename,
+        "changes": changes or [],
+        "reason": reason,
     }
     replies = calendar_replies_enabled()
     context["calendar_replies"] = replies

@@ -15,7 +15,8 @@ from clas_local.meetings import queries, services
 from clas_local.meetings.forms import CancelForm, MeetingForm
 from clas_local.meetings.models import MeetingKind, MeetingStatus
 from clas_local.partners.models import PartnerKind
-from clas_local.school_year import calendar_warnings, current_school_year
+from clas_local.school_year import calendar_warnings, committee_today, current_school_year
+from clas_local.spreadsheet import csv_response
 from clas_local.url_numbers import page_number, parse_id
 
 bp = Blueprint("meetings", __name__)
@@ -48,6 +49,33 @@ def index(slug: str):
         can_plan=permissions.can_plan_meetings(current_user, committee),
         month_label=lambda month: i18n.month_label(int(month[:4]), int(month[5:])),
     )
+
+
+@bp.get("/c/<slug>/meetings/export.csv")
+@login_required
+def export_csv(slug: str):
+    """The meeting list (its filters too) for a spreadsheet, each with its state as the pages say it."""
+    committee = load_committee(slug)
+    filters = queries.MeetingFilters.from_args(request.args)
+    now = utcnow()
+    tz = committee.timezone
+    meetings = db.session.scalars(queries.meeting_list(current_user, committee, filters, now))
+    rows = (
+        (
+            i18n.format_day(i18n.local(meeting.starts_at, tz).date()),
+            i18n.format_time(i18n.local(meeting.starts_at, tz)),
+            i18n.format_time(i18n.local(meeting.ends_at, tz)),
+            meeting.display_title,
+            meeting.kind.label,
+            meeting.project.name if meeting.project else "Comité local",
+            meeting.project.school_year if meeting.project else "",
+            meeting.place or ("En ligne" if meeting.online_url else ""),
+            meeting.state(now).label,
+        )
+        for meeting in meetings
+    )
+    header = ["Date", "Début", "Fin", "Réunion", "Type", "Projet", "Année scolaire", "Lieu", "État"]
+    return csv_response(f"reunions-{committee.slug}-{committee_today(committee).isoformat()}.csv", header, rows)
 
 
 # -- a meeting -----------------------------------------------------------------------------

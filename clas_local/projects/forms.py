@@ -48,7 +48,7 @@ class ProjectForm(Form):
         description="Une personne du porteur, désignée pour coordonner l'action (référentiel : coordinateur des actions Clas).",
         validators=[Optional()],
     )
-    # The hint is written by the template: the shared field macro shows none for checkboxes.
+    # Its hint is given by the template (projects/_form.html).
     is_rural = BooleanField("Projet en milieu rural")
     description = TextAreaField(
         "Description",

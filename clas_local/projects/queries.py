@@ -230,3 +230,22 @@ def collectifs_with_warnings(project: Project, weeks: SchoolWeeks | None) -> lis
         (collectif, collectif_warnings(collectif, rural=project.is_rural, available_weeks=available))
         for collectif in project.collectifs
     ]
+
+
+def school_projects(committee, partner_id: int | None) -> list[ProjectSchool]:
+    """The projects a school is linked to (its own list: a school user sees no project page),
+    newest year first, with their porteur and the school's referent (one query)."""
+    if partner_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(ProjectSchool)
+            .join(Project, ProjectSchool.project_id == Project.id)
+            .where(ProjectSchool.partner_id == partner_id, Project.committee_id == committee.id)
+            .options(
+                joinedload(ProjectSchool.project).joinedload(Project.porteur),
+                joinedload(ProjectSchool.referent_contact),
+            )
+            .order_by(Project.school_year.desc(), Project.name)
+        )
+    )

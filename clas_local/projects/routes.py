@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from clas_local import htmx, panels, permissions
 from clas_local.auth.models import Role
 from clas_local.extensions import db
-from clas_local.forms import choices
+from clas_local.forms import EmptyWay, choices
 from clas_local.loaders import load_committee, load_project, refuse
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Partner
 from clas_local.projects import queries, services
@@ -63,6 +63,12 @@ def _filters(committee) -> queries.ProjectFilters:
 @login_required
 def index(slug: str):
     committee = load_committee(slug)
+    if permissions.role(current_user, committee) is Role.SCHOOL:
+        # A school reads no project page: its list is the projects it is linked to, and their meetings.
+        return render_template(
+            "projects/school.html", committee=committee,
+            links=queries.school_projects(committee, permissions.membership(current_user, committee).partner_id),
+        )  # fmt: skip
     filters = _filters(committee)
     page = page_number()
     pagination, rows = queries.project_list(current_user, committee, filters, page)
@@ -131,6 +137,10 @@ def _school_link_form(committee, project, formdata=None, candidates=None) -> Sch
     form.partner_id.choices = groups
     # The referent is chosen among the chosen school's contacts: with HTMX, the list follows
     # the school (school_referents); without, the school's row sets it once linked.
+    form.partner_id.empty_way = EmptyWay(
+        "Aucune école de l'annuaire n'est encore à lier.",
+        url_for("partners.import_directory", slug=committee.slug), "Importer les écoles du territoire",
+    )
     form.partner_id.render_kw = {
         "hx-get": url_for("projects.school_referents", slug=committee.slug, project_id=project.id),
         "hx-trigger": "change",
@@ -147,6 +157,10 @@ def _partner_link_form(committee, project, formdata=None, candidates=None) -> Pa
     if candidates is None:
         candidates = queries.territory_candidates(committee, project)
     form.partner_id.choices = choices([("", "— Choisir —"), *((p.id, f"{p.name} ({p.kind.label})") for p in candidates)])
+    form.partner_id.empty_way = EmptyWay(
+        "Aucun partenaire du territoire n'est encore à lier.",
+        url_for("partners.create", slug=committee.slug), "Ajouter un partenaire à l'annuaire",
+    )
     return form
 
 
@@ -246,12 +260,21 @@ def _project_form(committee, fixed_porteur: Partner | None, project: Project | N
         del form.porteur_id
     else:
         form.porteur_id.choices = choices([("", "— Choisir —"), *((p.id, p.name) for p in porteurs)])
+        form.porteur_id.empty_way = EmptyWay(
+            "Aucune organisation de l'annuaire ne peut encore porter un projet (association, centre social, commune…).",
+            url_for("partners.create", slug=committee.slug), "Ajouter le porteur à l'annuaire",
+        )
         if project is not None and request.method == "GET":
             form.porteur_id.data = str(project.porteur_id)
     coordinators = choices([("", "— Pas encore désigné —")])
     for porteur in porteurs:
         coordinators += [replace(choice, optgroup=porteur.name) for choice in _contact_choices(porteur.contacts)[1:]]
     form.coordinator_id.choices = coordinators
+    if len(porteurs) == 1:
+        form.coordinator_id.empty_way = EmptyWay(
+            f"Aucun contact n'est encore enregistré pour {porteurs[0].name}.",
+            url_for("partners.add_contact", slug=committee.slug, partner_id=porteurs[0].id), "Ajouter un contact",
+        )
     if project is not None and request.method == "GET":
         form.coordinator_id.data = str(project.coordinator_id or "")
     return form

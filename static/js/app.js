@@ -178,6 +178,59 @@
     }, 400);
   });
 
+  // Feedback on every HTMX submit: once the request is on its way (its values already read), the
+  // form's buttons are disabled (hx-disabled-elt would do it too, but a disabled button loses the
+  // focus, and keyboard users must find it again after the swap: the focused one is only marked
+  // aria-disabled and its clicks are held back). The form says it is busy; htmx's own
+  // `htmx-request` class shows the progress mark (app.css). All comes back with the answer.
+  function busyRoot(event) {
+    var source = event.detail && event.detail.elt;
+    if (!source || !source.closest) {
+      return null;
+    }
+    return source.closest("form") || source;
+  }
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var root = busyRoot(event);
+    if (!root) {
+      return;
+    }
+    root.setAttribute("aria-busy", "true");
+    var buttons = root.matches("button") ? [root] : root.querySelectorAll("button, input[type=submit]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      if (button === document.activeElement) {
+        button.setAttribute("aria-disabled", "true");
+      } else if (!button.disabled) {
+        button.disabled = true;
+      }
+      button.setAttribute("data-busy", "");
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var root = busyRoot(event);
+    if (!root) {
+      return;
+    }
+    root.removeAttribute("aria-busy");
+    var buttons = root.matches("[data-busy]") ? [root] : root.querySelectorAll("[data-busy]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      if (button.getAttribute("aria-disabled") === "true") {
+        button.removeAttribute("aria-disabled");
+      } else {
+        button.disabled = false;
+      }
+      button.removeAttribute("data-busy");
+    });
+  });
+  // A second click while the first request runs does nothing.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-busy][aria-disabled=true]");
+    if (button) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   // A copy field selects its whole content on focus.
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("copy-field")) {

@@ -222,6 +222,8 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     journey.project_id = int(host.url.rsplit("/", 1)[1])
     school_id = int(school_path.rsplit("/", 1)[1])
     schools = host.locator("#ecoles")
+    # The add-forms are folded below the timeline and the checklist: open this one.
+    schools.locator("summary", has_text="Lier une école").click()
     # Hundreds of schools: the search field narrows the list, and says how many remain.
     schools.get_by_role("searchbox", name="Rechercher un établissement dans la liste").fill("volga")
     remaining = schools.locator("#school-partner_id option:not([hidden]):not([value=''])")

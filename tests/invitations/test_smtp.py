@@ -8,6 +8,7 @@ import icalendar
 from sqlalchemy import select
 
 from clas_local.extensions import db
+from clas_local.i18n import format_time_range
 from clas_local.invitations.models import Answer, AnswerChannel
 from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
@@ -48,7 +49,7 @@ def test_invitations_reach_a_real_smtp_server_with_calendar_and_answer_link(clie
     response = _invite(client, invited, invited.director, invited.coordinator)
 
     assert response.status_code == 200
-    assert "Invitation envoyée à 2 contact(s)." in page_text(response)
+    assert "Invitation envoyée à 2 contacts." in page_text(response)
     assert 'id="invitations-panel"' in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)  # a fragment, not the page
     assert sorted(r.recipients[0] for r in smtp_server.received) == ["i.caradec@ecole.example.fr", "y.morvan@pre.example.fr"]
@@ -136,6 +137,7 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     db.session.commit()
 
     meeting = invited.meeting
+    old = format_time_range(meeting.starts_at, meeting.ends_at, meeting.committee.timezone)
     new_start = meeting.starts_at + timedelta(days=1, hours=1)
     meetings.update_meeting(meeting, starts_at=new_start, ends_at=new_start + timedelta(hours=2))
     assert _commit_as_a_view_does() == (2, 0)
@@ -146,6 +148,11 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     assert message["Subject"].startswith("Mise à jour : ")
     assert calendar_part(message).get_param("method") == "REQUEST"
     assert next(message.iter_attachments()).get_filename() == "mise-a-jour.ics"
+    # The e-mail says what changed: the new date, and the one it replaces.
+    body = " ".join(message.get_body(preferencelist=("plain",)).get_content().split())
+    new = format_time_range(new_start, new_start + timedelta(hours=2), meeting.committee.timezone)
+    assert " ".join(f"Date : {new} (au lieu de : {old})".split()) in body
+    assert "au lieu de" in message.get_body(preferencelist=("html",)).get_content()
     data, calendar = _calendar(updates[0])
     event = calendar.walk("VEVENT")[0]
     assert event["SEQUENCE"] == 1
@@ -179,6 +186,8 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     db.session.refresh(meeting)
     _assert_three_parsers_agree(data, meeting)
     assert "La réunion suivante est annulée." in message.get_body(preferencelist=("plain",)).get_content()
+    # With the reason the organiser typed.
+    assert "Motif de l'annulation : Grève des transports" in message.get_body(preferencelist=("plain",)).get_content()
     kinds = db.session.scalars(select(OutgoingMessage.kind).order_by(OutgoingMessage.id)).all()
     assert kinds == [MessageKind.INVITATION] * 2 + [MessageKind.UPDATE] * 2 + [MessageKind.CANCELLATION] * 2
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes, policy
+from datetime import timedelta
 from pathlib import Path
 
 import icalendar
@@ -18,6 +19,7 @@ from sqlalchemy import func, select, text
 from clas_local.attendance.models import Attendance, Presence
 from clas_local.attendance.services import add_person
 from clas_local.audit.models import AuditEvent
+from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.invitations import services, tokens
 from clas_local.mail import services as mail
@@ -89,6 +91,8 @@ def test_an_anonymised_contact_leaves_no_trace_but_the_records_stay(app, client,
     assert post(client, f"/c/rennes/mail/{failed.id}/resend").status_code == 303
     link = db.session.scalar(select(ProjectSchool).where(ProjectSchool.project_id == invited.project.id))
     set_referent(link, director)
+    # The meeting took place (attendance is recorded once it has started).
+    invited.meeting.starts_at, invited.meeting.ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
     attendance = Attendance(meeting=invited.meeting, partner=invited.school, presence=Presence.PRESENT, invited=True)
     db.session.add(attendance)
     db.session.flush()
