@@ -189,13 +189,27 @@ def activity_window(school_year: str, zone: HolidayZone | str) -> tuple[date, da
     return _activity_window(parse_school_year(school_year), _zone_value(zone))
 
 
+def project_window(school_year: str, zone: HolidayZone | str, start: date | None = None) -> tuple[date, date]:
+    """A project's activity window: its own first day of activity (`start`, when set), else
+    the referential's default (`activity_window`), to 15 June N+1."""
+    default_start, end = activity_window(school_year, zone)
+    return (start or default_start), end
+
+
+def bilan_from(start: date, end: date) -> date:
+    """The first day of the last part of the activity period, where the bilan belongs
+    (« lors du bilan de fin d'année »): its last third."""
+    return start + (end - start) * 2 // 3
+
+
 def is_school_day(day: date, zone: HolidayZone | str) -> bool:
     return _is_working_day(day) and day not in school_holidays(day.year, _zone_value(zone))
 
 
 @functools.lru_cache(maxsize=256)
-def _school_weeks(first_year: int, zone: str) -> int:
-    start, end = _activity_window(first_year, zone)
+def _school_weeks(first_year: int, zone: str, start: date | None = None) -> int:
+    default_start, end = _activity_window(first_year, zone)
+    start = start or default_start
     monday = start - timedelta(days=start.weekday())
     weeks = 0
     while monday <= end:
@@ -206,11 +220,12 @@ def _school_weeks(first_year: int, zone: str) -> int:
     return weeks
 
 
-def school_weeks(school_year: str, zone: HolidayZone | str) -> int:
-    """Weeks (Monday to Friday) of the activity window holding at least one school day.
+def school_weeks(school_year: str, zone: HolidayZone | str, start: date | None = None) -> int:
+    """Weeks (Monday to Friday) of the activity window (from the project's own `start`, when
+    set) holding at least one school day.
 
     Some years hold fewer than the 27 weeks the referential plans for: callers say so."""
-    return _school_weeks(parse_school_year(school_year), _zone_value(zone))
+    return _school_weeks(parse_school_year(school_year), _zone_value(zone), start)
 
 
 def public_holiday_label(day: date) -> str | None:

@@ -46,6 +46,9 @@ MEETINGS = (
      "Maison de quartier de Maurepas", MeetingStatus.PLANNED, "Bilan de l'année"),
     ("verger-diagnostic", "verger", MeetingKind.DIAGNOSTIC, (2026, 10, 15, 16, 45), 60,
      "École du Rohuel", MeetingStatus.HELD, "Diagnostic avec l'équipe enseignante"),
+    # Past and still only planned: its key moment reads « à compléter ».
+    ("verger-lancement", "verger", MeetingKind.LANCEMENT, (2026, 11, 17, 16, 45), 60,
+     "École du Rohuel", MeetingStatus.PLANNED, "Démarrage des séances avec l'équipe enseignante"),
     ("verger-suivi", "verger", MeetingKind.SUIVI, (2027, 4, 1, 16, 45), 60,
      "École du Rohuel", MeetingStatus.PLANNED, "Suivi de mi-année"),
     ("verger-bilan", "verger", MeetingKind.BILAN, (2027, 6, 8, 16, 45), 60,
@@ -53,6 +56,9 @@ MEETINGS = (
     ("comite-novembre", None, MeetingKind.COMITE_LOCAL, (2026, 11, 26, 14, 0), 120,
      "Hôtel de Rennes Métropole, salle 3", MeetingStatus.HELD,
      "Présentation des projets 2026-2027\nCoordination avec le PRE et la Cité éducative"),
+    ("commission-pedt", None, MeetingKind.INSTANCE, (2026, 11, 10, 18, 0), 90,
+     "Hôtel de ville de Rennes, salle du conseil", MeetingStatus.HELD,
+     "Commission PEDT : volet périscolaire et articulation avec les Clas"),
     ("comite-mai", None, MeetingKind.COMITE_LOCAL, (2027, 5, 20, 14, 0), 120,
      "Hôtel de Rennes Métropole, salle 3", MeetingStatus.PLANNED, "Préparation des bilans et du prochain appel à projets"),
 )

@@ -55,7 +55,7 @@ class Bilan:
 def bilan_row(facts: ProjectFacts) -> BilanRow:
     held = [meeting for meeting in facts.meetings if meeting.held]
     present = frozenset().union(*(meeting.present for meeting in held)) if held else frozenset()
-    comites = [meeting for meeting in facts.comite_meetings if meeting.held]
+    comites = [meeting for meeting in facts.comite_meetings if meeting.held and meeting.kind is MeetingKind.COMITE_LOCAL]
     return BilanRow(
         name=facts.name,
         porteur=facts.porteur_name,
@@ -70,7 +70,7 @@ def bilan_row(facts: ProjectFacts) -> BilanRow:
 
 
 def annual_bilan(school_year: str, facts: list[ProjectFacts], comites: tuple[MeetingFact, ...]) -> Bilan:
-    held = [meeting for meeting in comites if meeting.held]
+    held = [meeting for meeting in comites if meeting.held and meeting.kind is MeetingKind.COMITE_LOCAL]
     return Bilan(
         school_year=school_year,
         rows=tuple(bilan_row(item) for item in facts),

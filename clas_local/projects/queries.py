@@ -13,7 +13,7 @@ from clas_local.extensions import db
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
-from clas_local.school_year import activity_window, school_weeks, school_year_of
+from clas_local.school_year import project_window, school_weeks, school_year_of
 from clas_local.visibility import visible_projects
 
 PER_PAGE = 50
@@ -217,8 +217,8 @@ class SchoolWeeks:
 def school_weeks_of(project: Project) -> SchoolWeeks | None:
     """The school weeks of the project's year in its committee's zone (None if the year is unknown)."""
     try:
-        window = activity_window(project.school_year, project.committee.holiday_zone)
-        available = school_weeks(project.school_year, project.committee.holiday_zone)
+        window = project_window(project.school_year, project.committee.holiday_zone, project.activity_start)
+        available = school_weeks(project.school_year, project.committee.holiday_zone, project.activity_start)
     except ValueError:
         return None
     return SchoolWeeks(available, window, school_weeks_rule(available, school_year=project.school_year, window=window))
