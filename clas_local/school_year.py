@@ -196,6 +196,20 @@ def project_window(school_year: str, zone: HolidayZone | str, start: date | None
     return (start or default_start), end
 
 
+def activity_start_error(school_year: str, start: date | None) -> str | None:
+    """The French reason `start` cannot be the project's first day of activity, or None."""
+    first = _first_year(school_year)
+    if start is None or first is None:
+        return None
+    earliest, latest = date(first, 9, 1), date(first + 1, *ACTIVITY_END_MONTH_DAY)
+    if earliest <= start < latest:
+        return None
+    return (
+        f"Le démarrage de l'activité doit tomber dans l'année scolaire {school_year}, avant la fin de "
+        f"l'activité : entre le 1er septembre {first} et le 14 juin {first + 1}."
+    )
+
+
 def bilan_from(start: date, end: date) -> date:
     """The first day of the last part of the activity period, where the bilan belongs
     (« lors du bilan de fin d'année »): its last third."""
