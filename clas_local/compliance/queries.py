@@ -50,11 +50,12 @@ def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
 
 
 def meeting_facts(
-    meeting_scope, tz: ZoneInfo, *, detail: bool = True, evidence_files: list[EvidenceFile] | None = None
+    meeting_scope, tz: ZoneInfo, *, detail: bool = True, invitations: bool = True,
+    evidence_files: list[EvidenceFile] | None = None,
 ) -> list[tuple[int | None, MeetingFact]]:
     """(project id, facts) of every meeting matching `meeting_scope`, with who was present and
-    whether it has minutes, and who was invited and answered, in two queries; with `detail`,
-    also the evidence files (one more query). `evidence_files`: files the caller already holds,
+    whether it has minutes, and (unless `invitations` is false) who was invited and answered, in
+    two queries; with `detail`, also the evidence files (one more query). `evidence_files`: files the caller already holds,
     covering at least the scope's meetings (the project page), read instead of the second."""
     scoped_ids = select(Meeting.id).where(meeting_scope)
     invited: dict[int, set[int]] = defaultdict(set)
@@ -63,7 +64,7 @@ def meeting_facts(
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
     # Who was invited is read even without `detail`: the obligations and the committee's
     # Éducation nationale criterion depend on it, on the dashboard as in the dossier.
-    for meeting_id, partner_id, answer, partner_kind in db.session.execute(
+    for meeting_id, partner_id, answer, partner_kind in () if not (invitations or detail) else db.session.execute(
         select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer, Partner.kind)
         .join(Partner, Invitation.partner_id == Partner.id)
         .where(Invitation.meeting_id.in_(scoped_ids))
@@ -233,7 +234,9 @@ def load_facts(
     comite_by_year: dict[str, list[MeetingFact]] = defaultdict(list)
     # The comités' invitations and files are never shown: their details are only read with the projects'.
     comite_detail = detail and project_meetings is None
-    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail, evidence_files=evidence_files):
+    # The dossier holds its project's meetings: the comités' invitations are then not needed.
+    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail, invitations=project_meetings is None,
+                                          evidence_files=evidence_files):  # fmt: skip
         if project_id is None:
             comite_by_year[school_year_of(fact.day)].append(fact)
         else:

@@ -1,5 +1,6 @@
-"""Demo meetings across the 2026-2027 school year: the four key moments of each project,
-two comités locaux, on both sides of the DST changes (25 October 2026, 28 March 2027).
+"""Demo meetings across the 2026-2027 school year: the key moments of each project (every
+state of a key moment at least once: held, planned, to complete, to plan), two comités
+locaux and a commission PEDT (an instance de concertation), on both sides of the DST changes (25 October 2026, 28 March 2027).
 
 Dates are relative to the demo's "today" (late November 2026): autumn meetings are held,
 one lancement was cancelled and replanned. Each meeting has a fixed UID, so seeding twice
@@ -49,8 +50,7 @@ MEETINGS = (
     # Past and still only planned: its key moment reads « à compléter ».
     ("verger-lancement", "verger", MeetingKind.LANCEMENT, (2026, 11, 17, 16, 45), 60,
      "École du Rohuel", MeetingStatus.PLANNED, "Démarrage des séances avec l'équipe enseignante"),
-    ("verger-suivi", "verger", MeetingKind.SUIVI, (2027, 4, 1, 16, 45), 60,
-     "École du Rohuel", MeetingStatus.PLANNED, "Suivi de mi-année"),
+    # No suivi planned yet for the Verger: its key moment reads « à planifier ».
     ("verger-bilan", "verger", MeetingKind.BILAN, (2027, 6, 8, 16, 45), 60,
      "Salle des associations du Verger", MeetingStatus.PLANNED, "Bilan de l'année"),
     ("comite-novembre", None, MeetingKind.COMITE_LOCAL, (2026, 11, 26, 14, 0), 120,
