@@ -4,7 +4,7 @@ from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.models import AuditEvent
 from clas_local.auth.models import LoginThrottle, Membership, Role, User
 from clas_local.calendar.models import CalendarFeed
-from clas_local.committees.models import Committee, HolidayZone
+from clas_local.committees.models import Committee, HolidayZone, SchoolHolidayPeriod
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
@@ -54,6 +54,7 @@ __all__ = [
     "ProjectPartner",
     "ProjectSchool",
     "Role",
+    "SchoolHolidayPeriod",
     "Sector",
     "User",
 ]

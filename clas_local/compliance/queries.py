@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
+from clas_local.committees.queries import holiday_periods
 from clas_local.compliance.rules import (
     Checklist,
     CollectifFact,
@@ -156,7 +157,7 @@ def _holds_links(project: Project) -> bool:
 def _school_fact(link: ProjectSchool) -> SchoolFact:
     referent = link.referent_contact
     named = referent.full_name.strip() if referent is not None and referent.anonymised_at is None and referent.full_name else None
-    return SchoolFact(link.partner.id, link.partner.name, named or None, link.oriented_children, link.oriented_on)
+    return SchoolFact(link.partner.id, link.partner.name, named or None, link.oriented_children_count, link.oriented_on)
 
 
 def _collectif_fact(collectif: Collectif) -> CollectifFact:
@@ -213,7 +214,7 @@ def load_facts(
             collectifs[project.id] = [_collectif_fact(collectif) for collectif in project.collectifs] if detail else []
     for project_id, partner_id, name, contact_name, anonymised_at, oriented, oriented_on in () if preloaded else db.session.execute(
         select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at,
-               ProjectSchool.oriented_children, ProjectSchool.oriented_on)
+               ProjectSchool.oriented_children_count, ProjectSchool.oriented_on)
         .join(Partner, ProjectSchool.partner_id == Partner.id)
         .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
         .where(ProjectSchool.project_id.in_(ids))
@@ -247,9 +248,12 @@ def load_facts(
     ) if detail and not preloaded else ():
         collectifs[collectif.project_id].append(_collectif_fact(collectif))
 
+    # The holidays the host entered, for a year the packaged calendar does not know (no query otherwise).
+    periods = holiday_periods(committee, years)
     facts: dict[int, ProjectFacts] = {}
     for project in projects:
-        start, end = project_window(project.school_year, committee.holiday_zone, project.activity_start)
+        year_periods = periods.get(project.school_year, ())
+        start, end = project_window(project.school_year, committee.holiday_zone, project.activity_start, year_periods)
         facts[project.id] = ProjectFacts(
             project_id=project.id,
             name=project.name,
@@ -266,7 +270,9 @@ def load_facts(
             comite_meetings=tuple(comite_by_year[project.school_year]),
             collectifs=tuple(collectifs[project.id]),
             available_weeks=(
-                school_weeks(project.school_year, committee.holiday_zone, project.activity_start) if detail else None
+                school_weeks(project.school_year, committee.holiday_zone, project.activity_start, year_periods)
+                if detail
+                else None
             ),
         )
     return facts

@@ -167,7 +167,7 @@ class SchoolFact:
     partner_id: int
     name: str
     contact_name: str | None = None  # None: no referent, or an anonymised one
-    oriented_children: int | None = None  # children the school's team oriented towards the Clas
+    oriented_children_count: int | None = None  # children the school's team oriented towards the Clas
     oriented_on: date | None = None
 
 
@@ -422,21 +422,21 @@ def check_orientation(facts: ProjectFacts) -> Check:
         return Check(**common, status=Status.MISSING, reason="Aucune école n'est liée au projet.")
 
     def said(school: SchoolFact) -> str:
-        count = _plural(school.oriented_children or 0, "enfant orienté", "enfants orientés")
+        count = _plural(school.oriented_children_count or 0, "enfant orienté", "enfants orientés")
         return f"{count}" + (f" le {format_day(school.oriented_on, weekday=False)}" if school.oriented_on else "")
 
     proofs = tuple(
-        Proof("school", f"{school.name} : {said(school) if school.oriented_children else 'aucune orientation notée'}",
+        Proof("school", f"{school.name} : {said(school) if school.oriented_children_count else 'aucune orientation notée'}",
               partner_id=school.partner_id)
         for school in facts.schools
     )  # fmt: skip
-    without = [school for school in facts.schools if not school.oriented_children]
+    without = [school for school in facts.schools if not school.oriented_children_count]
     total = len(facts.schools)
     if not without:
         if total == 1:
             reason = f"L'école liée a orienté des enfants vers le Clas : {said(facts.schools[0])}."
         else:
-            children = sum(school.oriented_children or 0 for school in facts.schools)
+            children = sum(school.oriented_children_count or 0 for school in facts.schools)
             reason = f"Les {total} écoles liées ont orienté des enfants vers le Clas ({children} en tout)."
         return Check(**common, status=Status.MET, reason=reason, proofs=proofs)
     action = NextAction(

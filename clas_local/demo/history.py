@@ -120,7 +120,7 @@ def _project(context, spec) -> Project:
         school = context.partners[uai]
         # Every school's team oriented children that year (counts only).
         project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0] if school.contacts else None,
-                                             oriented_children=spec["oriented"], oriented_on=date(2025, 10, 10)))  # fmt: skip
+                                             oriented_children_count=spec["oriented"], oriented_on=date(2025, 10, 10)))  # fmt: skip
     for key, relation in spec["territory"]:
         project.territory_partners.append(ProjectPartner(partner=context.partners[key], relation=relation))
     for name, children, animateurs, sessions, minutes, weeks, place in spec["collectifs"]:

@@ -76,7 +76,7 @@ def seed(context) -> None:
                 oriented = spec["oriented"].get(uai)
                 project.schools.append(
                     ProjectSchool(partner=school, referent_contact=school.contacts[0] if school.contacts else None,
-                                  oriented_children=oriented, oriented_on=ORIENTED_ON if oriented else None)  # fmt: skip
+                                  oriented_children_count=oriented, oriented_on=ORIENTED_ON if oriented else None)  # fmt: skip
                 )
             for key, relation in spec["territory"]:
                 project.territory_partners.append(ProjectPartner(partner=context.partners[key], relation=relation))

@@ -86,7 +86,7 @@ class OrientationForm(Form):
     """« Etablir une collaboration avec les équipes éducatives pour l'orientation des enfants
     vers le Clas »: how many children the school's team oriented, and when. A count only."""
 
-    oriented_children = IntegerField(
+    oriented_children_count = IntegerField(
         "Enfants orientés par l'équipe de l'école",
         description=NO_CHILD_DATA,
         validators=[Optional(), NumberRange(min=0, max=500, message="Indiquez un nombre d'enfants entre 0 et 500.")],

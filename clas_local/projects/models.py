@@ -66,7 +66,7 @@ class ProjectSchool(Base):
     __tablename__ = "project_school"
     __table_args__ = (
         UniqueConstraint("project_id", "partner_id"),
-        CheckConstraint("oriented_children IS NULL OR oriented_children BETWEEN 0 AND 500", name="oriented_children_range"),
+        CheckConstraint("oriented_children_count IS NULL OR oriented_children_count BETWEEN 0 AND 500", name="oriented_children_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +75,7 @@ class ProjectSchool(Base):
     referent_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
     # « Etablir une collaboration avec les équipes éducatives pour l'orientation des enfants
     # vers le Clas »: how many children the school's team oriented, and when. Counts only.
-    oriented_children: Mapped[int | None] = mapped_column(Integer)
+    oriented_children_count: Mapped[int | None] = mapped_column(Integer)
     oriented_on: Mapped[date | None] = mapped_column(Date)
 
     project: Mapped[Project] = relationship(back_populates="schools")

@@ -113,7 +113,7 @@ def _referent_form(link: ProjectSchool, formdata=None) -> ReferentForm:
 def _orientation_form(link: ProjectSchool, formdata=None) -> OrientationForm:
     form = OrientationForm(formdata=formdata, prefix=f"orientation-{link.id}", meta=NO_CSRF)
     if formdata is None:
-        form.oriented_children.data = link.oriented_children
+        form.oriented_children_count.data = link.oriented_children_count
         form.oriented_on.data = link.oriented_on
     return form
 
@@ -166,6 +166,8 @@ def _context(committee, project: Project, **forms) -> dict:
         "project": project,
         "can_edit": can_edit,
         "school_weeks": weeks,
+        "calendar_notice": None if weeks else queries.calendar_notice(project),
+        "can_enter_holidays": permissions.can_manage_committee(current_user, committee),
         "collectifs": queries.collectifs_with_warnings(project, weeks),
     }
     if can_edit:
@@ -400,9 +402,9 @@ def set_orientation(slug: str, project_id: int, link_id: int):
     link = _school_link(project, link_id)
     form = _orientation_form(link, request.form)
     if form.validate():
-        children, day = form.oriented_children.data, form.oriented_on.data
+        children, day = form.oriented_children_count.data, form.oriented_on.data
         if day is not None and children is None:
-            form.oriented_children.errors = ["Indiquez le nombre d'enfants orientés à cette date."]
+            form.oriented_children_count.errors = ["Indiquez le nombre d'enfants orientés à cette date."]
         else:
             services.set_orientation(link, children, day)
             name = link.partner.name

@@ -77,9 +77,9 @@ def set_referent(link: ProjectSchool, referent: Contact | None) -> bool:
 
 def set_orientation(link: ProjectSchool, children: int | None, day) -> bool:
     """How many children the school's team oriented towards the Clas, and when (counts only)."""
-    if (link.oriented_children, link.oriented_on) == (children, day):
+    if (link.oriented_children_count, link.oriented_on) == (children, day):
         return False
-    link.oriented_children, link.oriented_on = children, day
+    link.oriented_children_count, link.oriented_on = children, day
     project = link.project
     db.session.flush()
     record("project.school.orientation", project, committee=project.committee,

@@ -1,7 +1,7 @@
 """project start of activity, schools' orientation of children, instance meetings
 
 project.activity_start: the project's own first day of activity (NULL: the referential's
-default, the first school day after the Toussaint holidays). project_school.oriented_children
+default, the first school day after the Toussaint holidays). project_school.oriented_children_count
 and oriented_on: how many children the school's team oriented towards the Clas, and when
 (counts only). meeting.kind gains « instance » (a PEDT commission, a PEL…), a kind that,
 like the comité local, needs no project.
@@ -38,10 +38,10 @@ def upgrade():
         batch_op.add_column(sa.Column('activity_start', sa.Date(), nullable=True))
 
     with op.batch_alter_table('project_school', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('oriented_children', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('oriented_children_count', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('oriented_on', sa.Date(), nullable=True))
         batch_op.create_check_constraint(
-            'oriented_children_range', 'oriented_children IS NULL OR oriented_children BETWEEN 0 AND 500'
+            'oriented_children_range', 'oriented_children_count IS NULL OR oriented_children_count BETWEEN 0 AND 500'
         )
 
     _meeting_kinds(NEW_KINDS, "'comite_local', 'instance', 'autre'")
@@ -54,7 +54,7 @@ def downgrade():
     with op.batch_alter_table('project_school', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_project_school_oriented_children_range'), type_='check')
         batch_op.drop_column('oriented_on')
-        batch_op.drop_column('oriented_children')
+        batch_op.drop_column('oriented_children_count')
 
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_column('activity_start')

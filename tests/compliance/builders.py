@@ -93,7 +93,7 @@ def project_year(committee, *, name="Clas du Blosne", with_bilan=True, rural=Fal
     project = Project(committee=committee, school_year="2026-2027", name=name, porteur=porteur, is_rural=rural,
                       coordinator=porteur.contacts[0] if porteur.contacts else None)  # fmt: skip
     for school in (volga, champion):
-        project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0], oriented_children=6,
+        project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0], oriented_children_count=6,
                                              oriented_on=date(2026, 10, 20)))  # fmt: skip
     project.territory_partners.append(ProjectPartner(partner=pre, relation="Orientation croisée des familles."))
     db.session.add(project)

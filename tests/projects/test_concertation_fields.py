@@ -38,20 +38,20 @@ def test_a_school_s_orientation_is_recorded_as_counts(client, login_as, project,
     db.session.commit()
     url = f"/c/rennes/projects/{project.id}/schools/{link.id}/orientation"
     prefix = f"orientation-{link.id}"
-    bad = post(client, url, {f"{prefix}-oriented_children": "-3", f"{prefix}-oriented_on": "2026-11-05"}, htmx=True)
+    bad = post(client, url, {f"{prefix}-oriented_children_count": "-3", f"{prefix}-oriented_on": "2026-11-05"}, htmx=True)
     assert bad.status_code == 422
     assert "Indiquez un nombre d'enfants entre 0 et 500." in page_text(bad)
-    no_count = post(client, url, {f"{prefix}-oriented_children": "", f"{prefix}-oriented_on": "2026-11-05"}, htmx=True)
+    no_count = post(client, url, {f"{prefix}-oriented_children_count": "", f"{prefix}-oriented_on": "2026-11-05"}, htmx=True)
     assert "Indiquez le nombre d'enfants orientés à cette date." in page_text(no_count)
     db.session.expire_all()
-    assert link.oriented_children is None
-    response = post(client, url, {f"{prefix}-oriented_children": "12", f"{prefix}-oriented_on": "2026-11-05"}, htmx=True)
+    assert link.oriented_children_count is None
+    response = post(client, url, {f"{prefix}-oriented_children_count": "12", f"{prefix}-oriented_on": "2026-11-05"}, htmx=True)
     assert response.status_code == 200
     body = page_text(response)
     assert "12 enfants orientés le 5 novembre 2026" in body
     assert "Orientation des enfants par École élémentaire Volga enregistrée." in body
     db.session.expire_all()
-    assert (link.oriented_children, link.oriented_on) == (12, date(2026, 11, 5))
+    assert (link.oriented_children_count, link.oriented_on) == (12, date(2026, 11, 5))
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "project.school.orientation"))
 
 

@@ -86,6 +86,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("committees.home", "GET"):                 committee(ALL),
     ("committees.members", "GET"):              committee(HOST),
     ("committees.members", "POST"):             committee(HOST),
+    ("committees.school_calendar", "GET"):      committee(HOST),
+    ("committees.school_calendar", "POST"):     committee(HOST),
+    ("committees.remove_holiday", "POST"):      committee(HOST),
     ("committees.remove_member", "POST"):       committee(HOST),
     ("committees.send_password_link", "POST"):  committee(HOST),
     ("audit.index", "GET"):                     committee(HOST),
@@ -201,6 +204,7 @@ DEFAULT_PARAMS = {
     "evidence_id": "evidence",
     "file_id": "evidence",
     "user_id": "extra_user",
+    "period_id": "holiday",
 }
 PARAMS: dict[str, dict] = {
     "auth.choose_password": {"token": lambda world: world.tokens["password"]},
