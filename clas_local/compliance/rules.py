@@ -450,9 +450,10 @@ def check_orientation(facts: ProjectFacts) -> Check:
             else f"Aucune des {total} écoles liées n'a d'orientation d'enfants notée."
         )
         return Check(**common, status=Status.MISSING, reason=reason, proofs=proofs, action=action)
+    oriented = total - len(without)
     reason = (
-        f"{total - len(without)} écoles sur {total} ont orienté des enfants vers le Clas ; "
-        f"sans orientation notée : {_names(without)}."
+        f"{oriented} école{'s' if oriented > 1 else ''} sur {total} {'ont' if oriented > 1 else 'a'} orienté des "
+        f"enfants vers le Clas ; sans orientation notée : {_names(without)}."
     )
     return Check(**common, status=Status.PARTLY, reason=reason, proofs=proofs, action=action)
 
@@ -541,19 +542,20 @@ def check_porteur_concertation(facts: ProjectFacts) -> Check:
                      reason=f"Aucun comité local ni instance de concertation tenu en {facts.school_year}.")  # fmt: skip
     parts = []
     comites_attended = [meeting for meeting in comites if meeting in attended]
-    if comites:
-        noun = "comité local tenu" if len(comites) == 1 else "comités locaux tenus"
-        if comites_attended:
-            parts.append(f"à {len(comites_attended)} sur {len(comites)} {noun} ({_held_on(comites_attended)})")
-        else:
-            parts.append(f"à aucun des {len(comites)} {noun}" if len(comites) > 1 else f"pas au {noun}")
+    if len(comites) == 1:
+        parts.append(("présent au" if comites_attended else "absent du") + f" comité local tenu le {format_day(comites[0].day)}")
+    elif comites_attended:
+        noun = "comités locaux" if len(comites_attended) > 1 else "comité local"
+        parts.append(f"présent à {len(comites_attended)} {noun} sur {len(comites)} tenus ({_held_on(comites_attended)})")
+    elif comites:
+        parts.append(f"absent des {len(comites)} comités locaux tenus")
     instances_attended = [meeting for meeting in instances if meeting in attended]
     if instances_attended:
         noun = "instance de concertation" if len(instances_attended) == 1 else "instances de concertation"
-        parts.append(f"à {len(instances_attended)} {noun} ({_held_on(instances_attended)})")
+        parts.append(f"présent à {len(instances_attended)} {noun} ({_held_on(instances_attended)})")
     who = f"Le porteur ({facts.porteur_name})"
     if attended:
-        reason = f"{who} a été noté présent {_and(parts)} en {facts.school_year}."
+        reason = f"{who}, en {facts.school_year} : {' ; '.join(parts)}."
     else:
         reason = f"{who} n'est noté présent à aucune réunion de concertation du territoire tenue en {facts.school_year}."
     return Check(**common, status=Status.INFO, reason=reason, proofs=_meeting_proofs(attended[-MAX_LISTED:]))

@@ -124,7 +124,7 @@ def test_project_page_shows_the_checklist_with_words_and_the_next_action(client,
     assert "4 obligations de concertation respectées sur 5" in page
     # The porteur's comités: evidence, not an obligation.
     assert "Participation aux comités locaux et instances de concertation (pour information)" in page
-    assert "a été noté présent à 1 sur 1 comité local tenu (le jeudi 19 novembre 2026) en 2026-2027." in page
+    assert "en 2026-2027 : présent au comité local tenu le jeudi 19 novembre 2026." in page
 
 
 def test_missing_school_contact_asks_for_one(client, login_as, committee):

@@ -29,7 +29,7 @@ def test_demo_history_shows_the_three_cases_and_is_idempotent(app):
     blosne = checklists["Clas du Blosne"]
     assert [check.status for check in blosne.checks] == [Status.MET] * 5
     assert [check.status for check in blosne.evidence] == [Status.INFO]
-    assert "a été noté présent à 2 sur 2 comités locaux tenus" in blosne.evidence[0].reason
+    assert "en 2025-2026 : présent à 2 comités locaux sur 2 tenus" in blosne.evidence[0].reason
 
     maurepas = checklists["Clas Maurepas"]
     assert maurepas.get("bilan").status is Status.MISSING

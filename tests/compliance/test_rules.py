@@ -137,7 +137,7 @@ ORIENTATION_CASES = [
     ("deux écoles", (oriented(), oriented(CHAMPS, "École Champion de Cicé", 7)), Status.MET,
      "Les 2 écoles liées ont orienté des enfants vers le Clas (19 en tout)."),
     ("une sur deux", (oriented(), oriented(CHAMPS, "École Champion de Cicé", None, None)), Status.PARTLY,
-     "1 écoles sur 2 ont orienté des enfants vers le Clas ; sans orientation notée : École Champion de Cicé."),
+     "1 école sur 2 a orienté des enfants vers le Clas ; sans orientation notée : École Champion de Cicé."),
     ("zéro enfant ne compte pas", (oriented(count=0),), Status.MISSING,
      "L'école liée (École Volga) n'a orienté aucun enfant noté vers le Clas."),
     ("aucune des deux", (school(), school(CHAMPS, "École Champion de Cicé")), Status.MISSING,
@@ -311,17 +311,16 @@ PORTEUR_CASES = [
     ("aucun comité", (),
      "Aucun comité local ni instance de concertation tenu en 2026-2027."),
     ("un comité, présent", (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}),),
-     "Le porteur (Centre social Ty-Blosne) a été noté présent à 1 sur 1 comité local tenu (le jeudi 15 octobre 2026) "
-     "en 2026-2027."),
+     "Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent au comité local tenu le jeudi 15 octobre 2026."),
     ("présent à 1 comité sur 3",
      (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={EN}),
       meeting(K.COMITE_LOCAL, MAR)),
-     "Le porteur (Centre social Ty-Blosne) a été noté présent à 1 sur 3 comités locaux tenus "
-     "(le jeudi 15 octobre 2026) en 2026-2027."),
+     "Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent à 1 comité local sur 3 tenus "
+     "(le jeudi 15 octobre 2026)."),
     ("absent du comité, présent à une commission PEDT",
      (meeting(K.COMITE_LOCAL, OCT), meeting(K.INSTANCE, MAR, present={PORTEUR}, title="Commission PEDT")),
-     "Le porteur (Centre social Ty-Blosne) a été noté présent pas au comité local tenu et à 1 instance de "
-     "concertation (le jeudi 18 mars 2027) en 2026-2027."),
+     "Le porteur (Centre social Ty-Blosne), en 2026-2027 : absent du comité local tenu le jeudi 15 octobre 2026 ; "
+     "présent à 1 instance de concertation (le jeudi 18 mars 2027)."),
     ("jamais présent à cinq", tuple(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES),
      "Le porteur (Centre social Ty-Blosne) n'est noté présent à aucune réunion de concertation du territoire "
      "tenue en 2026-2027."),
@@ -515,3 +514,11 @@ def test_every_sentence_is_quoted_from_the_referential():
         quoted.extend(part.split(" »")[0] for part in composite.split("« ")[1:])
     for sentence in quoted:
         assert sentence.replace("’", "'") in referential, sentence
+
+
+def test_the_porteur_at_two_comites_out_of_three_reads_in_correct_french():
+    comites = (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, MAR, present={PORTEUR}),
+               meeting(K.COMITE_LOCAL, date(2027, 5, 20)))  # fmt: skip
+    check = check_porteur_concertation(facts(comite_meetings=comites))
+    assert check.reason == ("Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent à 2 comités locaux sur 3 "
+                            "tenus (le jeudi 15 octobre 2026 et le jeudi 18 mars 2027).")  # fmt: skip
