@@ -409,7 +409,14 @@ def _schools_presence_check(
             if meeting.day < facts.today
             else None
         )
-        return Check(**common, status=Status.PARTLY, reason=_unheld_reason(meeting, facts.today),
+        reason = _unheld_reason(meeting, facts.today)
+        # The schools must be there: say which ones nobody has invited yet.
+        invited = frozenset().union(*(item.invited for item in planned))
+        uninvited = [school for school in facts.schools if school.partner_id not in invited]
+        if uninvited:
+            reason += f" Écoles liées pas encore invitées : {_names(uninvited)}."
+            action = action or NextAction("invite_schools", "Inviter les écoles liées à la réunion", meeting_id=meeting.id)
+        return Check(**common, status=Status.PARTLY, reason=reason,
                      proofs=_meeting_proofs(planned, attendance=False), action=action)  # fmt: skip
     return Check(**common, status=Status.MISSING, reason=missing_reason, action=create)
 

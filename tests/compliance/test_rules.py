@@ -174,11 +174,15 @@ EN_AMONT_CASES = [
     ("aucune école présente", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={PORTEUR}),), Status.PARTLY,
      "Réunion tenue le jeudi 8 octobre 2026, mais aucune école liée n'y est notée présente."),
-    ("prévue, à venir (1er septembre)", TWO_SCHOOLS,
-     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED),), Status.PARTLY,
+    ("prévue, à venir (1er septembre), écoles invitées", TWO_SCHOOLS,
+     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED, invited=frozenset({VOLGA, CHAMPS})),), Status.PARTLY,
      "La réunion « Diagnostic » du jeudi 8 octobre 2026 est prévue : elle n'a pas encore eu lieu."),
+    ("prévue, à venir (1er septembre), une école pas invitée", TWO_SCHOOLS,
+     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED, invited=frozenset({VOLGA})),), Status.PARTLY,
+     "La réunion « Diagnostic » du jeudi 8 octobre 2026 est prévue : elle n'a pas encore eu lieu. "
+     "Écoles liées pas encore invitées : École Champion de Cicé."),
     ("passée, pas marquée tenue", TWO_SCHOOLS,
-     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED),), Status.PARTLY,
+     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED, invited=frozenset({VOLGA, CHAMPS})),), Status.PARTLY,
      "La réunion « Diagnostic » du jeudi 8 octobre 2026 est passée mais n'est pas marquée comme tenue."),
     # The referential: « en amont de la mise en place du projet ».
     ("diagnostic après le démarrage", TWO_SCHOOLS,
@@ -247,8 +251,12 @@ BILAN_CASES = [
      Status.MET, "Réunion tenue le jeudi 24 juin 2027 : toutes les écoles liées étaient présentes."),
     ("tenu, une absente", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), present={CHAMPS}),),
      Status.PARTLY, "Réunion tenue le jeudi 10 juin 2027 ; écoles non notées présentes : École Volga."),
-    ("prévu", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED),), Status.PARTLY,
+    ("prévu, écoles invitées", TWO_SCHOOLS,
+     (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED, invited=frozenset({VOLGA, CHAMPS})),), Status.PARTLY,
      "La réunion « Bilan » du jeudi 10 juin 2027 est prévue : elle n'a pas encore eu lieu."),
+    ("prévu, personne d'invité", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED),), Status.PARTLY,
+     "La réunion « Bilan » du jeudi 10 juin 2027 est prévue : elle n'a pas encore eu lieu. "
+     "Écoles liées pas encore invitées : École Volga et École Champion de Cicé."),
     # « lors du bilan de fin d'année »: a bilan before the activity starts does not count.
     ("bilan daté avant le démarrage", TWO_SCHOOLS, (meeting(K.BILAN, date(2026, 10, 8), present={VOLGA, CHAMPS}),),
      Status.MISSING, "La réunion « Bilan » du jeudi 8 octobre 2026 est antérieure au démarrage de l'activité "
@@ -522,3 +530,14 @@ def test_the_porteur_at_two_comites_out_of_three_reads_in_correct_french():
     check = check_porteur_concertation(facts(comite_meetings=comites))
     assert check.reason == ("Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent à 2 comités locaux sur 3 "
                             "tenus (le jeudi 15 octobre 2026 et le jeudi 18 mars 2027).")  # fmt: skip
+
+
+def test_a_planned_meeting_without_the_schools_asks_to_invite_them(app):
+    from clas_local.compliance.links import action_url
+
+    planned = meeting(K.DIAGNOSTIC, date(2026, 10, 20), S.PLANNED, id=12)
+    check = check_en_amont(facts(today=date(2026, 10, 1), meetings=(planned,)))
+    assert check.action.label == "Inviter les écoles liées à la réunion"
+    committee = type("Committee", (), {"slug": "rennes"})
+    with app.test_request_context():
+        assert action_url(check.action, committee, 1) == "/c/rennes/meetings/12#invitations-panel"
