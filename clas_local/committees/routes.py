@@ -13,11 +13,12 @@ from clas_local.auth import password_links
 from clas_local.auth import services as auth_services
 from clas_local.auth.models import Membership, Role, User
 from clas_local.committees.forms import HOLIDAY_NAMES, CommitteeForm, HolidayPeriodForm, MemberForm
-from clas_local.committees import queries as committee_queries
-from clas_local.committees.models import Committee, SchoolHolidayPeriod
+from clas_local.committees.models import Committee
 from clas_local.committees.services import CommitteeError, add_holiday_period, create_committee, remove_holiday_period
 from clas_local.extensions import db
 from clas_local.forms import choices
+from clas_local.holidays import queries as holiday_queries
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.loaders import load_committee, refuse
 from clas_local.meetings.queries import upcoming_meetings
 from clas_local.partners.models import Partner
@@ -186,7 +187,7 @@ def school_calendar(slug: str):
             db.session.commit()
             flash(f"{form.name.data} {school_year} enregistrées : les semaines d'école et les alertes en tiennent compte.", "success")
             return htmx.redirect(url_for("committees.school_calendar", slug=slug, school_year=school_year))
-    periods = committee_queries.entered_periods(committee, school_year)
+    periods = holiday_queries.entered_periods(committee, school_year)
     entered = tuple(HolidayPeriod(p.name, p.first_day, p.last_day) for p in periods)
     return htmx.render(
         "committees/school_calendar.html",

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from clas_local.audit.services import record
-from clas_local.committees.models import Committee, HolidayZone, SchoolHolidayPeriod
+from clas_local.committees.models import Committee, HolidayZone
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.extensions import db
 
 

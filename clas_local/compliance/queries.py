@@ -15,7 +15,6 @@ from sqlalchemy import and_, exists, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
-from clas_local.committees.queries import holiday_periods
 from clas_local.compliance.rules import (
     Checklist,
     CollectifFact,
@@ -28,6 +27,7 @@ from clas_local.compliance.rules import (
 )
 from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
+from clas_local.holidays.queries import holiday_periods
 from clas_local.invitations.models import Answer, Invitation
 from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind

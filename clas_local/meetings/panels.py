@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local import permissions
-from clas_local.committees.queries import periods_of
 from clas_local.extensions import db
+from clas_local.holidays.queries import periods_of
 from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus, MomentState
 from clas_local.school_year import (
     Periods,

@@ -9,9 +9,9 @@ from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
 
 from clas_local import htmx, i18n, panels, permissions
-from clas_local.committees.queries import periods_of
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.holidays.queries import periods_of
 from clas_local.loaders import load_committee, load_meeting, load_project
 from clas_local.meetings import queries, services
 from clas_local.meetings.forms import CancelForm, MeetingForm

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from clas_local.committees.models import HolidayZone, SchoolHolidayPeriod
+from clas_local.committees.models import HolidayZone
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.extensions import db
 from tests.conftest import page_text, post
 

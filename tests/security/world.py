@@ -25,7 +25,8 @@ from sqlalchemy import text
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.auth.models import Membership, Role, User
-from clas_local.committees.models import Committee, HolidayZone, SchoolHolidayPeriod
+from clas_local.committees.models import Committee, HolidayZone
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation

@@ -1,4 +1,4 @@
-"""Reads of the committee domain: the school-holiday periods its host entered."""
+"""Reads of the school holidays a committee's host entered."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from clas_local.committees.models import SchoolHolidayPeriod
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.extensions import db
 from clas_local.school_year import HolidayPeriod, Periods, package_knows
 
