@@ -96,6 +96,14 @@ RELATIONS = (
 PORTEUR_KINDS = (PartnerKind.ASSOCIATION, PartnerKind.CENTRE_SOCIAL, PartnerKind.COLLECTIVITE)
 
 
+# The titles of the meetings without a project.
+PROJECTLESS_TITLES = {
+    MeetingKind.COMITE_LOCAL: "Comité local",
+    MeetingKind.INSTANCE: "Commission PEDT",
+    MeetingKind.AUTRE: "Réunion des partenaires",
+}
+
+
 @dataclass(frozen=True)
 class CommitteeSize:
     schools: int
@@ -430,7 +438,8 @@ class _Builder:
             first = int(year[:4])
             start = date(first, 9, 1) + timedelta(days=rng.randrange(300))
             if n % 6 == 0:
-                plan.append((MeetingKind.COMITE_LOCAL if n % 12 == 0 else MeetingKind.AUTRE, None, start))
+                kind = MeetingKind.AUTRE if n % 12 else MeetingKind.INSTANCE if n % 24 else MeetingKind.COMITE_LOCAL
+                plan.append((kind, None, start))
             else:
                 year_projects = [p for p in projects if p["year"] == year]
                 plan.append((MeetingKind.SUIVI, rng.choice(year_projects), start))
@@ -450,7 +459,7 @@ class _Builder:
             meeting_id = self.ids._next["meeting"]
             self.add(
                 Meeting, committee_id=committee_id, project_id=project["id"] if project else None, kind=kind,
-                title="" if project else ("Comité local" if kind is MeetingKind.COMITE_LOCAL else "Réunion des partenaires"),
+                title="" if project else PROJECTLESS_TITLES[kind],
                 starts_at=starts_at, ends_at=ends_at, place="Salle du conseil, mairie", online_url="",
                 agenda="1. Tour de table\n2. Suivi des collectifs\n3. Questions diverses",
                 status=status, uid=f"bench-{meeting_id}@clas-local", sequence=rng.randrange(3),

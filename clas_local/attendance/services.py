@@ -351,6 +351,11 @@ _HEADINGS: dict[MeetingKind, tuple[str, ...]] = {
         "Présence de l'Éducation nationale",
         "Décisions et suites à donner",
     ),
+    MeetingKind.INSTANCE: (
+        "Tour de table des partenaires",
+        "Place du Clas dans les dispositifs du territoire",
+        "Décisions et suites à donner",
+    ),
     MeetingKind.AUTRE: (
         "Objet de la réunion",
         "Échanges",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from clas_local.forms import Form, SelectField, choices, enum_choices
 from clas_local.i18n import TIMEZONE_LABELS, TIMEZONES  # noqa: F401  (TIMEZONE_LABELS: for the views)
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import DateField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from clas_local.auth.models import Role
@@ -76,3 +76,20 @@ class CommitteeForm(CommitteeSettingsForm):
         "E-mail de l'animateur du comité",
         validators=[Optional(), Email("Adresse e-mail invalide.")],
     )
+
+
+HOLIDAY_NAMES = ("Vacances de la Toussaint", "Vacances de Noël", "Vacances d'hiver", "Vacances de printemps",
+                 "Pont de l'Ascension", "Vacances d'été")  # fmt: skip
+
+
+class HolidayPeriodForm(Form):
+    """A school-holiday period of a year the packaged calendar does not know."""
+
+    name = StringField(
+        "Nom des vacances",
+        description="Par exemple « Vacances de la Toussaint » : le démarrage de l'activité par défaut suit celles-ci.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired("Indiquez le nom de ces vacances."), Length(max=200)],
+    )
+    first_day = DateField("Premier jour sans classe", validators=[DataRequired("Indiquez le premier jour (jj/mm/aaaa).")])
+    last_day = DateField("Dernier jour sans classe", validators=[DataRequired("Indiquez le dernier jour (jj/mm/aaaa).")])

@@ -14,19 +14,40 @@ from clas_local.auth import services as auth_services
 from clas_local.auth.models import Membership, Role, User
 from clas_local.committees.home import home_context
 from clas_local.committees.forms import (
+    HOLIDAY_NAMES,
     TIMEZONE_LABELS,
     CommitteeForm,
     CommitteeSettingsForm,
+    HolidayPeriodForm,
     MemberForm,
     parse_insee_codes,
 )
 from clas_local.committees.models import Committee
-from clas_local.committees.services import CommitteeError, create_committee, update_settings
+from clas_local.committees.services import (
+    CommitteeError,
+    add_holiday_period,
+    create_committee,
+    remove_holiday_period,
+    update_settings,
+)
 from clas_local.extensions import db
 from clas_local.forms import EmptyWay, choices
+from clas_local.holidays import queries as holiday_queries
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.loaders import load_committee, refuse
 from clas_local.meetings.queries import upcoming_meetings
 from clas_local.partners.models import Partner
+from clas_local.school_year import (
+    HolidayPeriod,
+    activity_window,
+    calendar_known,
+    current_school_year,
+    holiday_period_error,
+    is_school_year,
+    package_knows,
+    school_weeks,
+    unknown_calendar_notice,
+)
 
 bp = Blueprint("committees", __name__)
 
@@ -187,6 +208,73 @@ def remove_member(slug: str, membership_id: int):
         db.session.commit()
         flash(f"{membership.user.email} n'est plus membre du comité.", "success")
     return htmx.redirect(url_for("committees.members", slug=slug))
+
+
+# -- the school calendar of a year the package does not know ---------------------------------
+
+
+def _calendar_years(committee) -> list[str]:
+    """The years a host may look at: last year to three years ahead."""
+    first = int(current_school_year(committee)[:4])
+    return [f"{year}-{year + 1}" for year in range(first - 1, first + 4)]
+
+
+@bp.route("/c/<slug>/calendrier-scolaire", methods=["GET", "POST"])
+@login_required
+def school_calendar(slug: str):
+    committee = load_committee(slug, permissions.can_manage_committee)
+    years = _calendar_years(committee)
+    asked = (request.form.get("school_year") if request.method == "POST" else request.args.get("school_year")) or ""
+    school_year = asked if is_school_year(asked) else current_school_year(committee)
+    if school_year not in years:
+        years = sorted({*years, school_year})
+    form = HolidayPeriodForm()
+    known = package_knows(school_year, committee.holiday_zone)
+    refusal = None
+    if form.validate_on_submit():
+        error = holiday_period_error(school_year, committee.holiday_zone, form.first_day.data, form.last_day.data)
+        if error and known:
+            refusal = error  # no form on that page: said above it
+        elif error:
+            form.last_day.errors.append(error)
+        else:
+            add_holiday_period(committee, school_year, form.name.data, form.first_day.data, form.last_day.data)
+            db.session.commit()
+            flash(f"{form.name.data} {school_year} enregistrées : les semaines d'école et les alertes en tiennent compte.", "success")
+            return htmx.redirect(url_for("committees.school_calendar", slug=slug, school_year=school_year))
+    periods = holiday_queries.entered_periods(committee, school_year)
+    entered = tuple(HolidayPeriod(p.name, p.first_day, p.last_day) for p in periods)
+    return htmx.render(
+        "committees/school_calendar.html",
+        "committees/_school_calendar.html",
+        status=422 if form.errors or refusal else 200,
+        committee=committee,
+        form=form,
+        refusal=refusal,
+        years=years,
+        school_year=school_year,
+        periods=periods,
+        known=known,
+        notice=None if calendar_known(school_year, committee.holiday_zone, entered)
+        else unknown_calendar_notice(school_year, committee.holiday_zone),
+        window=activity_window(school_year, committee.holiday_zone, entered),
+        weeks=school_weeks(school_year, committee.holiday_zone, periods=entered),
+        holiday_names=HOLIDAY_NAMES,
+    )
+
+
+@bp.post("/c/<slug>/calendrier-scolaire/<int:period_id>/remove")
+@login_required
+def remove_holiday(slug: str, period_id: int):
+    committee = load_committee(slug, permissions.can_manage_committee)
+    period = db.session.get(SchoolHolidayPeriod, period_id)
+    if period is None or period.committee_id != committee.id:
+        refuse(404, "holiday period of another committee")
+    school_year = period.school_year
+    remove_holiday_period(period)
+    db.session.commit()
+    flash("Période de vacances retirée.", "success")
+    return htmx.redirect(url_for("committees.school_calendar", slug=slug, school_year=school_year))
 
 
 @bp.route("/admin", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from clas_local.audit.services import record
 from clas_local.committees.models import Committee, HolidayZone
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.extensions import db
 
 
@@ -64,3 +65,20 @@ def update_settings(committee: Committee, **changes) -> list[str]:
         record("committee.update", committee, committee=committee,
                summary="Paramètres modifiés : " + ", ".join(SETTINGS_LABELS[name] for name in changed))
     return [SETTINGS_LABELS[name] for name in changed]
+
+
+def add_holiday_period(committee: Committee, school_year: str, name: str, first_day, last_day) -> SchoolHolidayPeriod:
+    period = SchoolHolidayPeriod(committee=committee, school_year=school_year, name=name, first_day=first_day,
+                                 last_day=last_day)  # fmt: skip
+    db.session.add(period)
+    db.session.flush()
+    record("calendar.holiday.add", period, committee=committee,
+           summary=f"{name} {school_year} : du {first_day.isoformat()} au {last_day.isoformat()}")  # fmt: skip
+    return period
+
+
+def remove_holiday_period(period: SchoolHolidayPeriod) -> None:
+    record("calendar.holiday.remove", period, committee_id=period.committee_id,
+           summary=f"{period.name} {period.school_year}")  # fmt: skip
+    db.session.delete(period)
+    db.session.flush()

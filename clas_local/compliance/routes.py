@@ -9,18 +9,18 @@ from flask_login import login_required
 
 from clas_local import htmx, permissions
 from clas_local.compliance import queries
-from clas_local.compliance.rules import Status, evaluate, key_moment
+from clas_local.compliance.rules import CHECKLIST_TITLE, Status, check_education_nationale_sought, evaluate, key_moment
 from clas_local.loaders import load_committee
-from clas_local.meetings.models import KEY_MOMENTS, MeetingState
+from clas_local.meetings.models import KEY_MOMENTS, MeetingKind, MeetingState
 from clas_local.school_year import committee_today, current_school_year, is_school_year
 
 bp = Blueprint("compliance", __name__)
 
 STATUS_FILTERS = {
     "": "Tous les projets",
-    Status.MET.code: "Tous les critères respectés",
-    Status.PARTLY.code: "Partiellement respectés (rien ne manque)",
-    Status.MISSING.code: "Au moins un critère manquant",
+    Status.MET.code: "Toutes les obligations de concertation respectées",
+    Status.PARTLY.code: "Partiellement respectées (rien ne manque)",
+    Status.MISSING.code: "Au moins une obligation manquante",
 }
 
 
@@ -71,9 +71,10 @@ def dashboard(slug: str):
         totals[checklist.overall.code] += 1
         if status and checklist.overall.code != status:
             continue
-        moments = [key_moment(facts[project.id].meetings, kind) for kind in KEY_MOMENTS]
+        moments = [key_moment(facts[project.id].meetings, kind, facts[project.id].today) for kind in KEY_MOMENTS]
         rows.append({"project": project, "facts": facts[project.id], "checklist": checklist, "moments": moments})
-    comites = queries.comite_meetings_of_year(facts) if facts else queries.load_comites(committee, school_year)
+    concertation = queries.comite_meetings_of_year(facts) if facts else queries.load_comites(committee, school_year)
+    comites = tuple(meeting for meeting in concertation if meeting.kind is MeetingKind.COMITE_LOCAL)
     context = {
         "committee": committee,
         "years": years,
@@ -85,6 +86,8 @@ def dashboard(slug: str):
         "totals": totals,
         "key_moments": KEY_MOMENTS,
         "comites": comites,
+        "education_nationale": check_education_nationale_sought(comites, school_year),
+        "checklist_title": CHECKLIST_TITLE,
         "upcoming": queries.upcoming_with_pending(committee, school_year, datetime.now(timezone.utc)),
         "never_invited": queries.partners_never_invited(committee, school_year, _year_meeting_ids(facts)),
         "Status": Status,

@@ -117,6 +117,7 @@ def meeting_fact(item: DossierMeeting, tz: ZoneInfo) -> MeetingFact:
         education_nationale_present=tuple(
             sorted(row.name for row in present if row.kind is PartnerKind.EDUCATION_NATIONALE)
         ),
+        education_nationale_invited=any(row.replies and row.kind is PartnerKind.EDUCATION_NATIONALE for row in known),
         has_minutes=bool(meeting.minutes and meeting.minutes.body),
         evidence=tuple(EvidenceFact(e.id, e.original_name, e.kind.label) for e in item.files),
     )

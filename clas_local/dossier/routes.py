@@ -59,7 +59,7 @@ def _context(dossier: Dossier, *, links: bool) -> dict:
         "dossier": dossier,
         "committee": dossier.committee,
         "view": checklist_view(dossier.checklist, dossier.committee, dossier.project.id, can_act=can_act),
-        "moments": [key_moment(dossier.facts.meetings, kind) for kind in KEY_MOMENTS],
+        "moments": [key_moment(dossier.facts.meetings, kind, dossier.facts.today) for kind in KEY_MOMENTS],
     }
 
 

@@ -50,6 +50,7 @@ KIND_TITLES = {
     "suivi": "Réunion de suivi",
     "bilan": "Réunion de bilan",
     "comite_local": "Réunion du comité local",
+    "instance": "Réunion de l'instance de concertation",
     "autre": "Réunion",
 }
 

@@ -19,6 +19,7 @@ from clas_local.projects import queries, services
 from clas_local.projects.forms import (
     CollectifForm,
     PartnerLinkForm,
+    OrientationForm,
     ProjectForm,
     ReferentForm,
     RelationForm,
@@ -26,7 +27,7 @@ from clas_local.projects.forms import (
 )
 from clas_local.projects.rules import duration_fr
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
-from clas_local.school_year import committee_today, current_school_year, is_school_year
+from clas_local.school_year import activity_start_error, committee_today, current_school_year, is_school_year
 from clas_local.url_numbers import id_arg, page_number, parse_id
 
 bp = Blueprint("projects", __name__)
@@ -115,6 +116,14 @@ def _referent_form(link: ProjectSchool, formdata=None) -> ReferentForm:
     return form
 
 
+def _orientation_form(link: ProjectSchool, formdata=None) -> OrientationForm:
+    form = OrientationForm(formdata=formdata, prefix=f"orientation-{link.id}", meta=NO_CSRF)
+    if formdata is None:
+        form.oriented_children_count.data = link.oriented_children_count
+        form.oriented_on.data = link.oriented_on
+    return form
+
+
 def _relation_form(link: ProjectPartner, formdata=None) -> RelationForm:
     form = RelationForm(formdata=formdata, prefix=f"partner-{link.id}", meta=NO_CSRF)
     if formdata is None:
@@ -177,6 +186,8 @@ def _context(committee, project: Project, **forms) -> dict:
         "project": project,
         "can_edit": can_edit,
         "school_weeks": weeks,
+        "calendar_notice": None if weeks else queries.calendar_notice(project),
+        "can_enter_holidays": permissions.can_manage_committee(current_user, committee),
         "collectifs": queries.collectifs_with_warnings(project, weeks),
     }
     if can_edit:
@@ -188,6 +199,9 @@ def _context(committee, project: Project, **forms) -> dict:
             collectif_form=forms.get("collectif_form") or _collectif_form(),
             referent_forms={
                 link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
+            },
+            orientation_forms={
+                link.id: forms.get(f"orientation_{link.id}") or _orientation_form(link) for link in project.schools
             },
             relation_forms={
                 link.id: forms.get(f"relation_{link.id}") or _relation_form(link) for link in project.territory_partners
@@ -287,6 +301,10 @@ def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | 
     if coordinator_id is not None and queries.contact_of(porteur_id, coordinator_id) is None:
         form.coordinator_id.errors.append("Choisissez une personne de l'organisation qui porte le projet.")
         return None
+    start_error = activity_start_error(form.school_year.data, form.activity_start.data)
+    if start_error:
+        form.activity_start.errors.append(start_error)
+        return None
     return {
         "name": form.name.data,
         "school_year": form.school_year.data,
@@ -294,6 +312,7 @@ def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | 
         "coordinator_id": coordinator_id,
         "is_rural": bool(form.is_rural.data),
         "description": (form.description.data or "").strip(),
+        "activity_start": form.activity_start.data,
     }
 
 
@@ -403,6 +422,24 @@ def set_referent(slug: str, project_id: int, link_id: int):
         db.session.commit()
         return _section(committee, project, "schools", ok=True, notice=f"Contact référent de {name} enregistré.")
     return _section(committee, project, "schools", ok=False, **{f"referent_{link.id}": form})
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/orientation")
+@login_required
+def set_orientation(slug: str, project_id: int, link_id: int):
+    committee, project = _load_editable(slug, project_id)
+    link = _school_link(project, link_id)
+    form = _orientation_form(link, request.form)
+    if form.validate():
+        children, day = form.oriented_children_count.data, form.oriented_on.data
+        if day is not None and children is None:
+            form.oriented_children_count.errors = ["Indiquez le nombre d'enfants orientés à cette date."]
+        else:
+            services.set_orientation(link, children, day)
+            name = link.partner.name
+            db.session.commit()
+            return _section(committee, project, "schools", ok=True, notice=f"Orientation des enfants par {name} enregistrée.")
+    return _section(committee, project, "schools", ok=False, **{f"orientation_{link.id}": form})
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/remove")

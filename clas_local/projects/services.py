@@ -11,7 +11,7 @@ from clas_local.extensions import db
 from clas_local.partners.models import Contact, Partner, contact_reference
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
-PROJECT_FIELDS = ("name", "school_year", "porteur_id", "coordinator_id", "is_rural", "description")
+PROJECT_FIELDS = ("name", "school_year", "porteur_id", "coordinator_id", "is_rural", "description", "activity_start")
 COLLECTIF_FIELDS = (
     "name",
     "children_count",
@@ -74,6 +74,19 @@ def set_referent(link: ProjectSchool, referent: Contact | None) -> bool:
     record("project.school.referent", project, committee=project.committee,
            summary=f"Contact référent de {link.partner.name} : {contact_reference(referent) if referent else 'aucun'}",
            partner_id=link.partner_id, contact_id=referent.id if referent else None)
+    return True
+
+
+def set_orientation(link: ProjectSchool, children: int | None, day) -> bool:
+    """How many children the school's team oriented towards the Clas, and when (counts only)."""
+    if (link.oriented_children_count, link.oriented_on) == (children, day):
+        return False
+    link.oriented_children_count, link.oriented_on = children, day
+    project = link.project
+    db.session.flush()
+    record("project.school.orientation", project, committee=project.committee,
+           summary=f"Orientation des enfants par {link.partner.name} : {children if children is not None else 'non notée'}",
+           partner_id=link.partner_id)  # fmt: skip
     return True
 
 

@@ -279,8 +279,18 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     timeline = host.locator("#temps-forts")
     for label in ("Diagnostic", "Lancement", "Suivi", "Bilan"):
         expect(timeline).to_contain_text(label)
-    expect(timeline.locator(".timeline-missing")).to_have_count(0)
+    # Every key moment is planned: none is left « à planifier », and none is ever « manquante ».
+    expect(timeline.locator(".timeline-to_plan")).to_have_count(0)
     expect(timeline.locator(".timeline-step")).to_have_count(4)
+    expect(timeline).to_contain_text("Démarrage de l'activité")
+    expect(timeline).not_to_contain_text("Manquante")
+    expect(host.locator("#conformite-titre")).to_contain_text("Concertation (axes école et territoire)")
+    # The school's team oriented children: a count and a date, read by the obligation.
+    row = host.locator("#ecoles tbody tr", has_text="Volga")
+    row.get_by_label("Enfants orientés par l'équipe de l'école").fill("8")
+    row.get_by_label("Date de l'orientation").fill("2026-11-05")
+    row.get_by_role("button", name=re.compile("l'orientation des enfants")).click()
+    expect(host.locator("#ecoles table")).to_contain_text("8 enfants orientés le 5 novembre 2026")
     audit.screenshot(host, "03-projet")
 
     # Invitations for the suivi meeting: the director's e-mail holds her answer link.
@@ -511,7 +521,11 @@ def test_viewer_reads_the_dashboard_and_the_annual_bilan(new_page, live_server, 
     sign_in(page, audit, journey.viewer_email, journey.password)
     page.goto(f"/c/{journey.slug}/dashboard")
     audit.check(page, "Tableau de bord")
-    expect(page.locator("main")).to_contain_text(journey.project_name)
+    main = page.locator("main")
+    expect(main).to_contain_text(journey.project_name)
+    expect(main).to_contain_text("Concertation (axes école et territoire)")
+    expect(main).to_contain_text("L'Éducation nationale aux comités locaux (critère du comité)")
+    expect(main).not_to_contain_text("Manquante")
     page.goto(f"/c/{journey.slug}/bilan")
     audit.check(page, "Bilan annuel")
     expect(page.locator("main")).to_contain_text(journey.project_name)
@@ -520,6 +534,10 @@ def test_viewer_reads_the_dashboard_and_the_annual_bilan(new_page, live_server, 
     sign_in(demo, audit, "caf@demo.clas-local.fr", DEMO_PASSWORD)
     demo.goto("/c/demo/dashboard")
     audit.check(demo, "Tableau de bord (démo)")
+    # The demo's timeline shows each state of a key moment, in the project page's words.
+    table = demo.locator("table.dashboard-table")
+    for state in ("Tenue le", "Prévue le", "À compléter (présences, compte rendu)", "À planifier"):
+        expect(table).to_contain_text(state)
     audit.screenshot(demo, "08-tableau-de-bord")
     demo.goto("/c/demo/bilan?school_year=2025-2026")
     audit.check(demo, "Bilan annuel (démo 2025-2026)")

@@ -89,6 +89,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("committees.members", "POST"):             committee(HOST),
     ("committees.settings", "GET"):             committee(HOST),
     ("committees.settings", "POST"):            committee(HOST),
+    ("committees.school_calendar", "GET"):      committee(HOST),
+    ("committees.school_calendar", "POST"):     committee(HOST),
+    ("committees.remove_holiday", "POST"):      committee(HOST),
     ("committees.remove_member", "POST"):       committee(HOST),
     ("committees.send_password_link", "POST"):  committee(HOST),
     ("audit.index", "GET"):                     committee(HOST),
@@ -119,6 +122,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.add_school", "POST"):            PROJECT_EDIT,
     ("projects.school_referents", "GET"):       PROJECT_EDIT,
     ("projects.set_referent", "POST"):          PROJECT_EDIT,
+    ("projects.set_orientation", "POST"):       PROJECT_EDIT,
     ("projects.remove_school", "POST"):         PROJECT_EDIT,
     ("projects.add_partner", "POST"):           PROJECT_EDIT,
     ("projects.update_relation", "POST"):       PROJECT_EDIT,
@@ -206,6 +210,7 @@ DEFAULT_PARAMS = {
     "evidence_id": "evidence",
     "file_id": "evidence",
     "user_id": "extra_user",
+    "period_id": "holiday",
 }
 PARAMS: dict[str, dict] = {
     "auth.choose_password": {"token": lambda world: world.tokens["password"]},
@@ -213,6 +218,7 @@ PARAMS: dict[str, dict] = {
     "invitations.rsvp": {"token": lambda world: world.tokens["rsvp"]},
     "invitations.rsvp_calendar": {"token": lambda world: world.tokens["rsvp"]},
     "projects.set_referent": {"link_id": "school_link"},
+    "projects.set_orientation": {"link_id": "school_link"},
     "projects.remove_school": {"link_id": "school_link"},
     "projects.update_relation": {"link_id": "partner_link"},
     "projects.remove_partner": {"link_id": "partner_link"},
