@@ -4,10 +4,7 @@ A tagged PDF declares itself marked, gives its language (/Lang fr) and its title
 the viewer), and carries a structure tree whose elements give the headings, the tables with
 their header cells and the paragraphs in reading order.
 
-The PDF/UA tagging itself is issue 18's work (WeasyPrint's `pdf/ua-1` variant). Until it
-lands these tests are expected to fail, strictly: the day the PDFs are tagged they pass,
-the strict xfail turns that into a failure, and the marker must go — with the sentence of
-the accessibility statement that says the PDFs are not tagged yet.
+Both are written with WeasyPrint's `pdf/ua-1` variant (dossier/pdf.py, attendance/signin_sheet.py).
 """
 
 from __future__ import annotations
@@ -29,11 +26,6 @@ PDFS = {
     "dossier.pdf": ("dossier.pdf", {"H1", "H2", "Table", "TH", "P"}),
     "emargement.pdf": ("attendance.signin_sheet", {"H1", "Table", "TH", "TD"}),
 }
-
-NOT_TAGGED_YET = pytest.mark.xfail(
-    strict=True, reason="PDF/UA tagging of the dossier and the sign-in sheet: issue 18, not merged yet"
-)
-
 
 def fetch_pdf(app, endpoint: str) -> PdfReader:
     world = build_world()
@@ -65,7 +57,6 @@ def structure_types(node, seen: set[str] | None = None, depth: int = 0) -> set[s
     return seen
 
 
-@NOT_TAGGED_YET
 @pytest.mark.parametrize("name", sorted(PDFS))
 def test_pdf_is_tagged_in_french_with_a_structure_tree(world_app, name):  # noqa: F811
     endpoint, expected_types = PDFS[name]
