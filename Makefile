@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test fuzz bandit lock clean bench load screenshots
+.PHONY: install install-dev run test fuzz bandit lock clean bench bench-http bench-explain perf-report load screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,10 @@ install: $(STAMP) ## create .venv with what the application needs (requirements.
 install-dev: $(DEV_STAMP) ## add the test and development tools (requirements-dev.lock)
 
 run: install ## migrate, seed the demo if the database is empty, serve http://127.0.0.1:$(PORT)
-	$(FLASK) db upgrade
-	$(FLASK) clas demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@# PORT reaches the application too: without BASE_URL, links in e-mails and feeds use this port.
+	PORT=$(PORT) $(FLASK) db upgrade
+	PORT=$(PORT) $(FLASK) clas demo
+	PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set
 	@# ical.js (Thunderbird's parser) reads our .ics files in the calendar tests.
@@ -68,6 +69,21 @@ lock: ## re-resolve pyproject.toml's ranges: requirements-dev.lock (everything),
 
 bench: install ## department-scale benchmark of the main pages against an anchor (bench/report.json)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-http: install ## every page of make bench over HTTP: gunicorn (2 workers), wrk (8 connections), against the anchor (bench/report-http.json)
+	@command -v wrk >/dev/null || { echo "wrk is needed: sudo apt install wrk" >&2; exit 1; }
+	$(BIN)/python bench/http_pages.py $(BENCH_HTTP_ARGS)
+
+bench-explain: install ## PostgreSQL (TEST_DATABASE_URL): EXPLAIN every query of every page, no sequential scan of a large table (bench/report-explain.json)
+	$(BIN)/python bench/explain.py $(EXPLAIN_ARGS)
+
+perf-report: install ## on a quiet machine, the three reports one after the other: make bench, make bench-http, and make bench-explain when TEST_DATABASE_URL is set
+	@echo "Load average before: $$(cut -d' ' -f1-3 /proc/loadavg)"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@command -v wrk >/dev/null || { echo "wrk is needed: sudo apt install wrk" >&2; exit 1; }
+	$(BIN)/python bench/http_pages.py $(BENCH_HTTP_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/python bench/explain.py $(EXPLAIN_ARGS); \
+	else echo "TEST_DATABASE_URL not set: make bench-explain skipped."; fi
 
 load: install ## gunicorn, 2 workers, on SQLite then PostgreSQL (TEST_DATABASE_URL): throughput and p95
 	$(BIN)/python bench/load.py $(LOAD_ARGS)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,6 +54,7 @@ SCHOOL_YEARS = ("2024-2025", "2025-2026", "2026-2027")
 REFERENCE_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 BENCH_PASSWORD = "Bench-Clas-Local-2026"
 BATCH = 5_000
+FLUSH_ROWS = 200_000  # invitation rows held in memory before they are written
 DOSSIER_MEETINGS, DOSSIER_FILES = 20, 30  # issue 6: the dossier of 20 meetings and 30 files, built in < 3 s
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -95,6 +96,14 @@ RELATIONS = (
 PORTEUR_KINDS = (PartnerKind.ASSOCIATION, PartnerKind.CENTRE_SOCIAL, PartnerKind.COLLECTIVITE)
 
 
+# The titles of the meetings without a project.
+PROJECTLESS_TITLES = {
+    MeetingKind.COMITE_LOCAL: "Comité local",
+    MeetingKind.INSTANCE: "Commission PEDT",
+    MeetingKind.AUTRE: "Réunion des partenaires",
+}
+
+
 @dataclass(frozen=True)
 class CommitteeSize:
     schools: int
@@ -126,8 +135,21 @@ def _department() -> Scale:
     return Scale("department", tuple(sizes))
 
 
+def _national() -> Scale:
+    # Ten departments: 400 committees, 12,000 projects over 3 school years, 250,000 meetings,
+    # 1.5 million invitation rows. Every committee is a department one; evidence files are
+    # written for the first 40 only (10,000 files; the rows, not the files, are what scale).
+    department = _department().committees
+    sizes = [
+        replace(department[n % len(department)], evidence=department[0].evidence if n < 40 else 0)
+        for n in range(400)
+    ]
+    return Scale("national", tuple(sizes))
+
+
 SCALES = {
     "department": _department(),
+    "national": _national(),
     # The second committee holds three times the rows of the first, meeting for meeting.
     "small": Scale(
         "small",
@@ -237,6 +259,7 @@ class _Builder:
         self.upload_folder = Path(upload_folder)
         self.ids = _Ids()
         self.rows: dict[type, list[dict]] = {model: [] for model in MODELS}
+        self.written: dict[type, int] = {model: 0 for model in MODELS}
         self.data = BenchData(scale=scale.name)
         stamp = REFERENCE_NOW - timedelta(days=400)
         self.stamps = {"created_at": stamp, "updated_at": stamp}
@@ -270,8 +293,10 @@ class _Builder:
         users_by_committee = []
         for index, size in enumerate(self.scale.committees):
             users_by_committee.append(self.committee(index, size))
+            if len(self.rows[Invitation]) > FLUSH_ROWS:
+                self.flush(final=False)  # a national dataset does not fit in memory at once
         self.cross_committee_roles(users_by_committee)
-        self.data.counts = {model.__tablename__: len(self.rows[model]) for model in MODELS}
+        self.data.counts = {model.__tablename__: self.written[model] + len(self.rows[model]) for model in MODELS}
         return self.data
 
     def committee(self, index: int, size: CommitteeSize) -> dict:
@@ -295,7 +320,8 @@ class _Builder:
         for n in range(size.schools):
             kind = PartnerKind.ECOLE if n % 10 < 7 else (PartnerKind.COLLEGE if n % 10 < 9 else PartnerKind.LYCEE)
             self.uai_counter += 1
-            digits = f"035{self.uai_counter:04d}"
+            # 035xxxx for the first 10,000 schools, then 036xxxx… (a national dataset has 20,000).
+            digits = f"{35 + self.uai_counter // 10_000:03d}{self.uai_counter % 10_000:04d}"
             uai = digits + uai_check_letter(digits)
             label = {"ecole": "École élémentaire", "college": "Collège", "lycee": "Lycée"}[kind.value]
             name = f"{label} {SCHOOL_NAMES[n % len(SCHOOL_NAMES)]}" + (f" {n // len(SCHOOL_NAMES) + 1}" if n >= len(SCHOOL_NAMES) else "")
@@ -412,7 +438,8 @@ class _Builder:
             first = int(year[:4])
             start = date(first, 9, 1) + timedelta(days=rng.randrange(300))
             if n % 6 == 0:
-                plan.append((MeetingKind.COMITE_LOCAL if n % 12 == 0 else MeetingKind.AUTRE, None, start))
+                kind = MeetingKind.AUTRE if n % 12 else MeetingKind.INSTANCE if n % 24 else MeetingKind.COMITE_LOCAL
+                plan.append((kind, None, start))
             else:
                 year_projects = [p for p in projects if p["year"] == year]
                 plan.append((MeetingKind.SUIVI, rng.choice(year_projects), start))
@@ -432,7 +459,7 @@ class _Builder:
             meeting_id = self.ids._next["meeting"]
             self.add(
                 Meeting, committee_id=committee_id, project_id=project["id"] if project else None, kind=kind,
-                title="" if project else ("Comité local" if kind is MeetingKind.COMITE_LOCAL else "Réunion des partenaires"),
+                title="" if project else PROJECTLESS_TITLES[kind],
                 starts_at=starts_at, ends_at=ends_at, place="Salle du conseil, mairie", online_url="",
                 agenda="1. Tour de table\n2. Suivi des collectifs\n3. Questions diverses",
                 status=status, uid=f"bench-{meeting_id}@clas-local", sequence=rng.randrange(3),
@@ -601,13 +628,17 @@ class _Builder:
             "school_year": project["year"],
         }
 
-    def flush(self) -> None:
+    def flush(self, final: bool = True) -> None:
+        """Write the rows held so far (parents first: each committee's rows come together)."""
         for model in MODELS:
             rows = self.rows[model]
             table = model.__table__
             for start in range(0, len(rows), BATCH):
                 db.session.execute(table.insert(), rows[start : start + BATCH])
-        _reset_sequences()
+            self.written[model] += len(rows)
+            self.rows[model] = []
+        if final:
+            _reset_sequences()
 
 
 def kept_meetings(project: dict) -> list[dict]:

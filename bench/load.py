@@ -117,13 +117,19 @@ def start_gunicorn(database_url: str, uploads: Path, workers: int) -> tuple[subp
          "--log-level", "warning", "app:app"],
         cwd=ROOT, env=env,
     )
+    wait_healthy(process, port)
+    return process, port
+
+
+def wait_healthy(process: subprocess.Popen, port: int) -> None:
+    """Until gunicorn answers /healthz (stopped, and the run ended, after 60 s)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
-                return process, port
+                return
         except OSError:
             time.sleep(0.3)
     stop(process)

@@ -43,7 +43,8 @@ SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
 HTML_RATIO = 2.0
 MAX_QUERIES = 12
 FEED_MS = 150.0
-PDF_MS = 3000.0
+PDF_MS = 1500.0  # a dossier of 24 meetings and 30 files built anew (issue 18; issue 6 said 3 s)
+PDF_CACHED_MS = 50.0  # the same dossier downloaded again, unchanged (read from the cache)
 FRAGMENT_SHARE = 0.20
 
 sys.path.insert(0, str(ROOT))
@@ -80,6 +81,7 @@ def bench_config(database: Path, uploads: Path, outbox: Path) -> type[Config]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "UPLOAD_FOLDER": str(uploads),
             "OUTBOX_FOLDER": str(outbox),
+            "DOSSIER_CACHE_FOLDER": str(CACHE / "dossier-cache"),
             "BASE_URL": "http://localhost",
             # Forms are posted by the benchmark itself; the CSRF check is not what is measured.
             "WTF_CSRF_ENABLED": False,
@@ -224,11 +226,18 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def forget_pdfs(client, page: Page) -> None:
+    """A cold page: empty the dossiers' PDF cache, so that the request builds its document."""
+    if page.cold:
+        shutil.rmtree(client.application.config["DOSSIER_CACHE_FOLDER"], ignore_errors=True)
+
+
 def measure(client, page: Page, url: str, counter: QueryCounter, requests: int, anchor=None, warmup: int = 3) -> dict:
     """Time `requests` requests of the page. With `anchor` (client, url), an anchor request
     runs before each one, so that the ratio compares samples taken under the same machine load."""
     statuses = set()
     for _ in range(warmup):
+        forget_pdfs(client, page)
         response = request(client, page, url)
         statuses.add(response.status_code)
     times, queries, anchor_times = [], [], []
@@ -239,6 +248,7 @@ def measure(client, page: Page, url: str, counter: QueryCounter, requests: int, 
             started = time.perf_counter()
             anchor_client.get(anchor_url)
             anchor_times.append((time.perf_counter() - started) * 1000)
+        forget_pdfs(client, page)
         counter.count = 0
         started = time.perf_counter()
         response = request(client, page, url)
@@ -299,8 +309,10 @@ def check(page: Page, row: dict, by_name: dict) -> list[str]:
             misses.append(f"{row['median_ms']:.0f} ms > {FEED_MS:.0f} ms")
         if row.get("events", 0) < 1000:
             row["note"] = f"{row.get('events', 0)} events (< 1,000)"
-    if page.kind == "pdf" and row["median_ms"] > PDF_MS:
-        misses.append(f"{row['median_ms']:.0f} ms > {PDF_MS:.0f} ms")
+    if page.kind == "pdf":
+        limit = PDF_MS if page.cold else PDF_CACHED_MS
+        if row["median_ms"] > limit:
+            misses.append(f"{row['median_ms']:.0f} ms > {limit:.0f} ms")
     if page.kind == "pdf" and row.get("dossier"):
         row["note"] = "{meetings} meetings, {files} files in the dossier".format(**row["dossier"])
     return misses
@@ -388,7 +400,7 @@ def run(args) -> int:
         "requests_per_page": args.requests,
         "anchor": anchor,
         "budgets": {"html_cost_ratio": HTML_RATIO, "html_queries": MAX_QUERIES, "feed_ms": FEED_MS,
-                    "pdf_ms": PDF_MS, "fragment_share": FRAGMENT_SHARE},
+                    "pdf_cold_ms": PDF_MS, "pdf_cached_ms": PDF_CACHED_MS, "fragment_share": FRAGMENT_SHARE},
         "pages": rows,
     }
     if not args.only:
@@ -452,12 +464,14 @@ def show_sql(app, client, page: Page, url: str, counter: QueryCounter) -> None:
 
 def profile(client, page: Page, url: str) -> None:
     for _ in range(3):  # warm, as measured: templates compiled, calendars loaded
+        forget_pdfs(client, page)
         request(client, page, url)
     profiler = cProfile.Profile()
-    profiler.enable()
     for _ in range(10):
+        forget_pdfs(client, page)
+        profiler.enable()
         request(client, page, url)
-    profiler.disable()
+        profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(45)
     print(f"\n== profile of 10 × {page.name}\n{out.getvalue()}")

@@ -69,8 +69,9 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     with app.app_context():
         sqlite.configure(db.engine)
 
-    from clas_local import auth, errors, security, templating, url_numbers
+    from clas_local import auth, compression, errors, security, templating, url_numbers
 
+    compression.init_app(app)  # first registered, so it runs after every other after-request hook
     url_numbers.init_app(app)  # before the blueprints: their <int:…> rules use it
     auth.init_app(app)
     security.init_app(app)

@@ -25,6 +25,7 @@ from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.invitations.cli import send_pending_command, send_reminders_command
 from clas_local.partners.cli import import_schools_command
+from clas_local.replies.cli import fetch_replies_command
 
 clas = AppGroup("clas", help="Commandes d'administration de Clas Local.")
 
@@ -152,5 +153,6 @@ def purge_logs_command(days: int | None):
     )
 
 
-for _command in (import_schools_command, feed_url_command, send_pending_command, send_reminders_command):
+for _command in (import_schools_command, feed_url_command, send_pending_command, send_reminders_command,
+                 fetch_replies_command):
     clas.add_command(_command)

@@ -44,10 +44,14 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10)
     OUTBOX_FOLDER = os.environ.get("OUTBOX_FOLDER", str(INSTANCE / "outbox"))
+    # The dossiers' PDFs, one file per project and version of its content (dossier/cache.py):
+    # shared by the workers, so a folder every one of them can write.
+    DOSSIER_CACHE_FOLDER = os.environ.get("DOSSIER_CACHE_FOLDER", str(INSTANCE / "dossier-cache"))
     ANTIVIRUS_COMMAND = os.environ.get("ANTIVIRUS_COMMAND", "")
 
-    # Public address used in e-mails, calendar URLs and feed links.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Public address used in e-mails, calendar URLs and feed links. Unset, it is the address
+    # `make run` serves: PORT=8000 make run writes links to :8000.
+    BASE_URL = (os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}").rstrip("/")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 25)
@@ -57,6 +61,24 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "clas-local@localhost")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
     REMINDER_DAYS_BEFORE = _int("REMINDER_DAYS_BEFORE", 7)
+    # The domain of Message-ID headers; empty: BASE_URL's host.
+    MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "")
+
+    # Answers given from a calendar client (iMIP REPLY, `clas fetch-replies`). Each invitation's
+    # ORGANIZER and Reply-To is MAIL_REPLY_ADDRESS with {token} replaced by a signed token of
+    # the invitation (plus-addressing: reponses+{token}@mairie.fr), delivered to this mailbox.
+    # Without IMAP_SERVER and MAIL_REPLY_ADDRESS, invitations ask for no calendar answer (RSVP=FALSE).
+    MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
+    IMAP_SERVER = os.environ.get("IMAP_SERVER", "")
+    IMAP_PORT = _int("IMAP_PORT", 993)
+    IMAP_USERNAME = os.environ.get("IMAP_USERNAME", "")
+    IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+    IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+    # ssl (port 993), starttls (port 143), or none: only for a server on this machine (tests).
+    IMAP_SECURITY = os.environ.get("IMAP_SECURITY", "ssl").strip().lower()
+    IMAP_PROCESSED_FOLDER = os.environ.get("IMAP_PROCESSED_FOLDER", "Réponses traitées")
+    IMAP_REJECTED_FOLDER = os.environ.get("IMAP_REJECTED_FOLDER", "Réponses rejetées")
+    IMAP_TIMEOUT = _int("IMAP_TIMEOUT", 30)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     # Login throttling (auth/throttle.py): so many failures within the window block for the

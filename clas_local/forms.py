@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import wtforms
 from flask_wtf import FlaskForm
@@ -63,8 +64,19 @@ class Select(widgets.Select):
         return Markup(f'<option {selected}value="{escape(choice.value)}">{escape(label)}</option>')
 
 
+@dataclass(frozen=True)
+class EmptyWay:
+    """What a select shows when it has nothing to offer: what is missing, and a link to add it."""
+
+    text: str
+    url: str
+    link: str
+
+
 class SelectField(wtforms.SelectField):
     widget = Select()
+    # Set by a view (field.empty_way = EmptyWay(…)); the field macro shows it when there is no choice.
+    empty_way: EmptyWay | None = None
 
 
 class SelectMultipleField(wtforms.SelectMultipleField):

@@ -41,3 +41,42 @@ def format_time_range(start: datetime, end: datetime, timezone: str) -> str:
 
 def month_label(year: int, month: int) -> str:
     return f"{MONTHS[month - 1]} {year}"
+
+
+# The time zones of France's departments, in their inhabitants' words (committee settings, hints).
+TIMEZONES = (
+    ("Europe/Paris", "France métropolitaine et Corse (heure de Paris)"),
+    ("America/Guadeloupe", "Guadeloupe"),
+    ("America/Martinique", "Martinique"),
+    ("America/Cayenne", "Guyane"),
+    ("Indian/Reunion", "La Réunion"),
+    ("Indian/Mayotte", "Mayotte"),
+    ("America/Miquelon", "Saint-Pierre-et-Miquelon"),
+)
+TIMEZONE_LABELS = dict(TIMEZONES)
+LOCAL_TIME = {"Europe/Paris": "heure de Paris", "Indian/Reunion": "heure de La Réunion",
+              "America/Cayenne": "heure de la Guyane", "America/Miquelon": "heure de Saint-Pierre-et-Miquelon"}
+
+
+def local_time_label(timezone: str) -> str:
+    """« heure de Paris », « heure de Guadeloupe »… never « heure de Europe/Paris »."""
+    if timezone in LOCAL_TIME:
+        return LOCAL_TIME[timezone]
+    if timezone in TIMEZONE_LABELS:
+        return f"heure locale ({TIMEZONE_LABELS[timezone]})"
+    return f"heure locale du comité ({timezone})"
+
+
+VOWELS = "aeiouyàâäéèêëîïôöùûüœh"
+
+
+def of(name: str) -> str:
+    """« de » with its elision: « d'École Volga », « de Claire Martin » (« h » elided too:
+    « d'Hélène »; the rare aspirated h is accepted)."""
+    return f"d'{name}" if name[:1].lower() in VOWELS else f"de {name}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 contact », « 3 contacts » (never « contact(s) »)."""
+    word = singular if count <= 1 else (plural_form or singular + "s")
+    return f"{count} {word}"

@@ -6,6 +6,7 @@ from clas_local.auth.models import LoginThrottle, Membership, Role, User
 from clas_local.calendar.models import CalendarFeed
 from clas_local.committees.models import Committee, HolidayZone
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
 from clas_local.meetings.models import KEY_MOMENTS, Meeting, MeetingKind, MeetingStatus, Minutes
@@ -18,6 +19,7 @@ from clas_local.partners.models import (
     PartnerKind,
     Sector,
 )
+from clas_local.replies.models import RejectedReply, RejectionReason
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
 __all__ = [
@@ -53,7 +55,10 @@ __all__ = [
     "Project",
     "ProjectPartner",
     "ProjectSchool",
+    "RejectedReply",
+    "RejectionReason",
     "Role",
+    "SchoolHolidayPeriod",
     "Sector",
     "User",
 ]

@@ -28,6 +28,7 @@ NAV_ITEMS = (
     NavItem("dossier.annual_bilan", "Bilan annuel", permissions.can_view_dashboard),
     NavItem("committees.members", "Membres", permissions.can_manage_committee),
     NavItem("mail.outbox", "Courriels", permissions.can_manage_committee),
+    NavItem("committees.settings", "Paramètres", permissions.can_manage_committee),
     NavItem("audit.index", "Journal", permissions.can_view_audit),
 )
 

@@ -12,17 +12,21 @@ Sources: `vacances-scolaires-france` (zones A, B, C, one row per holiday day) an
 the zone is computed once per process (functools.lru_cache): the school calendar of a
 year never changes while the application runs.
 
-Zone "other" (overseas departments, Corse…): the package knows nothing of their school
-calendars, so these committees get no school-holiday nor public-holiday warnings (their
-public holidays differ too: abolition de l'esclavage…); the window starts after the
-*national* Toussaint holidays of metropolitan France (identical in zones A, B and C),
-and their school weeks count every week of the window that holds a working day.
+Where the package knows nothing (zone "other": overseas departments, Corse…; or a year
+past the end of its data), the calendar is *not known*: no school weeks are counted and
+the pages say « calendrier scolaire non connu pour … » (`unknown_calendar_notice`) until
+the committee's host enters that year's holiday periods (`HolidayPeriod`, stored by the
+committees domain and passed in as `periods`); every count and warning then uses them.
+Zone "other" gets no public-holiday warnings either (its public holidays differ:
+abolition de l'esclavage…); without periods its window starts after the *national*
+Toussaint holidays of metropolitan France (identical in zones A, B and C).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -115,6 +119,19 @@ def current_school_year(committee) -> str:
 # -- the school calendar -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HolidayPeriod:
+    """A school-holiday period of a year the package does not know, as a committee's host
+    entered it (committees.models.SchoolHolidayPeriod): « vacances de Noël », first and last day."""
+
+    name: str
+    first_day: date
+    last_day: date
+
+
+Periods = tuple[HolidayPeriod, ...]
+
+
 @functools.lru_cache(maxsize=1)
 def _school_holiday_dates() -> SchoolHolidayDates:
     # Reading the package's CSV takes a while: once per process.
@@ -150,6 +167,69 @@ def french_public_holidays(year: int) -> dict[date, str]:
     return dict(public_holidays.France(years=year, language="fr"))
 
 
+@functools.lru_cache(maxsize=1)
+def _package_last_day() -> date:
+    return max(_school_holiday_dates().data)
+
+
+@functools.lru_cache(maxsize=1)
+def _package_first_day() -> date:
+    return min(_school_holiday_dates().data)
+
+
+def package_knows(school_year: str, zone: HolidayZone | str) -> bool:
+    """Whether the packaged calendar covers the school year's activity in `zone` (zones A,
+    B, C only, up to the end of its data)."""
+    first = parse_school_year(school_year)
+    return (
+        _zone_value(zone) in SchoolHolidayDates.SUPPORTED_ZONES
+        and date(first, 9, 1) >= _package_first_day()
+        and date(first + 1, *ACTIVITY_END_MONTH_DAY) <= _package_last_day()
+    )
+
+
+def holiday_period_error(school_year: str, zone: HolidayZone | str, first_day: date, last_day: date) -> str | None:
+    """The French reason a holiday period cannot be entered for `school_year`, or None."""
+    first = _first_year(school_year)
+    if first is None:
+        return "L'année scolaire s'écrit « 2026-2027 » (deux années qui se suivent)."
+    if package_knows(school_year, zone):
+        return f"Le calendrier scolaire officiel de {school_year} est déjà connu pour ce comité : rien à saisir."
+    if last_day < first_day:
+        return "Le dernier jour doit suivre le premier."
+    if not date(first, 9, 1) <= first_day <= date(first + 1, 8, 31):
+        return f"Ces vacances doivent commencer pendant l'année scolaire {school_year} (du 1er septembre {first} au 31 août {first + 1})."
+    if (last_day - first_day).days > 92:
+        return "Une période de vacances dure trois mois au plus : vérifiez les dates."
+    return None
+
+
+def calendar_known(school_year: str, zone: HolidayZone | str, periods: Periods = ()) -> bool:
+    return bool(periods) or package_knows(school_year, zone)
+
+
+def unknown_calendar_notice(school_year: str, zone: HolidayZone | str) -> str:
+    """What the pages say when the school calendar of the year is not known."""
+    value = _zone_value(zone)
+    where = f"zone {value}" if value in SchoolHolidayDates.SUPPORTED_ZONES else "zone autre (outre-mer, Corse…)"
+    return (
+        f"Calendrier scolaire non connu pour {school_year} ({where}) : les semaines d'école ne sont pas "
+        "comptées et les vacances ne sont pas signalées tant que l'hôte du comité n'a pas saisi les "
+        "vacances scolaires de cette année."
+    )
+
+
+def _holiday_name(day: date, zone: str, periods: Periods = ()) -> str | None:
+    """The school holiday `day` falls in: the entered periods for their school year, else the package."""
+    if periods:
+        for period in periods:
+            if period.first_day <= day <= period.last_day:
+                return _holiday_label(period.name)
+        if any(school_year_of(period.first_day) == school_year_of(day) for period in periods):
+            return None
+    return school_holidays(day.year, zone).get(day)
+
+
 def _is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in french_public_holidays(day.year)
 
@@ -163,9 +243,11 @@ def _national_toussaint_end(year: int) -> date | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _activity_window(first_year: int, zone: str) -> tuple[date, date]:
-    toussaint_end = None
-    if zone in SchoolHolidayDates.SUPPORTED_ZONES:
+def _activity_window(first_year: int, zone: str, periods: Periods = ()) -> tuple[date, date]:
+    toussaint_end = max(
+        (period.last_day for period in periods if "toussaint" in period.name.lower()), default=None
+    )
+    if toussaint_end is None and zone in SchoolHolidayDates.SUPPORTED_ZONES:
         toussaint = {
             day for day, name in school_holidays(first_year, zone).items() if name == _holiday_label(TOUSSAINT)
         }
@@ -176,41 +258,78 @@ def _activity_window(first_year: int, zone: str) -> tuple[date, date]:
         # A year the package does not cover: the Toussaint holidays end around 1 November.
         toussaint_end = date(first_year, 11, 1)
     start = toussaint_end + timedelta(days=1)
-    while not _is_working_day(start) or start in school_holidays(start.year, zone):
+    while not _is_working_day(start) or _holiday_name(start, zone, periods):
         start += timedelta(days=1)
     return start, date(first_year + 1, *ACTIVITY_END_MONTH_DAY)
 
 
-def activity_window(school_year: str, zone: HolidayZone | str) -> tuple[date, date]:
-    """First school day after the Toussaint holidays of year N in `zone` → 15 June N+1.
+def activity_window(school_year: str, zone: HolidayZone | str, periods: Periods = ()) -> tuple[date, date]:
+    """First school day after the Toussaint holidays of year N in `zone` (or in the entered
+    `periods`) → 15 June N+1.
 
-    Zone "other", or a year the package does not cover: after the national (metropolitan)
-    Toussaint holidays, or else from the first working day after 1 November."""
-    return _activity_window(parse_school_year(school_year), _zone_value(zone))
+    Zone "other", or a year the package does not cover, without periods: after the national
+    (metropolitan) Toussaint holidays, or else from the first working day after 1 November."""
+    return _activity_window(parse_school_year(school_year), _zone_value(zone), tuple(periods))
 
 
-def is_school_day(day: date, zone: HolidayZone | str) -> bool:
-    return _is_working_day(day) and day not in school_holidays(day.year, _zone_value(zone))
+def project_window(
+    school_year: str, zone: HolidayZone | str, start: date | None = None, periods: Periods = ()
+) -> tuple[date, date]:
+    """A project's activity window: its own first day of activity (`start`, when set), else
+    the referential's default (`activity_window`), to 15 June N+1."""
+    default_start, end = activity_window(school_year, zone, periods)
+    return (start or default_start), end
+
+
+def activity_start_error(school_year: str, start: date | None) -> str | None:
+    """The French reason `start` cannot be the project's first day of activity, or None."""
+    first = _first_year(school_year)
+    if start is None or first is None:
+        return None
+    earliest, latest = date(first, 9, 1), date(first + 1, *ACTIVITY_END_MONTH_DAY)
+    if earliest <= start < latest:
+        return None
+    return (
+        f"Le démarrage de l'activité doit tomber dans l'année scolaire {school_year}, avant la fin de "
+        f"l'activité : entre le 1er septembre {first} et le 14 juin {first + 1}."
+    )
+
+
+def bilan_from(start: date, end: date) -> date:
+    """The first day of the last part of the activity period, where the bilan belongs
+    (« lors du bilan de fin d'année »): its last third."""
+    return start + (end - start) * 2 // 3
+
+
+def is_school_day(day: date, zone: HolidayZone | str, periods: Periods = ()) -> bool:
+    return _is_working_day(day) and _holiday_name(day, _zone_value(zone), tuple(periods)) is None
 
 
 @functools.lru_cache(maxsize=256)
-def _school_weeks(first_year: int, zone: str) -> int:
-    start, end = _activity_window(first_year, zone)
+def _school_weeks(first_year: int, zone: str, start: date | None = None, periods: Periods = ()) -> int:
+    default_start, end = _activity_window(first_year, zone, periods)
+    start = start or default_start
     monday = start - timedelta(days=start.weekday())
     weeks = 0
     while monday <= end:
         days = (monday + timedelta(days=offset) for offset in range(5))
-        if any(start <= day <= end and is_school_day(day, zone) for day in days):
+        if any(start <= day <= end and is_school_day(day, zone, periods) for day in days):
             weeks += 1
         monday += timedelta(days=7)
     return weeks
 
 
-def school_weeks(school_year: str, zone: HolidayZone | str) -> int:
-    """Weeks (Monday to Friday) of the activity window holding at least one school day.
+def school_weeks(
+    school_year: str, zone: HolidayZone | str, start: date | None = None, periods: Periods = ()
+) -> int | None:
+    """Weeks (Monday to Friday) of the activity window (from the project's own `start`, when
+    set) holding at least one school day; None when the year's calendar is not known (no
+    package data, no entered periods): 33 weeks without holidays would mislead.
 
     Some years hold fewer than the 27 weeks the referential plans for: callers say so."""
-    return _school_weeks(parse_school_year(school_year), _zone_value(zone))
+    if not calendar_known(school_year, zone, periods):
+        return None
+    return _school_weeks(parse_school_year(school_year), _zone_value(zone), start, tuple(periods))
 
 
 def public_holiday_label(day: date) -> str | None:
@@ -222,21 +341,28 @@ def public_holiday_label(day: date) -> str | None:
     return f"{number} {MONTHS[day.month - 1]} : {name}"
 
 
-def calendar_warnings(start: datetime, committee, *, project=None, school_year: str | None = None) -> list[str]:
+def calendar_warnings(
+    start: datetime, committee, *, project=None, school_year: str | None = None, periods: Periods = ()
+) -> list[str]:
     """Why this start may be a poor choice, in French; empty when nothing stands out.
 
     `start` is aware (UTC or any zone) or naive in the committee's time zone. The school
-    year checked is the project's, or `school_year` when given."""
+    year checked is the project's, or `school_year` when given. `periods`: the holidays the
+    host entered for the day's school year, when the package does not know it."""
     tz = ZoneInfo(committee.timezone or DEFAULT_TIMEZONE)
     local_start = start.astimezone(tz) if start.tzinfo else start.replace(tzinfo=tz)
     day = local_start.date()
     zone = _zone_value(committee.holiday_zone)
     warnings: list[str] = []
-    if zone != HolidayZone.OTHER.value:
-        holiday = school_holidays(day.year, zone).get(day)
+    if calendar_known(school_year_of(day), zone, periods):
+        holiday = _holiday_name(day, zone, tuple(periods))
         if holiday:
-            article = "les" if holiday.startswith("vacances") else "le"
-            warnings.append(f"Cette date tombe pendant {article} {holiday} (zone {zone}) : les écoles sont fermées.")
+            article = "les" if holiday.lower().startswith("vacances") else "le"
+            where = f" (zone {zone})" if zone != HolidayZone.OTHER.value else ""
+            warnings.append(f"Cette date tombe pendant {article} {holiday}{where} : les écoles sont fermées.")
+    else:
+        warnings.append(unknown_calendar_notice(school_year_of(day), zone))
+    if zone != HolidayZone.OTHER.value:
         public_holiday = public_holiday_label(day)
         if public_holiday:
             warnings.append(f"Cette date est un jour férié ({public_holiday}).")

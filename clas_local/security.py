@@ -43,7 +43,16 @@ INERT_MIMETYPES = frozenset({"application/json"})
 def mark_download(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
+    if not getattr(response, "cache_control_intended", False):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def keep_cache_control(response: Response) -> Response:
+    """The view's own Cache-Control stands (a subscribed feed: `private, max-age=…`, for the
+    client's cache only): the hooks below otherwise make every private answer no-store.
+    A response that sets a cookie is still made no-store (NoStoreWithCookies)."""
+    response.cache_control_intended = True
     return response
 
 
@@ -132,6 +141,6 @@ def init_app(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000"
-        if _private(response):
+        if _private(response) and not getattr(response, "cache_control_intended", False):
             headers["Cache-Control"] = "no-store"
         return response

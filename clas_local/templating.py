@@ -46,16 +46,21 @@ def init_app(app: Flask) -> None:
             return f"{size / 1024:.0f} Ko".replace(".", ",")
         return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
-    @app.template_filter("plural")
-    def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-        word = singular if count <= 1 else (plural_form or singular + "s")
-        return f"{count} {word}"
+    app.add_template_filter(i18n.plural, "plural")
+    app.add_template_filter(i18n.local_time_label, "local_time")
 
     @app.context_processor
     def navigation():
         from clas_local.navigation import committee_navigation
 
         return {"committee_navigation": committee_navigation, "current_user": current_user}
+
+    @app.template_global()
+    def accessibility_status() -> str:
+        """« totalement conforme »…, from the RGAA audit, for every page's footer."""
+        from clas_local.accessibility import AUDIT
+
+        return AUDIT.status
 
     @app.template_global()
     def static_url(filename: str) -> str:

@@ -86,6 +86,7 @@ def app_config(database_url, tmp_path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "OUTBOX_FOLDER": str(tmp_path / "outbox"),
+        "DOSSIER_CACHE_FOLDER": str(tmp_path / "dossier-cache"),
     }
 
 

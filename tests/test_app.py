@@ -81,3 +81,23 @@ def test_committee_home_issues_a_bounded_number_of_queries(client, login_as, mak
     with count_queries() as many:
         client.get("/c/rennes/")
     assert len(many) == len(few) <= 10
+
+
+def test_links_follow_the_port_of_make_run_when_base_url_is_unset():
+    """PORT=8000 make run: e-mails, feeds and password links point to :8000, not :5000."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from clas_local.config import Config; print(Config.BASE_URL)"
+    env = {k: v for k, v in os.environ.items() if k not in ("BASE_URL", "PORT")}
+    read = lambda **extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert read(PORT="8000") == "http://127.0.0.1:8000"
+    assert read() == "http://127.0.0.1:5000"
+    assert read(PORT="8000", BASE_URL="https://clas.example.fr/") == "https://clas.example.fr"
+    from pathlib import Path
+
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    assert "PORT=$(PORT) $(FLASK) run" in makefile

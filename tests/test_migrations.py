@@ -101,12 +101,16 @@ def test_the_upgrade_rewrites_audit_rows_that_named_a_contact(database_template,
 
 def _legacy_world() -> dict[str, int]:
     """A contact invited, answering and present, written at the previous revision (none of
-    these tables changes in f028daae8902, so the models can write them)."""
+    these tables changes in f028daae8902, so the models can write them; invitation rows are
+    written with that revision's columns, as efc6f0b23db7 adds one)."""
     from datetime import datetime, timedelta, timezone
 
     from clas_local.attendance.models import Attendance, Attendee, Presence
+    from types import SimpleNamespace
+
+    from sqlalchemy import column, insert, table
+
     from clas_local.committees.models import Committee, HolidayZone
-    from clas_local.invitations.models import Invitation
     from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
     from clas_local.meetings.models import Meeting, MeetingKind
     from clas_local.partners.models import Contact, Partner, PartnerKind
@@ -117,14 +121,23 @@ def _legacy_world() -> dict[str, int]:
     start = datetime(2026, 12, 3, 16, 30, tzinfo=timezone.utc)
     meeting = Meeting(committee=committee, kind=MeetingKind.COMITE_LOCAL, title="Suivi", starts_at=start,
                       ends_at=start + timedelta(hours=1))
-    with_contact = Invitation(meeting=meeting, partner=partner, contact=contact)
-    organisation = Invitation(meeting=meeting, partner=partner)
     attendance = Attendance(meeting=meeting, partner=partner, presence=Presence.PRESENT, invited=True)
     contact_attendee = Attendee(attendance=attendance, contact=contact, full_name="")
     typed_attendee = Attendee(attendance=attendance, full_name="Paul Bénévole")
-    db.session.add_all([committee, partner, contact, meeting, with_contact, organisation, attendance,
-                        contact_attendee, typed_attendee])
+    db.session.add_all([committee, partner, contact, meeting, attendance, contact_attendee, typed_attendee])
     db.session.flush()
+    # Invitation rows with the columns of that revision only (efc6f0b23db7 adds answer_to_reconfirm).
+    legacy = table("invitation", *(column(name) for name in (
+        "id", "meeting_id", "partner_id", "contact_id", "answer", "comment", "rsvp_nonce", "created_at", "updated_at")))
+    invitation_ids = []
+    for contact_id in (contact.id, None):
+        invitation_ids.append(db.session.execute(
+            insert(legacy).values(
+                meeting_id=meeting.id, partner_id=partner.id, contact_id=contact_id, answer="pending", comment="",
+                rsvp_nonce=f"nonce-{contact_id}", created_at=start, updated_at=start,
+            ).returning(legacy.c.id)
+        ).scalar_one())
+    with_contact, organisation = (SimpleNamespace(id=invitation_id) for invitation_id in invitation_ids)
     message = OutgoingMessage(committee_id=committee.id, kind=MessageKind.INVITATION, recipient="x@y.fr",
                               subject="Invitation", raw=b"x", status=MessageStatus.FAILED)
     db.session.add(message)

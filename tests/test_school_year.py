@@ -12,13 +12,16 @@ import pytest
 from clas_local import school_year
 from clas_local.committees.models import HolidayZone
 from clas_local.school_year import (
+    HolidayPeriod,
     activity_window,
+    calendar_known,
     calendar_warnings,
     committee_today,
     current_school_year,
     is_school_year,
     school_weeks,
     school_year_error,
+    unknown_calendar_notice,
 )
 from tests.conftest import page_text
 
@@ -100,8 +103,46 @@ def test_activity_window_of_zone_other_uses_the_national_toussaint():
 def test_some_years_hold_fewer_than_27_school_weeks():
     assert school_weeks("2026-2027", HolidayZone.B) == 27
     assert school_weeks("2027-2028", HolidayZone.B) == 26
-    # Without known school holidays, every week of the window counts.
-    assert school_weeks("2026-2027", HolidayZone.OTHER) > 27
+    # Without known school holidays nothing is counted: 33 weeks without holidays would mislead.
+    assert school_weeks("2026-2027", HolidayZone.OTHER) is None
+
+
+# The 2029-2030 holidays of zone B, as a host would enter them (the package ends on 31 August 2028).
+HOLIDAYS_2029 = (
+    HolidayPeriod("Vacances de la Toussaint", date(2029, 10, 20), date(2029, 11, 4)),
+    HolidayPeriod("Vacances de Noël", date(2029, 12, 22), date(2030, 1, 6)),
+    HolidayPeriod("Vacances d'hiver", date(2030, 2, 16), date(2030, 3, 3)),
+    HolidayPeriod("Vacances de printemps", date(2030, 4, 13), date(2030, 4, 28)),
+)
+
+
+@pytest.mark.parametrize(
+    ("school_year_", "zone", "periods", "weeks", "start"),
+    [
+        ("2027-2028", HolidayZone.B, (), 26, date(2027, 11, 8)),  # the last year the package covers
+        ("2029-2030", HolidayZone.B, (), None, date(2029, 11, 2)),  # beyond its data: not counted
+        ("2029-2030", HolidayZone.B, HOLIDAYS_2029, 26, date(2029, 11, 5)),  # the host entered them
+        ("2026-2027", HolidayZone.OTHER, (), None, date(2026, 11, 2)),  # an overseas academy
+        ("2026-2027", HolidayZone.OTHER, (HolidayPeriod("Vacances de la Toussaint", date(2026, 10, 17), date(2026, 11, 8)),),
+         32, date(2026, 11, 9)),  # only the Toussaint entered: every later week counts
+    ],
+)  # fmt: skip
+def test_a_calendar_beyond_the_package_is_unknown_until_the_host_enters_it(school_year_, zone, periods, weeks, start):
+    assert school_weeks(school_year_, zone, periods=periods) == weeks
+    assert activity_window(school_year_, zone, periods)[0] == start
+    assert calendar_known(school_year_, zone, periods) is (weeks is not None)
+
+
+def test_the_unknown_calendar_is_said_on_meeting_warnings_then_the_entered_holidays_are_used():
+    christmas = at(2029, 12, 27)
+    notice = ("Calendrier scolaire non connu pour 2029-2030 (zone B) : les semaines d'école ne sont pas comptées et "
+              "les vacances ne sont pas signalées tant que l'hôte du comité n'a pas saisi les vacances scolaires de "
+              "cette année.")  # fmt: skip
+    assert calendar_warnings(christmas, PARIS_B) == [notice]
+    assert calendar_warnings(christmas, PARIS_B, periods=HOLIDAYS_2029) == [
+        "Cette date tombe pendant les vacances de Noël (zone B) : les écoles sont fermées."
+    ]
+    assert calendar_warnings(at(2030, 1, 10), PARIS_B, periods=HOLIDAYS_2029) == []
 
 
 def test_a_bad_school_year_is_refused():
@@ -142,10 +183,16 @@ def test_the_local_date_counts_not_the_utc_one():
     assert any("Armistice" in warning for warning in warnings)
 
 
-def test_zone_other_gets_no_holiday_warnings_but_keeps_its_time_zone():
-    assert calendar_warnings(at(2026, 12, 24, 10), REUNION) == []
-    assert calendar_warnings(at(2026, 11, 11, 10), REUNION) == []
+def test_zone_other_says_its_calendar_is_unknown_but_keeps_its_time_zone():
+    notice = unknown_calendar_notice("2026-2027", HolidayZone.OTHER)
+    assert "Calendrier scolaire non connu pour 2026-2027 (zone autre (outre-mer, Corse…))" in notice
+    assert calendar_warnings(at(2026, 12, 24, 10), REUNION) == [notice]
+    assert calendar_warnings(at(2026, 11, 11, 10), REUNION) == [notice]  # no metropolitan public holidays
     # Friday 20:30 UTC is already Saturday 00:30 in Réunion (UTC+4).
     assert calendar_warnings(datetime(2026, 11, 13, 20, 30, tzinfo=timezone.utc), REUNION) == [
-        "Cette date tombe un samedi."
+        notice, "Cette date tombe un samedi."
+    ]
+    christmas = (HolidayPeriod("Vacances de Noël", date(2026, 12, 19), date(2027, 1, 3)),)
+    assert calendar_warnings(at(2026, 12, 24, 10), REUNION, periods=christmas) == [
+        "Cette date tombe pendant les vacances de Noël : les écoles sont fermées."
     ]

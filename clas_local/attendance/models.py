@@ -50,6 +50,12 @@ class Attendance(TimestampMixin, Base):
     def organisation_name(self) -> str:
         return self.partner.name if self.partner else self.organisation_label
 
+    @property
+    def present_people(self) -> list[Attendee]:
+        """The people who came. An organisation switched to excused or absent keeps the names
+        entered (switching back to « Présent » shows them again), but none of them came."""
+        return list(self.people) if self.presence is Presence.PRESENT else []
+
 
 class Attendee(Base):
     """A person present: a known contact, or a free name with a function."""

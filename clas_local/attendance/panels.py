@@ -7,7 +7,7 @@ from dataclasses import replace
 from clas_local import permissions
 from clas_local.attendance.models import Presence
 from clas_local.attendance.queries import attendance_sheet, meeting_minutes
-from clas_local.attendance.services import CHILDREN_REMINDER
+from clas_local.attendance.services import CHILDREN_REMINDER, can_record, not_started_message
 
 
 def panel_context(meeting, user) -> dict:
@@ -22,6 +22,9 @@ def panel_context(meeting, user) -> dict:
         "committee": meeting.committee,
         "sheet": sheet,
         "can_edit": permissions.can_edit_meeting(user, meeting),
+        # Before the start the table is read-only and says from when it can be filled in.
+        "can_record": can_record(meeting),
+        "not_started": not_started_message(meeting),
         "presence": Presence,
         "minutes": meeting_minutes(meeting),
         "reminder": CHILDREN_REMINDER,

@@ -48,7 +48,15 @@ class AttendanceRow:
 
     @property
     def people(self) -> list[Attendee]:
-        return list(self.attendance.people) if self.attendance else []
+        """The people who came (none for an excused or absent organisation)."""
+        return self.attendance.present_people if self.attendance else []
+
+    @property
+    def kept_people(self) -> list[Attendee]:
+        """Names entered while the organisation was « Présent », kept while it is not."""
+        if self.attendance is None or self.attendance.presence is Presence.PRESENT:
+            return []
+        return list(self.attendance.people)
 
     @property
     def answer(self) -> Answer | None:
@@ -65,7 +73,8 @@ class AttendanceRow:
     @property
     def available_contacts(self) -> list[Contact]:
         """Known people of the organisation not yet listed as present (never anonymised ones)."""
-        present_ids = {person.contact_id for person in self.people if person.contact_id}
+        listed = self.attendance.people if self.attendance else []
+        present_ids = {person.contact_id for person in listed if person.contact_id}
         return [c for c in self.contacts if c.anonymised_at is None and c.id not in present_ids]
 
 
@@ -110,7 +119,8 @@ def attendance_summary(meeting: Meeting) -> AttendanceSummary:
         .group_by(Attendance.presence)
     ):
         counts[presence] = organisations
-        people += persons
+        if presence is Presence.PRESENT:  # an excused organisation's kept names did not come
+            people += persons
     return AttendanceSummary(counts, people)
 
 

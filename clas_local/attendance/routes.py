@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, make_response, render_template, request
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, flash, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from clas_local import htmx, permissions
@@ -10,9 +12,11 @@ from clas_local.attendance import queries, services, signin_sheet
 from clas_local.attendance.forms import MinutesForm, PersonForm, PresenceForm, UninvitedForm
 from clas_local.attendance.models import Presence
 from clas_local.attendance.panels import panel_context
+from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, refuse
 from clas_local.meetings.urls import meeting_url
+from clas_local.spreadsheet import csv_response
 
 bp = Blueprint("attendance", __name__)
 
@@ -26,16 +30,18 @@ def _editable_meeting(slug: str, meeting_id: int, options=()):
 
 def _row_html(meeting, row, **extra) -> str:
     return render_template(
-        "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True, **extra
-    )
+        "attendance/_row.html", row=row, meeting=meeting, committee=meeting.committee, can_edit=True,
+        can_record=services.can_record(meeting), **extra,
+    )  # fmt: skip
 
 
 def _summary_html(meeting) -> str:
-    """The counts, sent out of band beside a changed row (read before the commit: no reload)."""
+    """The counts and the meeting's state, sent out of band beside a changed row (read before
+    the commit: no reload), so the page header says « Tenue » as soon as the table does."""
     return render_template(
         "attendance/_summary.html", oob=True, summary=queries.attendance_summary(meeting), meeting=meeting,
         presence=Presence, can_edit=True,
-    )  # fmt: skip
+    ) + render_template("meetings/_state.html", oob=True, meeting=meeting, now=utcnow())  # fmt: skip
 
 
 def _changed_html(meeting, row_html: str) -> str:
@@ -61,7 +67,13 @@ def page(slug: str, meeting_id: int):
     committee = load_committee(slug)
     meeting = load_meeting(committee, meeting_id, options=queries.sheet_options())
     # Always the whole page: the panel's changes come back row by row (or whole, for a first row).
-    return render_template("attendance/page.html", meeting_url=meeting_url(meeting), **panel_context(meeting, current_user))
+    return render_template(
+        "attendance/page.html", meeting_url=meeting_url(meeting), now=utcnow(), **panel_context(meeting, current_user)
+    )
+
+
+# The presence button that takes an organisation back to « non renseignée ».
+CLEAR = "clear"
 
 
 @bp.post(f"{MEETING}/attendance/partners/<int:partner_id>")
@@ -74,7 +86,13 @@ def set_partner(slug: str, meeting_id: int, partner_id: int):
     invitations = queries.partner_invitations(meeting, partner)
     form = PresenceForm()
     error, attendance = None, None
-    if form.validate():
+    if request.form.get("presence") == CLEAR:
+        try:
+            services.clear_partner_presence(meeting, partner)
+        except services.AttendanceError as exc:
+            db.session.rollback()
+            error = str(exc)
+    elif form.validate():
         try:
             attendance = services.set_partner_presence(
                 meeting, partner, Presence(form.presence.data), invited=bool(invitations)
@@ -212,15 +230,17 @@ def _added(meeting, attendance_id: int) -> Response:
     summary = queries.attendance_summary(meeting)
     if not meeting.invitations and sum(summary.counts.values()) == 1:
         # The panel had no table yet: send it whole.
-        response = htmx.render(
-            "attendance/page.html", "attendance/_attendance.html",
-            meeting_url=meeting_url(meeting), **panel_context(meeting, current_user),
-        )  # fmt: skip
-        return htmx.retarget(response, "#attendance-panel")
-    context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True}
+        context = panel_context(meeting, current_user)
+        html = render_template("attendance/_attendance.html", **context) + render_template(
+            "meetings/_state.html", oob=True, meeting=meeting, now=utcnow()
+        )  # the header's state too: the meeting is « tenue » now
+        return htmx.retarget(htmx.fragment(html), "#attendance-panel")
+    context = {"meeting": meeting, "committee": meeting.committee, "presence": Presence, "can_edit": True,
+               "can_record": True}
     html = (
         _row_html(meeting, _load_row(meeting, attendance_id))
         + render_template("attendance/_summary.html", oob=True, summary=summary, **context)
+        + render_template("meetings/_state.html", oob=True, now=utcnow(), **context)
         + render_template("attendance/_uninvited_button.html", oob=True, **context)
     )
     return htmx.fragment(html)
@@ -246,6 +266,45 @@ def remove_attendance(slug: str, meeting_id: int, attendance_id: int):
     html = _changed_html(meeting, "")
     db.session.commit()
     return _after_change(meeting, html)
+
+
+@bp.post(f"{MEETING}/minutes/send")
+@login_required
+def send_minutes(slug: str, meeting_id: int):
+    """E-mail the compte rendu to the participants (invited by name, or present as known contacts)."""
+    meeting = _editable_meeting(slug, meeting_id)
+    link = current_app.config["BASE_URL"] + meeting_url(meeting, "#minutes-section")
+    try:
+        records = services.send_minutes(meeting, queries.meeting_minutes(meeting), link)
+    except services.AttendanceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        count = len(records)
+        flash(f"Compte rendu envoyé à {count} participant{'s' if count > 1 else ''}.", "success")
+    return htmx.redirect(meeting_url(meeting, "#minutes-section"))
+
+
+@bp.get(f"{MEETING}/attendance.csv", endpoint="export_csv")
+@login_required
+def attendance_csv(slug: str, meeting_id: int):
+    """Who was invited, who answered, who came, and who was there: one line per organisation."""
+    meeting = _editable_meeting(slug, meeting_id, options=queries.sheet_options())
+    sheet = queries.attendance_sheet(meeting)
+    rows = (
+        (
+            row.organisation_name,
+            "oui" if row.invited else "non",
+            row.answer.label if row.answer else "",
+            row.presence.label if row.presence else "Non renseignée",
+            ", ".join(person.display_name + (f" ({person.function})" if person.function else "") for person in row.people),
+        )
+        for row in sheet.rows
+    )
+    header = ["Organisation", "Invitée", "Réponse à l'invitation", "Présence", "Personnes présentes"]
+    day = meeting.starts_at.astimezone(ZoneInfo(meeting.committee.timezone)).date().isoformat()
+    return csv_response(f"presences-{meeting.kind.value}-{day}.csv", header, rows)
 
 
 # -- sign-in sheet -----------------------------------------------------------------------

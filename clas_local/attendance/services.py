@@ -1,12 +1,18 @@
 """Writes: presence per organisation, the people present, uninvited attendees, the minutes.
 
-Recording any of it makes the meeting « tenue ». Only adults are ever named: the
+Recording any of it makes the meeting « tenue », once it has started (not before). Switching an
+organisation from « Présent » to « Excusé » or « Absent » keeps the names entered (they show again
+when it is switched back); taking it back to « non renseignée » removes its row, and a meeting left
+with no attendance at all is « prévue » again. Only adults are ever named: the
 people present are partners' staff; children appear nowhere, not even as a count here.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select, update
+from datetime import datetime
+
+from flask import render_template
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -14,10 +20,14 @@ from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.i18n import format_datetime, format_time_range
 from clas_local.invitations.models import Invitation
+from clas_local.mail import services as mail
+from clas_local.mail.models import MessageKind, OutgoingMessage
 from clas_local.meetings import services as meetings
 from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, contact_reference
+from clas_local.text import one_line
 
 
 class AttendanceError(ValueError):
@@ -27,9 +37,22 @@ class AttendanceError(ValueError):
 CANCELLED_MESSAGE = "Cette réunion est annulée : on ne peut pas y enregistrer de présences."
 
 
+def not_started_message(meeting: Meeting) -> str:
+    when = format_datetime(meeting.starts_at, meeting.committee.timezone)
+    return f"Cette réunion n'a pas encore commencé : les présences pourront être notées à partir du {when}."
+
+
+def can_record(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Attendance may be recorded: the meeting is not cancelled and has started."""
+    return meeting.status is not MeetingStatus.CANCELLED and meeting.starts_at <= (now or utcnow())
+
+
 def _check_open(meeting: Meeting) -> None:
     if meeting.status is MeetingStatus.CANCELLED:
         raise AttendanceError(CANCELLED_MESSAGE)
+    if meeting.starts_at > utcnow():
+        # A meeting that has not started cannot have been held.
+        raise AttendanceError(not_started_message(meeting))
 
 
 def _mark_held(meeting: Meeting) -> None:
@@ -117,10 +140,9 @@ def set_partner_presence(
     _check_open(meeting)
     if invited is None:
         invited = _is_invited(meeting, partner)
+    # The people entered stay: an excused organisation shows none (Attendance.present_people),
+    # and switching it back to « Présent » brings them back.
     attendance_id = _upsert_partner_attendance(meeting, partner, presence, invited)
-    if presence is not Presence.PRESENT:
-        # Nobody of an absent or excused organisation was there.
-        db.session.execute(delete(Attendee).where(Attendee.attendance_id == attendance_id))
     attendance = _fresh_attendance(attendance_id)
     record(
         "attendance.set",
@@ -138,9 +160,7 @@ def set_partner_presence(
 def set_presence(attendance: Attendance, presence: Presence) -> Attendance:
     meeting = attendance.meeting
     _check_open(meeting)
-    attendance.presence = presence
-    if presence is not Presence.PRESENT:
-        attendance.people.clear()
+    attendance.presence = presence  # the people entered stay (see set_partner_presence)
     record(
         "attendance.set",
         attendance,
@@ -151,6 +171,34 @@ def set_presence(attendance: Attendance, presence: Presence) -> Attendance:
     )
     _mark_held(meeting)
     return attendance
+
+
+def clear_partner_presence(meeting: Meeting, partner: Partner) -> bool:
+    """Back to « non renseignée »: the organisation's row goes, with the people entered.
+    A meeting left with no attendance at all is planned again. Returns True when a row went."""
+    _check_open(meeting)
+    attendance = db.session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.partner_id == partner.id)
+    )
+    if attendance is None:
+        return False
+    record(
+        "attendance.clear",
+        attendance,
+        committee_id=meeting.committee_id,
+        summary=f"{partner.name} : non renseignée",
+        meeting_id=meeting.id,
+        partner_id=partner.id,
+    )
+    db.session.delete(attendance)
+    db.session.flush()
+    _reopen_if_empty(meeting)
+    return True
+
+
+def _reopen_if_empty(meeting: Meeting) -> None:
+    if not db.session.scalar(select(exists().where(Attendance.meeting_id == meeting.id))):
+        meetings.mark_planned(meeting)
 
 
 def _audit_name(person: Attendee, attendance: Attendance) -> str:
@@ -257,6 +305,7 @@ def remove_attendance(attendance: Attendance) -> None:
     )
     db.session.delete(attendance)
     db.session.flush()
+    _reopen_if_empty(meeting)
 
 
 # -- minutes -----------------------------------------------------------------------------
@@ -302,6 +351,11 @@ _HEADINGS: dict[MeetingKind, tuple[str, ...]] = {
         "Présence de l'Éducation nationale",
         "Décisions et suites à donner",
     ),
+    MeetingKind.INSTANCE: (
+        "Tour de table des partenaires",
+        "Place du Clas dans les dispositifs du territoire",
+        "Décisions et suites à donner",
+    ),
     MeetingKind.AUTRE: (
         "Objet de la réunion",
         "Échanges",
@@ -334,3 +388,65 @@ def save_minutes(meeting: Meeting, body: str, user) -> Minutes:
         meeting_id=meeting.id,
     )
     return minutes
+
+
+# -- the minutes, sent to the participants -------------------------------------------------
+
+
+def minutes_recipients(meeting: Meeting) -> list[Contact]:
+    """Who gets the compte rendu: the people invited by name and the known people who came,
+    each once, never an anonymised contact nor one without an address (two queries)."""
+    invited = select(Invitation.contact_id).where(Invitation.meeting_id == meeting.id, Invitation.contact_id.is_not(None))
+    present = (
+        select(Attendee.contact_id)
+        .join(Attendance, Attendee.attendance_id == Attendance.id)
+        .where(Attendance.meeting_id == meeting.id, Attendance.presence == Presence.PRESENT,
+               Attendee.contact_id.is_not(None))
+    )  # fmt: skip
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(invited.union(present)), Contact.anonymised_at.is_(None), Contact.email != "")
+            .order_by(Contact.full_name, Contact.id)
+        )
+    )
+
+
+def minutes_message(meeting: Meeting, minutes: Minutes, contact: Contact, meeting_link: str):
+    """The compte rendu, in the body of the e-mail (invitees without an account read it there)."""
+    committee = meeting.committee
+    title = meeting.display_title + (f" – {meeting.project.name}" if meeting.project else "")
+    context = {
+        "meeting": meeting, "committee": committee, "contact": contact, "minutes": minutes, "title": title,
+        "when": format_time_range(meeting.starts_at, meeting.ends_at, committee.timezone),
+        "meeting_link": meeting_link, "reminder": CHILDREN_REMINDER,
+    }  # fmt: skip
+    return mail.build_message(
+        contact.email,
+        one_line(f"Compte rendu : {title} du {format_datetime(meeting.starts_at, committee.timezone)}"),
+        render_template("mail/minutes.txt", **context),
+        committee=committee,
+    )
+
+
+def send_minutes(meeting: Meeting, minutes: Minutes | None, meeting_link: str) -> list[OutgoingMessage]:
+    """Queue the compte rendu for every participant; the view commits, then the messages leave."""
+    if minutes is None or not minutes.body.strip():
+        raise AttendanceError("Le compte rendu n'est pas encore rédigé : rédigez-le avant de l'envoyer.")
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise AttendanceError(CANCELLED_MESSAGE.replace("enregistrer de présences", "envoyer de compte rendu"))
+    recipients = minutes_recipients(meeting)
+    if not recipients:
+        raise AttendanceError(
+            "Personne à qui l'envoyer : aucun contact invité ni présent n'a d'adresse e-mail dans l'annuaire."
+        )
+    records = [
+        mail.queue(minutes_message(meeting, minutes, contact, meeting_link), MessageKind.MINUTES,
+                   committee=meeting.committee, meeting=meeting)
+        for contact in recipients
+    ]  # fmt: skip
+    record("minutes.sent", minutes, committee_id=meeting.committee_id,
+           summary=f"Compte rendu envoyé à {len(records)} participant{'s' if len(records) > 1 else ''}",
+           meeting_id=meeting.id)  # fmt: skip
+    mail.deliver_after_commit(records)
+    return records

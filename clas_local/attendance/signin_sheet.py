@@ -79,7 +79,8 @@ def document(meeting: Meeting):
 
 
 def render_pdf(meeting: Meeting) -> bytes:
-    return document(meeting).write_pdf()
+    # PDF/UA-1: a structure tree, the language and the title, for screen readers (RGAA 13.3).
+    return document(meeting).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def filename(meeting: Meeting) -> str:

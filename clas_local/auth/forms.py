@@ -10,8 +10,12 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class LoginForm(Form):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
-    password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED), Length(max=1024)])
+    # `autocomplete` names what a field is about the user, so that the browser fills it in
+    # (RGAA 11.13, WCAG 1.3.5).
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Rester connecté sur cet appareil")
 
 
@@ -19,6 +23,7 @@ class ForgottenPasswordForm(Form):
     email = EmailField(
         "Adresse e-mail de votre compte",
         validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=254)],
+        render_kw={"autocomplete": "email"},
     )
 
 
@@ -29,10 +34,12 @@ class NewPasswordForm(Form):
         "Nouveau mot de passe",
         description="Au moins 12 caractères. Une phrase de passe est plus facile à retenir.",
         validators=[DataRequired(REQUIRED), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Confirmez le mot de passe",
         validators=[DataRequired(REQUIRED), EqualTo("password", "Les deux mots de passe ne sont pas identiques.")],
+        render_kw={"autocomplete": "new-password"},
     )
 
     def __init__(self, *args, email: str = "", **kwargs):
@@ -46,9 +53,11 @@ class NewPasswordForm(Form):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)])
+    current_password = PasswordField("Mot de passe actuel", validators=[DataRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})
 
 
 class ProfileForm(Form):
-    full_name = StringField("Nom et prénom", validators=[Length(max=200)])
-    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide.")])
+    full_name = StringField("Nom et prénom", validators=[Length(max=200)], render_kw={"autocomplete": "name"})
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide.")],
+                       render_kw={"autocomplete": "email"})

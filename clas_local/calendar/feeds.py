@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone as dt_timezone
 
-from flask import current_app
-from sqlalchemy import DateTime, delete, or_, select, type_coerce, update
+from flask import current_app, g
+from sqlalchemy import DateTime, and_, delete, func, or_, select, type_coerce, union_all, update
+from sqlalchemy.orm import joinedload
 
 from clas_local.audit.services import record
 from clas_local.auth.models import Membership
@@ -29,6 +31,11 @@ from clas_local.projects.models import Project
 from clas_local.visibility import visible_meetings
 
 TOKEN_BYTES = 32
+# A feed holds the meetings of the last 12 months and everything to come (the feed page says
+# so): a busy committee's feed stays the same size year after year.
+FEED_WINDOW = timedelta(days=365)
+# Part of every ETag: raise it when the writer's output changes for the same rows.
+FEED_FORMAT = "3"
 # Note a feed's use at most this often: clients refresh hourly, the database need not hear of each.
 USE_NOTED_EVERY = timedelta(hours=6)
 # EventData's fields read from the meeting row, in order.
@@ -82,12 +89,83 @@ def user_feeds(user) -> dict[int | None, CalendarFeed]:
 
 
 def find_feed(token: str) -> CalendarFeed | None:
+    """The feed of a token, its user and committee loaded (one query), or None."""
     if not token or len(token) > 200:
         return None
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token)))
+    feed = db.session.scalar(
+        select(CalendarFeed)
+        .where(CalendarFeed.token_hash == hash_token(token))
+        .options(joinedload(CalendarFeed.user), joinedload(CalendarFeed.committee))
+    )
     if feed is None or not feed.user.is_active:
         return None
     return feed
+
+
+def window_start(now: datetime | None = None) -> datetime:
+    """Midnight UTC, 12 months ago: meetings starting before are left out of feeds."""
+    day = ((now or utcnow()) - FEED_WINDOW).date()
+    return datetime(day.year, day.month, day.day, tzinfo=dt_timezone.utc)
+
+
+@dataclass
+class FeedScope:
+    """What a feed shows: the committees whose meetings it holds (as its owner may see them), its name and zone."""
+
+    committees: list[Committee]
+    name: str
+    timezone: str
+
+
+def feed_scope(feed: CalendarFeed) -> FeedScope:
+    """The committees of the feed's owner (all of them, or the feed's one if still a member), in
+    one query; their memberships are remembered for permissions.membership (visible_meetings)."""
+    query = (
+        select(Membership, Committee)
+        .join(Committee, Committee.id == Membership.committee_id)
+        .where(Membership.user_id == feed.user_id)
+        .order_by(Committee.name)
+    )
+    if feed.committee_id is not None:
+        query = query.where(Membership.committee_id == feed.committee_id)
+    cache: dict = g.setdefault("_memberships", {})
+    committees = []
+    for membership, committee in db.session.execute(query):
+        cache[(feed.user_id, committee.id)] = membership
+        committees.append(committee)
+    if feed.committee_id is None:
+        return FeedScope(committees, "Réunions Clas Local", committees[0].timezone if committees else "Europe/Paris")
+    return FeedScope(committees, f"Réunions – {feed.committee.name}", feed.committee.timezone)
+
+
+def version_stamp(user, scope: FeedScope, start: datetime) -> str:
+    """A weak ETag for the feed, from one aggregate query: how many meetings it holds, which
+    (sum of ids), their latest change and their projects' latest change, and what else the
+    file is written from (committees' names and zones, base URL, window, writer format).
+    A 304 costs this query, the feed's and the memberships', never the calendar."""
+    committees = sorted(scope.committees, key=lambda committee: committee.id)
+    row = (0, 0, None, None)
+    if committees:
+        visible = union_all(
+            *(
+                visible_meetings(user, committee)
+                .where(Meeting.starts_at >= start)
+                .with_only_columns(Meeting.id, RAW_UPDATED_AT, Meeting.project_id)
+                for committee in committees
+            )
+        ).cte("feed_meetings")
+        row = db.session.execute(
+            select(
+                func.count(visible.c.id),
+                func.coalesce(func.sum(visible.c.id), 0),
+                func.max(visible.c.raw_updated_at),
+                func.max(type_coerce(Project.updated_at, DateTime())),
+            ).select_from(visible.outerjoin(Project, Project.id == visible.c.project_id))
+        ).one()
+    about = [(c.id, c.slug, c.name, c.timezone, str(c.updated_at)) for c in committees]
+    key = repr((FEED_FORMAT, current_app.config["BASE_URL"], scope.name, scope.timezone, start.date().isoformat(),
+                about, tuple(str(value) for value in row)))
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def member_committees(user) -> list[Committee]:
@@ -101,7 +179,7 @@ def member_committees(user) -> list[Committee]:
     )
 
 
-def feed_events(user, committees, base_url: str) -> list[WrittenEvent]:
+def feed_events(user, committees, base_url: str, start: datetime | None = None) -> list[WrittenEvent]:
     """What `user` may see of `committees`' meetings (cancelled ones too: feeds show them as
     cancelled), written, in time order.
 
@@ -116,9 +194,14 @@ def feed_events(user, committees, base_url: str) -> list[WrittenEvent]:
         about = CommitteeData(committee.slug, committee.name, committee.timezone)
         visible = (
             visible_meetings(user, committee)
-            .join_from(Meeting, Project, Project.id == Meeting.project_id, isouter=True)
+            # The committee's condition lets PostgreSQL read its projects on their index
+            # rather than hash every project of the instance.
+            .join_from(Meeting, Project, and_(Project.id == Meeting.project_id, Project.committee_id == committee.id),
+                       isouter=True)
             .order_by(Meeting.starts_at, Meeting.id)
         )
+        if start is not None:
+            visible = visible.where(Meeting.starts_at >= start)
         found = []
         keys = connection.execute(
             visible.with_only_columns(Meeting.id, Meeting.sequence, RAW_UPDATED_AT, Project.name, Project.school_year)
@@ -142,31 +225,21 @@ def feed_events(user, committees, base_url: str) -> list[WrittenEvent]:
     return events
 
 
-def feed_calendar(feed: CalendarFeed) -> Calendar:
-    """The feed's iCalendar, METHOD:PUBLISH, cancelled meetings included as such."""
-    user = feed.user
-    if feed.committee_id is None:
-        committees = member_committees(user)
-        name = "Réunions Clas Local"
-        timezone = committees[0].timezone if committees else "Europe/Paris"
-    else:
-        is_member = db.session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id, Membership.committee_id == feed.committee_id)
-        )
-        committees = [feed.committee] if is_member else []
-        name = f"Réunions – {feed.committee.name}"
-        timezone = feed.committee.timezone
+def feed_calendar(feed: CalendarFeed, scope: FeedScope | None = None, start: datetime | None = None) -> Calendar:
+    """The feed's iCalendar, METHOD:PUBLISH, cancelled meetings included as such, within the window."""
+    scope = scope or feed_scope(feed)
     # Committees in several zones: each event keeps its own TZID and each zone gets its VTIMEZONE.
-    events = feed_events(user, committees, current_app.config["BASE_URL"])
-    return publish_calendar(events, name=name, timezone=timezone, refresh=FEED_REFRESH)
+    events = feed_events(feed.user, scope.committees, current_app.config["BASE_URL"], start or window_start())
+    return publish_calendar(events, name=scope.name, timezone=scope.timezone, refresh=FEED_REFRESH)
 
 
-def note_use(feed_id: int) -> None:
-    """Remember when the feed was last fetched, at most every few hours.
-
-    Always one conditional UPDATE: the fetch costs the same number of queries whether or
-    not the date is due, and concurrent fetches do not fight over the row."""
+def note_use(feed_id: int, last_used_at: datetime | None) -> None:
+    """Remember when the feed was last fetched, at most every few hours: clients refresh
+    hourly, and most fetches (304s included) then cost no write at all. The UPDATE is
+    conditional: concurrent fetches do not fight over the row."""
     now = utcnow()
+    if last_used_at is not None and last_used_at >= now - USE_NOTED_EVERY:
+        return
     db.session.execute(
         update(CalendarFeed)
         .where(

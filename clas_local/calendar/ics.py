@@ -27,7 +27,7 @@ from clas_local.text import one_line
 
 PRODID = "-//Clas Local//Concertation des Clas//FR"
 FEED_REFRESH = timedelta(hours=1)
-# VTIMEZONE transitions are listed from this many years before the first event to this many after the last.
+# A VTIMEZONE covers from this many years before the first event to this many after the last.
 ZONE_MARGIN_YEARS = 1
 
 
@@ -107,7 +107,8 @@ def meeting_event(meeting, base_url: str) -> icalendar.Event:
     event.add("url", url)
     event.add("dtstart", _zoned(meeting.starts_at, zone))
     event.add("dtend", _zoned(meeting.ends_at, zone))
-    event.add("transp", "OPAQUE")
+    # A cancelled meeting stays visible (struck through by most clients) but keeps no time busy.
+    event.add("transp", "TRANSPARENT" if meeting.status is MeetingStatus.CANCELLED else "OPAQUE")
     event.add("class", "PUBLIC")
     return event
 
@@ -146,15 +147,40 @@ def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetim
     return found
 
 
-def _observance(kind: str, name: str, offset_from: timedelta, offset_to: timedelta, starts: list[datetime]):
+def _weekday_rule(onset: datetime) -> tuple[int, str, tuple[int, int]]:
+    """(month, BYDAY, wall time) of an onset: « -1SU » for the last Sunday, « 2SU » the second…"""
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[onset.weekday()]
+    next_month = (onset.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last = (next_month - timedelta(days=1)).day
+    position = "-1" if onset.day + 7 > last else str((onset.day - 1) // 7 + 1)
+    return onset.month, f"{position}{weekday}", (onset.hour, onset.minute)
+
+
+def _observance(kind: str, name: str, offset_from: timedelta, offset_to: timedelta, starts: list[datetime],
+                last_year: int):
+    """One STANDARD or DAYLIGHT component for these onsets (local wall times before the change).
+
+    Onsets that fall every year on the same weekday rule become DTSTART + a yearly RRULE
+    (`FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU`), as Outlook and Exchange write and read them, with an
+    UNTIL when the rule stopped before the range's end. Otherwise (a single onset, or rare
+    historical onsets that follow no rule) they are listed as RDATEs, one line each (ical.js
+    reads only the first value of a comma-separated RDATE)."""
     component = icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
-    # DTSTART and RDATE are local times as the clock read *before* the change (TZOFFSETFROM).
     component.add("dtstart", starts[0])
-    # RDATE repeats DTSTART: the recurrence set is a set (RFC 5545 §3.8.5.2), and some
-    # parsers (python `ical`) only count the onsets RDATE or RRULE list. One RDATE line
-    # per onset: ical.js reads only the first value of a comma-separated RDATE.
-    for onset in starts:
-        component.add("rdate", onset)
+    rules = {_weekday_rule(onset) for onset in starts}
+    yearly = [onset.year for onset in starts] == list(range(starts[0].year, starts[0].year + len(starts)))
+    if len(starts) > 1 and len(rules) == 1 and yearly:
+        month, byday, _ = rules.pop()
+        rule = {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": byday}
+        if starts[-1].year < last_year:
+            rule["UNTIL"] = (starts[-1] - offset_from).replace(tzinfo=dt_timezone.utc)
+        component.add("rrule", rule)
+    else:
+        # A lone onset repeats DTSTART as RDATE: the recurrence set is a set (RFC 5545
+        # §3.8.5.2), and the python `ical` parser only counts onsets RDATE or RRULE list;
+        # readers that ignore RDATE still have DTSTART.
+        for onset in starts:
+            component.add("rdate", onset)
     component.add("tzname", name)
     component.add("tzoffsetfrom", offset_from)
     component.add("tzoffsetto", offset_to)
@@ -164,22 +190,13 @@ def _observance(kind: str, name: str, offset_from: timedelta, offset_to: timedel
 @functools.lru_cache(maxsize=64)
 def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
     zone = ZoneInfo(tzid)
-    start = datetime(first_year, 1, 1, tzinfo=dt_timezone.utc)
+    # Onsets from the year before the range: the offset in force on 1 January of first_year
+    # is then that of an observance already started (one STANDARD and one DAYLIGHT for
+    # zones with daylight saving, as Outlook expects, not a third « initial » one).
+    start = datetime(first_year - 1, 1, 1, tzinfo=dt_timezone.utc)
     end = datetime(last_year + 1, 1, 1, tzinfo=dt_timezone.utc)
     vtimezone = icalendar.Timezone()
     vtimezone.add("tzid", tzid)
-    initial = start.astimezone(zone)
-    initial_kind = "DAYLIGHT" if initial.dst() else "STANDARD"
-    # The offset in force at the start of the range, as an observance of its own.
-    vtimezone.add_component(
-        _observance(
-            initial_kind,
-            initial.tzname(),
-            initial.utcoffset(),
-            initial.utcoffset(),
-            [datetime(first_year, 1, 1)],
-        )
-    )
     groups: dict[tuple, list[datetime]] = {}
     for instant in _transitions(zone, start, end):
         before = _offset_at(zone, instant - timedelta(minutes=1))
@@ -188,8 +205,17 @@ def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
         key = (kind, after_local.tzname(), before, after_local.utcoffset())
         wall_before = (instant + before).replace(tzinfo=None)
         groups.setdefault(key, []).append(wall_before)
+    initial = datetime(first_year, 1, 1, tzinfo=dt_timezone.utc).astimezone(zone)
+    if not any(onsets[0].year < first_year for onsets in groups.values()):
+        # No change before the range (zones without daylight saving): the offset in force
+        # on 1 January of first_year, as a single observance.
+        kind = "DAYLIGHT" if initial.dst() else "STANDARD"
+        vtimezone.add_component(
+            _observance(kind, initial.tzname(), initial.utcoffset(), initial.utcoffset(),
+                        [datetime(first_year, 1, 1)], last_year)
+        )
     for (kind, name, offset_from, offset_to), starts in groups.items():
-        vtimezone.add_component(_observance(kind, name, offset_from, offset_to, starts))
+        vtimezone.add_component(_observance(kind, name, offset_from, offset_to, starts, last_year))
     return vtimezone.to_ical()
 
 
@@ -231,8 +257,9 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method.upper())
     if name:
-        calendar.add("name", name)
-        calendar.add("x-wr-calname", name)
+        # TEXT (RFC 7986): commas, semicolons and backslashes escaped, on one line.
+        calendar.add("name", icalendar.vText(one_line(name)))
+        calendar.add("x-wr-calname", icalendar.vText(one_line(name)))
     calendar.add("x-wr-timezone", timezone)
     if refresh is not None:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})

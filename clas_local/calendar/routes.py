@@ -12,6 +12,7 @@ from clas_local.committees.models import Committee
 from clas_local.extensions import db
 from clas_local.loaders import load_committee, load_meeting, load_project
 from clas_local.forms import Form
+from clas_local.security import keep_cache_control
 from clas_local.meetings.queries import project_meetings
 
 bp = Blueprint("calendar", __name__)
@@ -57,27 +58,31 @@ def project_ics(slug: str, project_id: int):
 def feed(token: str):
     """A subscribed calendar: no session, the secret token is the key. Unknown token: 404.
 
-    The answer carries a weak ETag (two fetches differ only by DTSTAMP); a client that
-    sends it back in If-None-Match gets 304 while its meetings are unchanged. There is no
-    Last-Modified: a meeting leaving the feed (rights withdrawn, deleted) moves no date,
-    so If-Modified-Since could not be answered safely."""
+    The answer carries a weak ETag from the feed's version stamp (feeds.version_stamp: one
+    aggregate query), so a client that sends it back in If-None-Match gets 304 without the
+    calendar being built — three statements in all. There is no Last-Modified: a meeting
+    leaving the feed (rights withdrawn, deleted) moves no date, so If-Modified-Since could
+    not be answered safely. `private, max-age=300`: the client may keep it a few minutes,
+    no shared cache may."""
     found = feeds.find_feed(token)
     if found is None:
         abort(404)
-    calendar = feeds.feed_calendar(found)
-    feed_id = found.id
-    # End the read-only transaction first: on SQLite the UPDATE then starts its own
-    # and waits its turn for the write lock instead of failing on a stale snapshot.
-    db.session.commit()
-    feeds.note_use(feed_id)
-    db.session.commit()
-    if request.if_none_match.contains_weak(calendar.etag):
+    scope = feeds.feed_scope(found)
+    start = feeds.window_start()
+    etag = feeds.version_stamp(found.user, scope, start)
+    if request.if_none_match.contains_weak(etag):
         response = _ics_response(b"", method="PUBLISH", filename=None)
         response.status_code = 304
     else:
-        response = _ics_response(calendar.body, method="PUBLISH", filename=None)
-    response.set_etag(calendar.etag, weak=True)
-    return response
+        response = _ics_response(feeds.feed_calendar(found, scope, start).body, method="PUBLISH", filename=None)
+    feed_id, last_used_at = found.id, found.last_used_at  # read before the commit expires them
+    # End the read-only transaction first: on SQLite the UPDATE then starts its own
+    # and waits its turn for the write lock instead of failing on a stale snapshot.
+    db.session.commit()
+    feeds.note_use(feed_id, last_used_at)
+    db.session.commit()
+    response.set_etag(etag, weak=True)
+    return keep_cache_control(response)
 
 
 class RegenerateForm(Form):

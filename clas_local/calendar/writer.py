@@ -192,7 +192,7 @@ def write_event(data: EventData) -> WrittenEvent:
         f"URL:{url}",
         _time_line("DTSTART", data.starts_at, zone, tzid),
         _time_line("DTEND", data.ends_at, zone, tzid),
-        "TRANSP:OPAQUE",
+        "TRANSP:" + ("TRANSPARENT" if data.status is MeetingStatus.CANCELLED else "OPAQUE"),
         "CLASS:PUBLIC",
         "END:VEVENT",
     ]
@@ -302,9 +302,9 @@ def publish_calendar(
         "METHOD:PUBLISH",
     ]
     if name:
-        # Written as ics.build_calendar (icalendar) writes them, unescaped: clients and
-        # icalendar read X-WR-CALNAME as an unknown property, where `\,` would show.
-        name = _one_line(name)
+        # TEXT values (NAME is TEXT in RFC 7986; X-WR-CALNAME is read as TEXT by Apple and
+        # Google): a comma, semicolon or backslash unescaped would make the line invalid.
+        name = escape_text(_one_line(name))
         header += [f"NAME:{name}", f"X-WR-CALNAME:{name}"]
     header.append(f"X-WR-TIMEZONE:{main_zone}")
     if refresh is not None:

@@ -62,3 +62,4 @@ class Committee(TimestampMixin, Base):
         if siren and not SIREN_RE.match(siren):
             raise ValueError("Le SIREN d'un EPCI compte 9 chiffres.")
         return siren or None
+

@@ -37,7 +37,9 @@ def action_url(action: NextAction, committee, project_id: int) -> str | None:
         return url_for("meetings.create", slug=slug, project=project_id, kind=action.meeting_kind.value)
     if action.kind == "open_meeting" and action.meeting_id is not None:
         return url_for("attendance.page", slug=slug, meeting_id=action.meeting_id)
-    if action.kind == "school_contact":
+    if action.kind == "invite_schools" and action.meeting_id is not None:
+        return url_for("meetings.detail", slug=slug, meeting_id=action.meeting_id) + "#invitations-panel"
+    if action.kind in ("school_contact", "school_orientation"):
         return url_for("projects.detail", slug=slug, project_id=project_id) + "#ecoles"
     if action.kind == "territory_partner":
         return url_for("projects.detail", slug=slug, project_id=project_id) + "#partenaires"

@@ -7,7 +7,7 @@ from flask import g
 from clas_local import permissions
 from clas_local.compliance.links import action_url, proof_url
 from clas_local.compliance.queries import project_checklist, project_page_files
-from clas_local.compliance.rules import AXES, Checklist
+from clas_local.compliance.rules import AXES, CHECKLIST_TITLE, Checklist
 
 
 def checklist_view(checklist: Checklist, committee, project_id: int, *, can_act: bool) -> dict:
@@ -27,6 +27,9 @@ def checklist_view(checklist: Checklist, committee, project_id: int, *, can_act:
     ]
     return {
         "axes": axes,
+        "title": CHECKLIST_TITLE,
+        "evidence": list(checklist.evidence),
+        "evidence_title": AXES["evidence"],
         "warnings": list(checklist.warnings),
         "warnings_title": AXES["collectifs"],
         "met_count": checklist.met_count,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, inspect, or_, select
+from sqlalchemy import and_, inspect, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -27,15 +27,17 @@ from clas_local.compliance.rules import (
 )
 from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
+from clas_local.holidays.queries import holiday_periods
 from clas_local.invitations.models import Answer, Invitation
-from clas_local.meetings.models import Meeting, MeetingKind, MeetingStatus, Minutes
+from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
-from clas_local.school_year import activity_window, committee_today, school_weeks, school_year_bounds, school_year_of
+from clas_local.school_year import committee_today, project_window, school_weeks, school_year_bounds, school_year_of
 
 
 def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
-    """SQL condition: the committee's comité local meetings dated in one of `school_years`."""
+    """SQL condition: the committee's comité local and instance de concertation meetings dated
+    in one of `school_years`."""
     ranges = [
         and_(Meeting.starts_at >= start, Meeting.starts_at < end)
         for start, end in (school_year_bounds(year, tz) for year in sorted(school_years))
@@ -43,31 +45,37 @@ def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
     return and_(
         Meeting.committee_id == committee.id,
         Meeting.project_id.is_(None),
-        Meeting.kind == MeetingKind.COMITE_LOCAL,
+        Meeting.kind.in_(CONCERTATION_KINDS),
         or_(*ranges) if ranges else False,
     )
 
 
 def meeting_facts(
-    meeting_scope, tz: ZoneInfo, *, detail: bool = True, evidence_files: list[EvidenceFile] | None = None
+    meeting_scope, tz: ZoneInfo, *, detail: bool = True, invitations: bool = True,
+    evidence_files: list[EvidenceFile] | None = None,
 ) -> list[tuple[int | None, MeetingFact]]:
     """(project id, facts) of every meeting matching `meeting_scope`, with who was present and
-    whether it has minutes, in one query; with `detail`, also who was invited and answered, and
-    the evidence files (two more queries). `evidence_files`: files the caller already holds,
+    whether it has minutes, and (unless `invitations` is false) who was invited and answered, in
+    two queries; with `detail`, also the evidence files (one more query). `evidence_files`: files the caller already holds,
     covering at least the scope's meetings (the project page), read instead of the second."""
     scoped_ids = select(Meeting.id).where(meeting_scope)
     invited: dict[int, set[int]] = defaultdict(set)
     answered: dict[int, set[int]] = defaultdict(set)
+    en_invited: set[int] = set()
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
+    # Who was invited is read even without `detail`: the obligations and the committee's
+    # Éducation nationale criterion depend on it, on the dashboard as in the dossier.
+    for meeting_id, partner_id, answer, partner_kind in () if not (invitations or detail) else db.session.execute(
+        select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer, Partner.kind)
+        .join(Partner, Invitation.partner_id == Partner.id)
+        .where(Invitation.meeting_id.in_(scoped_ids))
+    ):
+        invited[meeting_id].add(partner_id)
+        if answer is not Answer.PENDING:
+            answered[meeting_id].add(partner_id)
+        if partner_kind is PartnerKind.EDUCATION_NATIONALE:
+            en_invited.add(meeting_id)
     if detail:
-        for meeting_id, partner_id, answer in db.session.execute(
-            select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer).where(
-                Invitation.meeting_id.in_(scoped_ids)
-            )
-        ):
-            invited[meeting_id].add(partner_id)
-            if answer is not Answer.PENDING:
-                answered[meeting_id].add(partner_id)
         rows = (
             sorted(
                 ((f.id, f.meeting_id, f.original_name, f.kind) for f in evidence_files if f.meeting_id is not None),
@@ -117,6 +125,7 @@ def meeting_facts(
             invited=frozenset(invited[meeting_id]),
             answered=frozenset(answered[meeting_id]),
             education_nationale_present=tuple(sorted(en_present[meeting_id])),
+            education_nationale_invited=meeting_id in en_invited,
             has_minutes=row.minutes_id is not None,
             evidence=tuple(evidence[meeting_id]),
         )
@@ -125,7 +134,7 @@ def meeting_facts(
 
 
 def load_comites(committee, school_year: str, *, detail: bool = False) -> tuple[MeetingFact, ...]:
-    """The comité local meetings of a school year (cancelled ones left out)."""
+    """The comité local and instance de concertation meetings of a school year (cancelled ones left out)."""
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
     scope = and_(Meeting.status != MeetingStatus.CANCELLED, comite_condition(committee, {school_year}, tz))
     return tuple(fact for _project_id, fact in meeting_facts(scope, tz, detail=detail))
@@ -145,9 +154,10 @@ def _holds_links(project: Project) -> bool:
     ) and all("partner" not in inspect(link).unloaded for link in project.territory_partners)
 
 
-def _school_fact(partner_id: int, name: str, referent) -> SchoolFact:
+def _school_fact(link: ProjectSchool) -> SchoolFact:
+    referent = link.referent_contact
     named = referent.full_name.strip() if referent is not None and referent.anonymised_at is None and referent.full_name else None
-    return SchoolFact(partner_id, name, named or None)
+    return SchoolFact(link.partner.id, link.partner.name, named or None, link.oriented_children_count, link.oriented_on)
 
 
 def _collectif_fact(collectif: Collectif) -> CollectifFact:
@@ -197,20 +207,21 @@ def load_facts(
     preloaded = all(_holds_links(project) for project in projects)
     if preloaded:
         for project in projects:
-            schools[project.id] = [_school_fact(link.partner.id, link.partner.name, link.referent_contact) for link in project.schools]
+            schools[project.id] = [_school_fact(link) for link in project.schools]
             territory[project.id] = [
                 TerritoryFact(link.partner.id, link.partner.name, link.relation or "") for link in project.territory_partners
             ]
             collectifs[project.id] = [_collectif_fact(collectif) for collectif in project.collectifs] if detail else []
-    for project_id, partner_id, name, contact_name, anonymised_at in () if preloaded else db.session.execute(
-        select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at)
+    for project_id, partner_id, name, contact_name, anonymised_at, oriented, oriented_on in () if preloaded else db.session.execute(
+        select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at,
+               ProjectSchool.oriented_children_count, ProjectSchool.oriented_on)
         .join(Partner, ProjectSchool.partner_id == Partner.id)
         .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
         .where(ProjectSchool.project_id.in_(ids))
         .order_by(ProjectSchool.id)
     ):
         named = contact_name.strip() if contact_name and anonymised_at is None else None
-        schools[project_id].append(SchoolFact(partner_id, name, named or None))
+        schools[project_id].append(SchoolFact(partner_id, name, named or None, oriented, oriented_on))
 
     for project_id, partner_id, name, relation in () if preloaded else db.session.execute(
         select(ProjectPartner.project_id, Partner.id, Partner.name, ProjectPartner.relation)
@@ -224,7 +235,9 @@ def load_facts(
     comite_by_year: dict[str, list[MeetingFact]] = defaultdict(list)
     # The comités' invitations and files are never shown: their details are only read with the projects'.
     comite_detail = detail and project_meetings is None
-    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail, evidence_files=evidence_files):
+    # The dossier holds its project's meetings: the comités' invitations are then not needed.
+    for project_id, fact in meeting_facts(meeting_scope, tz, detail=comite_detail, invitations=project_meetings is None,
+                                          evidence_files=evidence_files):  # fmt: skip
         if project_id is None:
             comite_by_year[school_year_of(fact.day)].append(fact)
         else:
@@ -235,9 +248,12 @@ def load_facts(
     ) if detail and not preloaded else ():
         collectifs[collectif.project_id].append(_collectif_fact(collectif))
 
+    # The holidays the host entered, for a year the packaged calendar does not know (no query otherwise).
+    periods = holiday_periods(committee, years)
     facts: dict[int, ProjectFacts] = {}
     for project in projects:
-        start, end = activity_window(project.school_year, committee.holiday_zone)
+        year_periods = periods.get(project.school_year, ())
+        start, end = project_window(project.school_year, committee.holiday_zone, project.activity_start, year_periods)
         facts[project.id] = ProjectFacts(
             project_id=project.id,
             name=project.name,
@@ -253,7 +269,11 @@ def load_facts(
             meetings=tuple(by_project[project.id]),
             comite_meetings=tuple(comite_by_year[project.school_year]),
             collectifs=tuple(collectifs[project.id]),
-            available_weeks=school_weeks(project.school_year, committee.holiday_zone) if detail else None,
+            available_weeks=(
+                school_weeks(project.school_year, committee.holiday_zone, project.activity_start, year_periods)
+                if detail
+                else None
+            ),
         )
     return facts
 
@@ -276,17 +296,22 @@ def project_page_files(project: Project) -> list[EvidenceFile]:
             select(EvidenceFile)
             .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
             .where(
-                # Both sides on evidence_file's own indexes (a condition on the joined meeting scanned every file).
-                or_(
-                    EvidenceFile.project_id == project.id,
-                    EvidenceFile.meeting_id.in_(
-                        select(Meeting.id).where(
-                            or_(
-                                Meeting.project_id == project.id,
-                                comite_condition(project.committee, {project.school_year}, tz),
+                # Both sides on evidence_file's own indexes (a condition on the joined meeting scanned
+                # every file), as a union: PostgreSQL scanned every file for « project OR meeting IN ».
+                EvidenceFile.id.in_(
+                    union_all(
+                        select(EvidenceFile.id).where(EvidenceFile.project_id == project.id),
+                        select(EvidenceFile.id).where(
+                            EvidenceFile.meeting_id.in_(
+                                select(Meeting.id).where(
+                                    or_(
+                                        Meeting.project_id == project.id,
+                                        comite_condition(project.committee, {project.school_year}, tz),
+                                    )
+                                )
                             )
-                        )
-                    ),
+                        ),
+                    )
                 )
             )
             .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
@@ -375,9 +400,10 @@ def upcoming_with_pending(committee, school_year: str, now: datetime, limit: int
     return list(meetings.values())
 
 
-def partners_never_invited(committee, school_year: str) -> list[Partner]:
+def partners_never_invited(committee, school_year: str, meeting_ids: list[int] | None = None) -> list[Partner]:
     """Partners the year concerns (its projects' schools and territory partners, the porteurs,
-    the Éducation nationale) that no meeting of the year has invited."""
+    the Éducation nationale) that no meeting of the year has invited. `meeting_ids`: the year's
+    meetings (cancelled ones left out) when the caller holds them (the dashboard's facts)."""
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
     year_project_ids = select(Project.id).where(
         Project.committee_id == committee.id, Project.school_year == school_year
@@ -388,19 +414,23 @@ def partners_never_invited(committee, school_year: str) -> list[Partner]:
         Partner.id.in_(select(Project.porteur_id).where(Project.id.in_(year_project_ids))),
         Partner.kind == PartnerKind.EDUCATION_NATIONALE,
     )
-    invited = exists(
-        select(Invitation.id)
-        .join(Meeting, Invitation.meeting_id == Meeting.id)
-        .where(
-            Invitation.partner_id == Partner.id,
-            Meeting.status != MeetingStatus.CANCELLED,
-            year_meeting_condition(committee, school_year, tz),
-        )
+    # The year's meetings first (committee and project indexes), then their invitations (the
+    # invitation index leads with meeting_id): a correlated EXISTS per partner made PostgreSQL
+    # scan every invitation and meeting of every committee.
+    year_meetings = select(Meeting.id).where(
+        Meeting.committee_id == committee.id,
+        Meeting.status != MeetingStatus.CANCELLED,
+        year_meeting_condition(committee, school_year, tz),
+    )
+    # Given as a list, the meetings let PostgreSQL's planner see how few invitations it reads
+    # (as a subquery it estimated a scan of the whole table cheaper).
+    invited = select(Invitation.partner_id).where(
+        Invitation.meeting_id.in_(meeting_ids if meeting_ids is not None else year_meetings)
     )
     return list(
         db.session.scalars(
             select(Partner)
-            .where(Partner.committee_id == committee.id, concerned, ~invited)
+            .where(Partner.committee_id == committee.id, concerned, Partner.id.not_in(invited))
             .order_by(Partner.name, Partner.id)
         )
     )

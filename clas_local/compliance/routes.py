@@ -9,18 +9,18 @@ from flask_login import login_required
 
 from clas_local import htmx, permissions
 from clas_local.compliance import queries
-from clas_local.compliance.rules import Status, evaluate, key_moment
+from clas_local.compliance.rules import CHECKLIST_TITLE, Status, check_education_nationale_sought, evaluate, key_moment
 from clas_local.loaders import load_committee
-from clas_local.meetings.models import KEY_MOMENTS
-from clas_local.school_year import current_school_year, is_school_year
+from clas_local.meetings.models import KEY_MOMENTS, MeetingKind, MeetingState
+from clas_local.school_year import committee_today, current_school_year, is_school_year
 
 bp = Blueprint("compliance", __name__)
 
 STATUS_FILTERS = {
     "": "Tous les projets",
-    Status.MET.code: "Tous les critères respectés",
-    Status.PARTLY.code: "Partiellement respectés (rien ne manque)",
-    Status.MISSING.code: "Au moins un critère manquant",
+    Status.MET.code: "Toutes les obligations de concertation respectées",
+    Status.PARTLY.code: "Partiellement respectées (rien ne manque)",
+    Status.MISSING.code: "Au moins une obligation manquante",
 }
 
 
@@ -32,6 +32,27 @@ def year_choices(committee) -> tuple[list[str], str]:
     if is_school_year(asked) and asked not in years:
         years = sorted({*years, asked}, reverse=True)
     return years, asked if is_school_year(asked) and asked in years else current
+
+
+def _year_meeting_ids(facts: dict) -> list[int] | None:
+    """The year's meetings the facts hold (its projects' and its comités'), or None without projects."""
+    if not facts:
+        return None
+    ids = {meeting.id for project in facts.values() for meeting in project.meetings}
+    return sorted(ids | {meeting.id for meeting in queries.comite_meetings_of_year(facts)})
+
+
+def _comite_state(committee):
+    """A comité's state in the words of every other page (MeetingState): a past one still
+    only planned is « à compléter »."""
+    today = committee_today(committee)
+
+    def state(fact) -> MeetingState:
+        if fact.planned and fact.day < today:
+            return MeetingState.TO_COMPLETE
+        return MeetingState.of(fact.status, datetime.max.replace(tzinfo=timezone.utc), datetime.now(timezone.utc))
+
+    return state
 
 
 @bp.get("/c/<slug>/dashboard")
@@ -50,9 +71,10 @@ def dashboard(slug: str):
         totals[checklist.overall.code] += 1
         if status and checklist.overall.code != status:
             continue
-        moments = [key_moment(facts[project.id].meetings, kind) for kind in KEY_MOMENTS]
+        moments = [key_moment(facts[project.id].meetings, kind, facts[project.id].today) for kind in KEY_MOMENTS]
         rows.append({"project": project, "facts": facts[project.id], "checklist": checklist, "moments": moments})
-    comites = queries.comite_meetings_of_year(facts) if facts else queries.load_comites(committee, school_year)
+    concertation = queries.comite_meetings_of_year(facts) if facts else queries.load_comites(committee, school_year)
+    comites = tuple(meeting for meeting in concertation if meeting.kind is MeetingKind.COMITE_LOCAL)
     context = {
         "committee": committee,
         "years": years,
@@ -64,8 +86,11 @@ def dashboard(slug: str):
         "totals": totals,
         "key_moments": KEY_MOMENTS,
         "comites": comites,
+        "education_nationale": check_education_nationale_sought(comites, school_year),
+        "checklist_title": CHECKLIST_TITLE,
         "upcoming": queries.upcoming_with_pending(committee, school_year, datetime.now(timezone.utc)),
-        "never_invited": queries.partners_never_invited(committee, school_year),
+        "never_invited": queries.partners_never_invited(committee, school_year, _year_meeting_ids(facts)),
         "Status": Status,
+        "comite_state": _comite_state(committee),
     }
     return htmx.render("compliance/dashboard.html", "compliance/_dashboard.html", **context)

@@ -7,21 +7,29 @@ of those facts and of `today`, so each one is tested with a table of cases.
 Each check is *met*, *partly met* or *missing*, says why in French, points at its proof
 (meetings, answers, attendance, files) and quotes the referential sentence it comes from.
 
+The referential keeps apart what a project must do from the moments where it shows:
+
+- *obligations* (« Les projets doivent obligatoirement développer des actions en réponse
+  aux objectifs opérationnels suivants »): the only checks that can be *missing*;
+- *key moments* (« notamment … à certains moments clés »): the project's timeline
+  (`key_moment`), to plan, planned, to complete or held, never a failure of the dossier;
+- *evidence* (« Ces actions peuvent prendre les formes suivantes »): the comités locaux and
+  instances de concertation the porteur attended, shown, never required;
+- the Éducation nationale's presence in the comités (« doit être systématiquement
+  recherchée »): a criterion of the committee (`check_education_nationale_sought`),
+  shown on the dashboard, never a gap in a project's dossier.
+
 What « partly met » means, rule by rule (and nothing else is partly met):
 
 - contacts: some linked schools have a named referent contact, not all. An anonymised
   contact is no longer a named contact.
-- diagnostic / lancement: a diagnostic or lancement meeting dated on or before the first day
-  of activity exists but (a) it is held and some linked schools were not recorded present
-  (none present counts as partly met too: the meeting took place), or (b) it is only planned
-  (in the future, or past but not yet marked held).
-- suivi: a suivi meeting inside the activity window is only planned (not held yet, or past
-  and not marked held).
-- bilan: a bilan meeting is held but not every linked school was recorded present, or it
-  is only planned.
+- orientation: some linked schools have oriented children towards the Clas, not all.
+- en amont / bilan: a meeting in the right window exists but (a) it is held and some
+  linked schools were not recorded present (none present counts as partly met too: the
+  meeting took place), or (b) it is only planned (in the future, or past but not yet
+  marked held).
 - territory partners: partners are linked but none has its relation described.
-- comité local, porteur / Éducation nationale: present at some of the year's held comité
-  local meetings but not all; or no comité local meeting has been held yet and one is planned.
+- Éducation nationale (committee): invited to some of the year's comités, not all.
 
 Cancelled meetings are ignored everywhere. A meeting counts as "present" for an
 organisation when its attendance says « présent »: an accepted invitation is a promise,
@@ -37,6 +45,7 @@ from datetime import date, datetime
 from clas_local.i18n import format_day
 from clas_local.meetings.models import MeetingKind, MeetingStatus, MomentState
 from clas_local.projects.rules import collectif_warnings, school_weeks_rule
+from clas_local.school_year import bilan_from
 
 
 class Status(enum.Enum):
@@ -46,6 +55,8 @@ class Status(enum.Enum):
     # Collectif checks are advice, never blocks: « conforme » or « à vérifier ».
     CONFORM = ("conform", "Conforme", "ok")
     WARNING = ("warning", "À vérifier", "warn")
+    # Evidence is shown, never required.
+    INFO = ("info", "Pour information", "info")
 
     def __init__(self, code: str, label: str, tone: str):
         self.code = code
@@ -59,19 +70,39 @@ SENTENCE_RELATIONS = (
     "Etablir des relations avec les directeurs d'établissements, les conseillers principaux "
     "d'éducation, les enseignants"
 )
-SENTENCE_DIAGNOSTIC = (
+SENTENCE_ORIENTATION = "Etablir une collaboration avec les équipes éducatives pour l'orientation des enfants vers le Clas"
+SENTENCE_EN_AMONT = (
     "Organiser une réunion de concertation avec les équipes éducatives en amont de la mise en place "
     "du projet et lors du bilan ; « lors du diagnostic préalable puis lors de la conception du projet "
     "Clas afin de repérer les difficultés existantes et les besoins d'accompagnement des enfants et "
-    "parents » et « lors du démarrage de l'activité Clas pour harmoniser les interventions entre "
-    "l'école, les parents et le coordinateur de l'action Clas »."
+    "parents »."
+)
+SENTENCE_BILAN = (
+    "Organiser une réunion de concertation avec les équipes éducatives en amont de la mise en place "
+    "du projet et lors du bilan ; « lors du bilan de fin d'année afin notamment d'évaluer l'efficacité "
+    "de l'intervention »."
+)
+# The key moments: the project's timeline, not obligations.
+SENTENCE_KEY_MOMENTS = (
+    "Cette concertation et cette coordination avec les établissements scolaires doivent être "
+    "permanentes et se traduire notamment par la mise en place d'actions spécifiques à certains moments"
+)
+SENTENCE_DIAGNOSTIC = (
+    "lors du diagnostic préalable puis lors de la conception du projet Clas afin de repérer les "
+    "difficultés existantes et les besoins d'accompagnement des enfants et parents"
+)
+SENTENCE_LANCEMENT = (
+    "lors du démarrage de l'activité Clas pour harmoniser les interventions entre l'école, les parents "
+    "et le coordinateur de l'action Clas"
 )
 SENTENCE_SUIVI = "au cours de l'année, notamment en cas de difficulté rencontrée par les intervenants des Clas"
-SENTENCE_BILAN = (
-    "lors du bilan de fin d'année afin notamment d'évaluer l'efficacité de l'intervention ; "
-    "« Organiser une réunion de concertation avec les équipes éducatives en amont de la mise en "
-    "place du projet et lors du bilan »."
-)
+SENTENCE_BILAN_MOMENT = "lors du bilan de fin d'année afin notamment d'évaluer l'efficacité de l'intervention"
+MOMENT_SENTENCES = {
+    MeetingKind.DIAGNOSTIC: SENTENCE_DIAGNOSTIC,
+    MeetingKind.LANCEMENT: SENTENCE_LANCEMENT,
+    MeetingKind.SUIVI: SENTENCE_SUIVI,
+    MeetingKind.BILAN: SENTENCE_BILAN_MOMENT,
+}
 SENTENCE_TERRITORY = "Être en relation avec d'autres associations ou partenaires du secteur."
 SENTENCE_COMITE = (
     "participer aux comité locaux Clas et/ ou instance de concertation des politiques éducatives "
@@ -83,9 +114,12 @@ SENTENCE_EDUCATION_NATIONALE = (
     "favoriser le partenariat avec les établissements scolaires."
 )
 
+# What the checklist covers: the concertation, not the whole of a funding decision.
+CHECKLIST_TITLE = "Concertation (axes école et territoire)"
 AXES = {
     "ecole": "Axe école : concertation et coordination avec l'école",
     "territoire": "Axe territoire : concertation avec les acteurs du territoire",
+    "evidence": "Participation aux comités locaux et instances de concertation (pour information)",
     "collectifs": "Collectifs d'enfants (avertissements)",
 }
 
@@ -111,6 +145,7 @@ class MeetingFact:
     invited: frozenset[int] = frozenset()
     answered: frozenset[int] = frozenset()  # invited partners with an answer other than « pas encore »
     education_nationale_present: tuple[str, ...] = ()  # names of Éducation nationale partners present
+    education_nationale_invited: bool = False  # an Éducation nationale partner is invited
     has_minutes: bool = False
     evidence: tuple[EvidenceFact, ...] = ()
 
@@ -132,6 +167,8 @@ class SchoolFact:
     partner_id: int
     name: str
     contact_name: str | None = None  # None: no referent, or an anonymised one
+    oriented_children_count: int | None = None  # children the school's team oriented towards the Clas
+    oriented_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -150,12 +187,13 @@ class ProjectFacts:
     porteur_name: str
     rural: bool
     activity_start: date
-    activity_end: date
+    activity_end: date  # activity_start: the project's own, or the referential's default
     today: date
     schools: tuple[SchoolFact, ...] = ()
     territory: tuple[TerritoryFact, ...] = ()
     meetings: tuple[MeetingFact, ...] = ()  # the project's meetings, cancelled ones left out
-    comite_meetings: tuple[MeetingFact, ...] = ()  # the committee's comité local meetings of the year
+    # The committee's comité local and instance de concertation meetings of the year.
+    comite_meetings: tuple[MeetingFact, ...] = ()
     collectifs: tuple[CollectifFact, ...] = ()
     available_weeks: int | None = None  # school weeks of the activity window (school_year.school_weeks)
 
@@ -212,8 +250,9 @@ class Check:
 
 @dataclass(frozen=True)
 class Checklist:
-    checks: tuple[Check, ...]
+    checks: tuple[Check, ...]  # the obligations
     warnings: tuple[Check, ...] = field(default=())
+    evidence: tuple[Check, ...] = field(default=())  # shown, never counted
 
     def by_axis(self, axis: str) -> tuple[Check, ...]:
         return tuple(check for check in self.checks if check.axis == axis)
@@ -370,67 +409,105 @@ def _schools_presence_check(
             if meeting.day < facts.today
             else None
         )
-        return Check(**common, status=Status.PARTLY, reason=_unheld_reason(meeting, facts.today),
+        reason = _unheld_reason(meeting, facts.today)
+        # The schools must be there: say which ones nobody has invited yet.
+        invited = frozenset().union(*(item.invited for item in planned))
+        uninvited = [school for school in facts.schools if school.partner_id not in invited]
+        if uninvited:
+            reason += f" Écoles liées pas encore invitées : {_names(uninvited)}."
+            action = action or NextAction("invite_schools", "Inviter les écoles liées à la réunion", meeting_id=meeting.id)
+        return Check(**common, status=Status.PARTLY, reason=reason,
                      proofs=_meeting_proofs(planned, attendance=False), action=action)  # fmt: skip
     return Check(**common, status=Status.MISSING, reason=missing_reason, action=create)
 
 
-def check_diagnostic(facts: ProjectFacts) -> Check:
-    """Diagnostic or lancement meeting dated on or before the first day of activity, schools present."""
-    common = {"key": "diagnostic", "axis": "ecole", "sentence": SENTENCE_DIAGNOSTIC,
-              "title": "Réunion de diagnostic ou de lancement avant le démarrage, avec les écoles"}  # fmt: skip
+def check_orientation(facts: ProjectFacts) -> Check:
+    """Every linked school's team has oriented children towards the Clas (counts and date)."""
+    common = {"key": "orientation", "axis": "ecole", "sentence": SENTENCE_ORIENTATION,
+              "title": "Les équipes éducatives orientent les enfants vers le Clas"}  # fmt: skip
+    if not facts.schools:
+        return Check(**common, status=Status.MISSING, reason="Aucune école n'est liée au projet.")
+
+    def said(school: SchoolFact) -> str:
+        count = _plural(school.oriented_children_count or 0, "enfant orienté", "enfants orientés")
+        return f"{count}" + (f" le {format_day(school.oriented_on, weekday=False)}" if school.oriented_on else "")
+
+    proofs = tuple(
+        Proof("school", f"{school.name} : {said(school) if school.oriented_children_count else 'aucune orientation notée'}",
+              partner_id=school.partner_id)
+        for school in facts.schools
+    )  # fmt: skip
+    without = [school for school in facts.schools if not school.oriented_children_count]
+    total = len(facts.schools)
+    if not without:
+        if total == 1:
+            reason = f"L'école liée a orienté des enfants vers le Clas : {said(facts.schools[0])}."
+        else:
+            children = sum(school.oriented_children_count or 0 for school in facts.schools)
+            reason = f"Les {total} écoles liées ont orienté des enfants vers le Clas ({children} en tout)."
+        return Check(**common, status=Status.MET, reason=reason, proofs=proofs)
+    action = NextAction(
+        "school_orientation", f"Noter l'orientation des enfants par l'école {without[0].name}",
+        partner_id=without[0].partner_id,
+    )  # fmt: skip
+    if len(without) == total:
+        reason = (
+            f"L'école liée ({without[0].name}) n'a orienté aucun enfant noté vers le Clas."
+            if total == 1
+            else f"Aucune des {total} écoles liées n'a d'orientation d'enfants notée."
+        )
+        return Check(**common, status=Status.MISSING, reason=reason, proofs=proofs, action=action)
+    oriented = total - len(without)
+    reason = (
+        f"{oriented} école{'s' if oriented > 1 else ''} sur {total} {'ont' if oriented > 1 else 'a'} orienté des "
+        f"enfants vers le Clas ; sans orientation notée : {_names(without)}."
+    )
+    return Check(**common, status=Status.PARTLY, reason=reason, proofs=proofs, action=action)
+
+
+def check_en_amont(facts: ProjectFacts) -> Check:
+    """A diagnostic / conception meeting dated before the project's start of activity, with the
+    linked schools present (« en amont de la mise en place du projet »)."""
+    common = {"key": "en_amont", "axis": "ecole", "sentence": SENTENCE_EN_AMONT,
+              "title": "Réunion avec les équipes éducatives en amont du projet (diagnostic, conception)"}  # fmt: skip
     start = facts.activity_start
-    kinds = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT)
-    relevant = [meeting for meeting in facts.meetings if meeting.kind in kinds]
-    candidates = [meeting for meeting in relevant if meeting.day <= start]
-    late = [meeting for meeting in relevant if meeting.day > start]
-    missing = f"Aucune réunion de diagnostic ou de lancement avant le démarrage de l'activité ({format_day(start)})."
+    diagnostics = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.DIAGNOSTIC]
+    candidates = [meeting for meeting in diagnostics if meeting.day < start]
+    late = [meeting for meeting in diagnostics if meeting.day >= start]
+    missing = (
+        f"Aucune réunion de diagnostic ou de conception avant le démarrage de l'activité ({format_day(start)})."
+    )
     if late and not candidates:
         missing = (
-            f"{_cap(late[0].label)} est postérieure au démarrage de l'activité ({format_day(start)}) : "
-            "la concertation doit le précéder."
+            f"{_cap(late[0].label)} n'est pas antérieure au démarrage de l'activité ({format_day(start)}) : "
+            "la réunion « en amont de la mise en place du projet » doit le précéder."
         )
     create = NextAction("create_meeting", "Planifier la réunion de diagnostic", meeting_kind=MeetingKind.DIAGNOSTIC)
     return _schools_presence_check(facts, candidates, common, missing_reason=missing, create=create)
 
 
-def check_suivi(facts: ProjectFacts) -> Check:
-    """A suivi meeting inside the activity window (schools' presence not required)."""
-    common = {"key": "suivi", "axis": "ecole", "sentence": SENTENCE_SUIVI,
-              "title": "Réunion de suivi pendant l'année"}  # fmt: skip
-    start, end = facts.activity_start, facts.activity_end
-    suivis = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.SUIVI]
-    inside = [meeting for meeting in suivis if start <= meeting.day <= end]
-    held = [meeting for meeting in inside if meeting.held]
-    if held:
-        return Check(**common, status=Status.MET, reason=f"Réunion de suivi tenue {_held_on(held)}.",
-                     proofs=_recent_proofs(facts, held, MeetingKind.SUIVI))  # fmt: skip
-    planned = [meeting for meeting in inside if meeting.planned]
-    if planned:
-        meeting = planned[0]
-        action = (
-            NextAction("open_meeting", "Marquer la réunion comme tenue et saisir les présences", meeting_id=meeting.id)
-            if meeting.day < facts.today
-            else None
-        )
-        return Check(**common, status=Status.PARTLY, reason=_unheld_reason(meeting, facts.today),
-                     proofs=_meeting_proofs(planned, attendance=False), action=action)  # fmt: skip
-    window = f"du {format_day(start)} au {format_day(end)}"
-    reason = f"Aucune réunion de suivi pendant l'activité ({window})."
-    if suivis:
-        reason = f"{_cap(suivis[0].label)} est en dehors de la période d'activité ({window})."
-    create = NextAction("create_meeting", "Planifier une réunion de suivi", meeting_kind=MeetingKind.SUIVI)
-    return Check(**common, status=Status.MISSING, reason=reason, action=create)
-
-
 def check_bilan(facts: ProjectFacts) -> Check:
+    """A bilan meeting in the last part of the activity period or after it, schools present."""
     common = {"key": "bilan", "axis": "ecole", "sentence": SENTENCE_BILAN,
-              "title": "Réunion de bilan tenue avec les écoles"}  # fmt: skip
-    candidates = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.BILAN]
+              "title": "Réunion de bilan avec les équipes éducatives"}  # fmt: skip
+    start, earliest = facts.activity_start, bilan_from(facts.activity_start, facts.activity_end)
+    bilans = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.BILAN]
+    candidates = [meeting for meeting in bilans if meeting.day >= earliest]
+    before = [meeting for meeting in bilans if meeting.day < start]
+    early = [meeting for meeting in bilans if start <= meeting.day < earliest]
+    missing = "Aucune réunion de bilan n'est prévue ni tenue."
+    if early:
+        missing = (
+            f"{_cap(early[0].label)} est trop tôt pour compter : le bilan se tient dans la dernière partie "
+            f"de la période d'activité (à partir du {format_day(earliest)}) ou après."
+        )
+    elif before:
+        missing = (
+            f"{_cap(before[0].label)} est antérieure au démarrage de l'activité ({format_day(start)}) : "
+            "elle ne compte pas comme réunion de bilan."
+        )
     create = NextAction("create_meeting", "Planifier la réunion de bilan", meeting_kind=MeetingKind.BILAN)
-    return _schools_presence_check(
-        facts, candidates, common, missing_reason="Aucune réunion de bilan n'est prévue ni tenue.", create=create
-    )
+    return _schools_presence_check(facts, candidates, common, missing_reason=missing, create=create)
 
 
 # -- axe territoire -----------------------------------------------------------------------------
@@ -457,64 +534,86 @@ def check_territory_partners(facts: ProjectFacts) -> Check:
                  reason=f"Partenaires liés sans relation décrite : {_names(facts.territory)}.")  # fmt: skip
 
 
-def _comite_check(facts: ProjectFacts, common: dict, present_at, who: str) -> Check:
-    """Shared logic: `who` present at every held comité local meeting of the year."""
+def check_porteur_concertation(facts: ProjectFacts) -> Check:
+    """Evidence, never an obligation: the comités locaux and instances de concertation of the
+    year the porteur was recorded present at (« participer aux comité locaux Clas et/ ou
+    instance de concertation … » is one of the forms the territory's actions « peuvent prendre »)."""
+    common = {"key": "porteur_concertation", "axis": "evidence", "sentence": SENTENCE_COMITE,
+              "title": "Le porteur aux comités locaux et instances de concertation"}  # fmt: skip
     held = [meeting for meeting in facts.comite_meetings if meeting.held]
-    planned = [meeting for meeting in facts.comite_meetings if meeting.planned]
+    comites = [meeting for meeting in held if meeting.kind is MeetingKind.COMITE_LOCAL]
+    instances = [meeting for meeting in held if meeting.kind is MeetingKind.INSTANCE]
+    attended = [meeting for meeting in held if facts.porteur_id in meeting.present]
     if not held:
-        if planned:
-            return Check(**common, status=Status.PARTLY, proofs=_meeting_proofs(planned, attendance=False),
-                         reason=f"Aucun comité local tenu cette année. {_unheld_reason(planned[0], facts.today)}")  # fmt: skip
-        return Check(**common, status=Status.MISSING,
-                     reason=f"Aucune réunion du comité local n'est prévue ni tenue en {facts.school_year}.")  # fmt: skip
-    attended = [meeting for meeting in held if present_at(meeting)]
-    proofs = _meeting_proofs(held[-MAX_LISTED:])
-    if len(held) > MAX_LISTED:
-        label = f"Les {len(held)} comités locaux tenus en {facts.school_year}"
-        proofs += (Proof("meetings", label, meeting_kind=MeetingKind.COMITE_LOCAL, school_year=facts.school_year),)
-    if len(attended) == len(held):
-        reason = (
-            f"{who} présent·e au comité local tenu le {format_day(held[0].day)}."
-            if len(held) == 1
-            else f"{who} présent·e aux {len(held)} comités locaux tenus cette année."
-        )
-        return Check(**common, status=Status.MET, reason=reason, proofs=proofs)
-    missed = [meeting for meeting in held if not present_at(meeting)]
+        return Check(**common, status=Status.INFO,
+                     reason=f"Aucun comité local ni instance de concertation tenu en {facts.school_year}.")  # fmt: skip
+    parts = []
+    comites_attended = [meeting for meeting in comites if meeting in attended]
+    if len(comites) == 1:
+        parts.append(("présent au" if comites_attended else "absent du") + f" comité local tenu le {format_day(comites[0].day)}")
+    elif comites_attended:
+        noun = "comités locaux" if len(comites_attended) > 1 else "comité local"
+        parts.append(f"présent à {len(comites_attended)} {noun} sur {len(comites)} tenus ({_held_on(comites_attended)})")
+    elif comites:
+        parts.append(f"absent des {len(comites)} comités locaux tenus")
+    instances_attended = [meeting for meeting in instances if meeting in attended]
+    if instances_attended:
+        noun = "instance de concertation" if len(instances_attended) == 1 else "instances de concertation"
+        parts.append(f"présent à {len(instances_attended)} {noun} ({_held_on(instances_attended)})")
+    who = f"Le porteur ({facts.porteur_name})"
     if attended:
-        return Check(**common, status=Status.PARTLY, proofs=proofs,
-                     reason=f"{who} présent·e à {len(attended)} sur {len(held)} comités locaux tenus ; "
-                            f"absent·e {_held_on(missed)}.")  # fmt: skip
-    if len(held) == 1:
-        reason = f"{who} n'est pas noté·e présent·e au comité local tenu le {format_day(held[0].day)}."
+        reason = f"{who}, en {facts.school_year} : {' ; '.join(parts)}."
     else:
-        span = _held_on(held) if len(held) <= MAX_LISTED else f"du {format_day(held[0].day)} au {format_day(held[-1].day)}"
-        reason = f"{who} n'est noté·e présent·e à aucun des {len(held)} comités locaux tenus ({span})."
-    return Check(**common, status=Status.MISSING, proofs=proofs, reason=reason)
+        reason = f"{who} n'est noté présent à aucune réunion de concertation du territoire tenue en {facts.school_year}."
+    return Check(**common, status=Status.INFO, reason=reason, proofs=_meeting_proofs(attended[-MAX_LISTED:]))
 
 
-def check_comite_porteur(facts: ProjectFacts) -> Check:
-    common = {"key": "comite_porteur", "axis": "territoire", "sentence": SENTENCE_COMITE,
-              "title": "Le porteur participe aux comités locaux de l'année"}  # fmt: skip
-    return _comite_check(facts, common, lambda meeting: facts.porteur_id in meeting.present, "Le porteur")
-
-
-def check_comite_education_nationale(facts: ProjectFacts) -> Check:
-    common = {"key": "comite_education_nationale", "axis": "territoire", "sentence": SENTENCE_EDUCATION_NATIONALE,
-              "title": "L'Éducation nationale présente aux comités locaux"}  # fmt: skip
-    return _comite_check(
-        facts, common, lambda meeting: bool(meeting.education_nationale_present), "L'Éducation nationale"
+def check_education_nationale_sought(comites: tuple[MeetingFact, ...], school_year: str) -> Check:
+    """The committee's criterion (never a project's): the Éducation nationale invited to every
+    comité local of the year. Its presence is reported, its absence is information."""
+    common = {"key": "education_nationale", "axis": "territoire", "sentence": SENTENCE_EDUCATION_NATIONALE,
+              "title": "L'Éducation nationale invitée à chaque comité local"}  # fmt: skip
+    comites = tuple(meeting for meeting in comites if meeting.kind is MeetingKind.COMITE_LOCAL)
+    if not comites:
+        return Check(**common, status=Status.MISSING,
+                     reason=f"Aucune réunion du comité local n'est prévue ni tenue en {school_year}.")  # fmt: skip
+    not_invited = [meeting for meeting in comites if not meeting.education_nationale_invited]
+    held = [meeting for meeting in comites if meeting.held]
+    present = [meeting for meeting in held if meeting.education_nationale_present]
+    if not held:
+        presence = ""
+    elif len(held) == 1:
+        presence = (" Présente au comité tenu le " if present else " Absente du comité tenu le ") + format_day(held[0].day) + "."
+    else:
+        presence = f" Présente à {len(present)} sur {len(held)} comités tenus."
+    proofs = _meeting_proofs(comites[-MAX_LISTED:], attendance=False)
+    if not not_invited:
+        invited = "au comité local" if len(comites) == 1 else f"aux {len(comites)} comités locaux"
+        return Check(**common, status=Status.MET, proofs=proofs,
+                     reason=f"L'Éducation nationale a été invitée {invited} de {school_year}.{presence}")  # fmt: skip
+    if len(not_invited) == len(comites):
+        reason = (
+            "L'Éducation nationale n'a pas été invitée au comité local" if len(comites) == 1
+            else f"L'Éducation nationale n'a été invitée à aucun des {len(comites)} comités locaux"
+        ) + f" de {school_year}.{presence}"
+        return Check(**common, status=Status.MISSING, proofs=proofs, reason=reason)
+    reason = (
+        f"L'Éducation nationale a été invitée à {len(comites) - len(not_invited)} sur {len(comites)} comités "
+        f"locaux de {school_year} ; pas invitée {_held_on(not_invited)}.{presence}"
     )
+    return Check(**common, status=Status.PARTLY, proofs=proofs, reason=reason)
 
 
+# The obligations: « Les projets doivent obligatoirement développer des actions en réponse aux
+# objectifs opérationnels suivants ». Only these can be missing.
 RULES = (
     check_school_contacts,
-    check_diagnostic,
-    check_suivi,
+    check_orientation,
+    check_en_amont,
     check_bilan,
     check_territory_partners,
-    check_comite_porteur,
-    check_comite_education_nationale,
 )
+EVIDENCE = (check_porteur_concertation,)
 
 
 COLLECTIF_RULE_TITLES = {
@@ -553,10 +652,14 @@ def collectif_checks(facts: ProjectFacts) -> tuple[Check, ...]:
 
 
 def evaluate(facts: ProjectFacts) -> Checklist:
-    return Checklist(checks=tuple(rule(facts) for rule in RULES), warnings=collectif_checks(facts))
+    return Checklist(
+        checks=tuple(rule(facts) for rule in RULES),
+        warnings=collectif_checks(facts),
+        evidence=tuple(rule(facts) for rule in EVIDENCE),
+    )
 
 
-# -- key moments (dashboard) ---------------------------------------------------------------------
+# -- key moments: the project's timeline -------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -569,19 +672,25 @@ class MomentCell:
     def text(self) -> str:
         if self.meeting is None:
             return self.state.label
+        if self.state is MomentState.TO_COMPLETE:
+            return f"{self.state.label} : réunion du {format_day(self.meeting.day, weekday=False)}"
         return f"{self.state.label} le {format_day(self.meeting.day, weekday=False)}"
 
 
-def key_moment(meetings: tuple[MeetingFact, ...], kind: MeetingKind) -> MomentCell:
-    """Held (the last held one), else planned (the next one), else missing."""
+def key_moment(meetings: tuple[MeetingFact, ...], kind: MeetingKind, today: date) -> MomentCell:
+    """Held (the last held one), else to complete (a past one not marked held), else planned
+    (the next one), else to plan: never missing, a key moment is not an obligation."""
     of_kind = [meeting for meeting in meetings if meeting.kind is kind]
     held = [meeting for meeting in of_kind if meeting.held]
     if held:
         return MomentCell(kind, MomentState.HELD, max(held, key=lambda meeting: meeting.day))
     planned = [meeting for meeting in of_kind if meeting.planned]
+    past = [meeting for meeting in planned if meeting.day < today]
+    if past:
+        return MomentCell(kind, MomentState.TO_COMPLETE, max(past, key=lambda meeting: meeting.day))
     if planned:
         return MomentCell(kind, MomentState.PLANNED, min(planned, key=lambda meeting: meeting.day))
-    return MomentCell(kind, MomentState.MISSING)
+    return MomentCell(kind, MomentState.TO_PLAN)
 
 
 def local_day(moment: datetime, timezone) -> date:

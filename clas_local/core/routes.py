@@ -41,18 +41,41 @@ def privacy():
 
 # -- « Déclaration d'accessibilité » (RGAA model) -------------------------------------------
 
-# The day this declaration was written, and the day of the tests it reports.
-ACCESSIBILITY_DECLARED_ON = "2026-11-27"
-
 
 @bp.get("/accessibilite")
 def accessibility():
-    from datetime import date
-
     from flask import current_app, render_template
+
+    from clas_local.accessibility import AUDIT, RGAA_VERSION
 
     return render_template(
         "core/accessibility.html",
-        declared_on=date.fromisoformat(ACCESSIBILITY_DECLARED_ON),
+        audit=AUDIT,
+        rgaa_version=RGAA_VERSION,
         contact_email=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+
+
+# -- « Plan du site »: the second way around the application (RGAA 12.1, 12.3, 12.4) -------
+
+
+@bp.get("/plan-du-site")
+def sitemap():
+    from flask import render_template
+    from flask_login import current_user
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from clas_local.auth.models import Membership
+    from clas_local.committees.models import Committee
+
+    memberships = []
+    if current_user.is_authenticated:
+        memberships = db.session.scalars(
+            select(Membership)
+            .where(Membership.user_id == current_user.id)
+            .join(Committee)
+            .options(selectinload(Membership.committee))
+            .order_by(Committee.name)
+        ).all()
+    return render_template("core/sitemap.html", memberships=memberships)

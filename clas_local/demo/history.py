@@ -14,7 +14,7 @@ creates nothing the second time.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,6 +35,7 @@ PROJECTS = (
         "porteur": "ts-blosne",
         "rural": False,
         "schools": ("0352258P", "0352199A"),
+        "oriented": 5,
         "territory": (
             ("pre-rennes", "Orientation croisée des familles suivies par le PRE."),
             ("cite-maurepas", "Actions parentalité cofinancées par la Cité éducative."),
@@ -47,6 +48,7 @@ PROJECTS = (
         "porteur": "paul-bert",
         "rural": False,
         "schools": ("0352668K", "0352209L"),
+        "oriented": 4,
         "territory": (("pedt-rennes", "Le Clas est inscrit au volet périscolaire du PEDT."),),
         "collectifs": (("CM1–CM2 Gantelles", 9, 2, 2, 90, 27, "Maison de quartier de Maurepas"),),
     },
@@ -56,6 +58,7 @@ PROJECTS = (
         "porteur": "familles-verger",
         "rural": True,
         "schools": ("0350671P",),
+        "oriented": 6,
         "territory": (("alsh-verger", "Locaux partagés et transport assuré par l'accueil de loisirs."),),
         # Rural exceptions: 6 children, 1 animateur, one weekly session of 2 h.
         "collectifs": (("Élémentaire du Rohuel", 6, 1, 1, 120, 27, "Salle des associations du Verger"),),
@@ -115,7 +118,9 @@ def _project(context, spec) -> Project:
     )
     for uai in spec["schools"]:
         school = context.partners[uai]
-        project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0] if school.contacts else None))
+        # Every school's team oriented children that year (counts only).
+        project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0] if school.contacts else None,
+                                             oriented_children_count=spec["oriented"], oriented_on=date(2025, 10, 10)))  # fmt: skip
     for key, relation in spec["territory"]:
         project.territory_partners.append(ProjectPartner(partner=context.partners[key], relation=relation))
     for name, children, animateurs, sessions, minutes, weeks, place in spec["collectifs"]:

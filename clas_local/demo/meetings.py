@@ -1,5 +1,6 @@
-"""Demo meetings across the 2026-2027 school year: the four key moments of each project,
-two comités locaux, on both sides of the DST changes (25 October 2026, 28 March 2027).
+"""Demo meetings across the 2026-2027 school year: the key moments of each project (every
+state of a key moment at least once: held, planned, to complete, to plan), two comités
+locaux and a commission PEDT (an instance de concertation), on both sides of the DST changes (25 October 2026, 28 March 2027).
 
 Dates are relative to the demo's "today" (late November 2026): autumn meetings are held,
 one lancement was cancelled and replanned. Each meeting has a fixed UID, so seeding twice
@@ -46,13 +47,18 @@ MEETINGS = (
      "Maison de quartier de Maurepas", MeetingStatus.PLANNED, "Bilan de l'année"),
     ("verger-diagnostic", "verger", MeetingKind.DIAGNOSTIC, (2026, 10, 15, 16, 45), 60,
      "École du Rohuel", MeetingStatus.HELD, "Diagnostic avec l'équipe enseignante"),
-    ("verger-suivi", "verger", MeetingKind.SUIVI, (2027, 4, 1, 16, 45), 60,
-     "École du Rohuel", MeetingStatus.PLANNED, "Suivi de mi-année"),
+    # Past and still only planned: its key moment reads « à compléter ».
+    ("verger-lancement", "verger", MeetingKind.LANCEMENT, (2026, 11, 17, 16, 45), 60,
+     "École du Rohuel", MeetingStatus.PLANNED, "Démarrage des séances avec l'équipe enseignante"),
+    # No suivi planned yet for the Verger: its key moment reads « à planifier ».
     ("verger-bilan", "verger", MeetingKind.BILAN, (2027, 6, 8, 16, 45), 60,
      "Salle des associations du Verger", MeetingStatus.PLANNED, "Bilan de l'année"),
     ("comite-novembre", None, MeetingKind.COMITE_LOCAL, (2026, 11, 26, 14, 0), 120,
      "Hôtel de Rennes Métropole, salle 3", MeetingStatus.HELD,
      "Présentation des projets 2026-2027\nCoordination avec le PRE et la Cité éducative"),
+    ("commission-pedt", None, MeetingKind.INSTANCE, (2026, 11, 10, 18, 0), 90,
+     "Hôtel de ville de Rennes, salle du conseil", MeetingStatus.HELD,
+     "Commission PEDT : volet périscolaire et articulation avec les Clas"),
     ("comite-mai", None, MeetingKind.COMITE_LOCAL, (2027, 5, 20, 14, 0), 120,
      "Hôtel de Rennes Métropole, salle 3", MeetingStatus.PLANNED, "Préparation des bilans et du prochain appel à projets"),
 )

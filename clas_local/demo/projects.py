@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from clas_local.extensions import db
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
 SCHOOL_YEAR = "2026-2027"
+# When the schools' teams oriented children towards the Clas. Per project, the children each
+# school oriented: all of them (Blosne), one of two (Maurepas), none yet (Verger), so the
+# orientation obligation shows met, partly met and missing.
+ORIENTED_ON = date(2026, 11, 3)
 
 PROJECTS = (
     {
@@ -16,6 +22,7 @@ PROJECTS = (
         "porteur": "ts-blosne",
         "rural": False,
         "schools": ("0352258P", "0352199A", "0350963G"),
+        "oriented": {"0352258P": 10, "0352199A": 7, "0350963G": 12},
         "territory": (
             ("pre-rennes", "Orientation croisée des familles suivies par le PRE."),
             ("cite-maurepas", "Actions parentalité cofinancées par la Cité éducative."),
@@ -32,6 +39,7 @@ PROJECTS = (
         "porteur": "paul-bert",
         "rural": False,
         "schools": ("0352668K", "0352209L"),
+        "oriented": {"0352668K": 9},
         "territory": (("pedt-rennes", "Le Clas est inscrit au volet périscolaire du PEDT."),),
         "collectifs": (("CM1–CM2 Gantelles", 9, 2, 2, 90, 27, "Maison de quartier de Maurepas"),),
     },
@@ -41,6 +49,7 @@ PROJECTS = (
         "porteur": "familles-verger",
         "rural": True,
         "schools": ("0350671P",),
+        "oriented": {},
         "territory": (("alsh-verger", "Locaux partagés et transport assuré par l'accueil de loisirs."),),
         "collectifs": (("Élémentaire du Rohuel", 6, 1, 1, 120, 27, "Salle des associations du Verger"),),
     },
@@ -64,8 +73,10 @@ def seed(context) -> None:
             )
             for uai in spec["schools"]:
                 school = context.partners[uai]
+                oriented = spec["oriented"].get(uai)
                 project.schools.append(
-                    ProjectSchool(partner=school, referent_contact=school.contacts[0] if school.contacts else None)
+                    ProjectSchool(partner=school, referent_contact=school.contacts[0] if school.contacts else None,
+                                  oriented_children_count=oriented, oriented_on=ORIENTED_ON if oriented else None)  # fmt: skip
                 )
             for key, relation in spec["territory"]:
                 project.territory_partners.append(ProjectPartner(partner=context.partners[key], relation=relation))

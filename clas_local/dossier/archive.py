@@ -39,10 +39,10 @@ def _unique(path: str, taken: set[str]) -> str:
         number += 1
 
 
-def dossier_filename(dossier: Dossier, extension: str) -> str:
-    slug = unicodedata.normalize("NFKD", dossier.project.name).encode("ascii", "ignore").decode().lower()
+def dossier_filename(project, extension: str) -> str:
+    slug = unicodedata.normalize("NFKD", project.name).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:60] or "projet"
-    return f"dossier-concertation-{slug}-{dossier.project.school_year}.{extension}"
+    return f"dossier-concertation-{slug}-{project.school_year}.{extension}"
 
 
 def build_zip(dossier: Dossier, pdf: bytes):
@@ -51,7 +51,7 @@ def build_zip(dossier: Dossier, pdf: bytes):
     taken: set[str] = set()
     manifest_rows, problems = [], []
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_unique(dossier_filename(dossier, "pdf"), taken), pdf)
+        archive.writestr(_unique(dossier_filename(dossier.project, "pdf"), taken), pdf)
         for evidence, item in dossier.files:
             folder = item.folder if item else PROJECT_FOLDER
             meeting_label = (

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clas_local.compliance.rules import MeetingFact, ProjectFacts
-from clas_local.meetings.models import MeetingKind
+from clas_local.compliance.rules import MeetingFact, ProjectFacts, key_moment
+from clas_local.meetings.models import KEY_MOMENTS, MeetingKind
 
 PROJECT_KINDS = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT, MeetingKind.SUIVI, MeetingKind.BILAN, MeetingKind.AUTRE)
 
@@ -26,6 +26,8 @@ class BilanRow:
     territory_partners: int
     en_meetings: int  # held project meetings with the Éducation nationale present
     comites_attended: int  # held comités locaux with the porteur present
+    # Each key moment's state, in the words of the project page and the dashboard (MomentState).
+    moments: tuple[tuple[MeetingKind, str], ...] = ()
 
     @property
     def held_total(self) -> int:
@@ -55,7 +57,7 @@ class Bilan:
 def bilan_row(facts: ProjectFacts) -> BilanRow:
     held = [meeting for meeting in facts.meetings if meeting.held]
     present = frozenset().union(*(meeting.present for meeting in held)) if held else frozenset()
-    comites = [meeting for meeting in facts.comite_meetings if meeting.held]
+    comites = [meeting for meeting in facts.comite_meetings if meeting.held and meeting.kind is MeetingKind.COMITE_LOCAL]
     return BilanRow(
         name=facts.name,
         porteur=facts.porteur_name,
@@ -66,11 +68,12 @@ def bilan_row(facts: ProjectFacts) -> BilanRow:
         territory_partners=len(facts.territory),
         en_meetings=sum(bool(meeting.education_nationale_present) for meeting in held),
         comites_attended=sum(facts.porteur_id in meeting.present for meeting in comites),
+        moments=tuple((kind, key_moment(facts.meetings, kind, facts.today).state.label) for kind in KEY_MOMENTS),
     )
 
 
 def annual_bilan(school_year: str, facts: list[ProjectFacts], comites: tuple[MeetingFact, ...]) -> Bilan:
-    held = [meeting for meeting in comites if meeting.held]
+    held = [meeting for meeting in comites if meeting.held and meeting.kind is MeetingKind.COMITE_LOCAL]
     return Bilan(
         school_year=school_year,
         rows=tuple(bilan_row(item) for item in facts),
@@ -85,6 +88,7 @@ def csv_rows(bilan: Bilan):
         *(f"Réunions {kind.label.lower()} tenues" for kind in PROJECT_KINDS),
         "Réunions tenues (total)", "Écoles liées", "Écoles présentes", "Partenaires du territoire",
         "Réunions avec l'Éducation nationale", "Comités locaux avec le porteur",
+        *(f"Moment clé : {kind.label.lower()}" for kind in KEY_MOMENTS),
     ]  # fmt: skip
     rows = []
     for row in bilan.rows:
@@ -93,6 +97,7 @@ def csv_rows(bilan: Bilan):
             *(row.held_by_kind[kind] for kind in PROJECT_KINDS),
             row.held_total, row.schools_linked, row.schools_present, row.territory_partners,
             row.en_meetings, row.comites_attended,
+            *(label for _kind, label in row.moments),
         ])  # fmt: skip
     totals = bilan.totals
     rows.append([

@@ -31,4 +31,5 @@ def render_pdf(dossier: Dossier, **context) -> bytes:
     html = render_template("dossier/pdf.html", dossier=dossier, committee=dossier.committee, **context)
     css = (Path(current_app.static_folder) / STYLESHEET).read_text(encoding="utf-8")
     stylesheet = weasyprint.CSS(string=css, url_fetcher=no_fetch)
-    return weasyprint.HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[stylesheet])
+    # PDF/UA-1: a structure tree, the language and the title, for screen readers (RGAA 13.3).
+    return weasyprint.HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")

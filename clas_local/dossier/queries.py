@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
@@ -117,6 +117,7 @@ def meeting_fact(item: DossierMeeting, tz: ZoneInfo) -> MeetingFact:
         education_nationale_present=tuple(
             sorted(row.name for row in present if row.kind is PartnerKind.EDUCATION_NATIONALE)
         ),
+        education_nationale_invited=any(row.replies and row.kind is PartnerKind.EDUCATION_NATIONALE for row in known),
         has_minutes=bool(meeting.minutes and meeting.minutes.body),
         evidence=tuple(EvidenceFact(e.id, e.original_name, e.kind.label) for e in item.files),
     )
@@ -154,7 +155,8 @@ def _participants(meeting_ids, items: dict[int, DossierMeeting]) -> None:
                Attendance.organisation_label, Attendance.presence, Attendee.id, Attendee.full_name,
                Attendee.function, person.full_name, person.function, person.anonymised_at)
         .outerjoin(Partner, Partner.id == Attendance.partner_id)
-        .outerjoin(Attendee, Attendee.attendance_id == Attendance.id)
+        # Only the people of an organisation present: an excused one keeps the names entered, unshown.
+        .outerjoin(Attendee, and_(Attendee.attendance_id == Attendance.id, Attendance.presence == Presence.PRESENT))
         .outerjoin(person, person.id == Attendee.contact_id)
         .where(Attendance.meeting_id.in_(meeting_ids))
         .order_by(Attendance.meeting_id, Attendance.id, Attendee.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
@@ -12,6 +12,7 @@ from clas_local.compliance.panels import checklist_view
 from clas_local.compliance.routes import year_choices
 from clas_local.compliance.rules import key_moment
 from clas_local.dossier import bilan as bilan_rules
+from clas_local.dossier import cache
 from clas_local.dossier.archive import CHUNK, build_zip, dossier_filename
 from clas_local.dossier.csv_export import csv_bytes
 from clas_local.dossier.pdf import render_pdf
@@ -25,13 +26,31 @@ bp = Blueprint("dossier", __name__)
 PROJECT = "/c/<slug>/projects/<int:project_id>"
 
 
+LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator))
+
+
 def _dossier(slug: str, project_id: int) -> Dossier:
     # Another committee, or a project the user may not see: 404 (load_project).
     committee = load_committee(slug)
-    project = load_project(
-        committee, project_id, options=(joinedload(Project.porteur), joinedload(Project.coordinator))
-    )
+    project = load_project(committee, project_id, options=LOAD_OPTIONS)
     return load_dossier(project)
+
+
+def _versioned_project(slug: str, project_id: int):
+    """The committee, the project and its dossier's version: the permission checks' two queries."""
+    committee = load_committee(slug)
+    project = load_project(committee, project_id, options=(*LOAD_OPTIONS, cache.stamp_option(committee, project_id)))
+    return committee, project, cache.dossier_version(committee, project)
+
+
+def _cached_pdf(project, version: str, dossier: Dossier | None = None) -> bytes:
+    """The dossier's PDF for this version: built from the database once, then read from the cache."""
+
+    def build() -> bytes:
+        loaded = dossier or load_dossier(project)
+        return render_pdf(loaded, **_pdf_context(loaded))
+
+    return cache.fetch(project.id, version, build)
 
 
 def _context(dossier: Dossier, *, links: bool) -> dict:
@@ -40,7 +59,7 @@ def _context(dossier: Dossier, *, links: bool) -> dict:
         "dossier": dossier,
         "committee": dossier.committee,
         "view": checklist_view(dossier.checklist, dossier.committee, dossier.project.id, can_act=can_act),
-        "moments": [key_moment(dossier.facts.meetings, kind) for kind in KEY_MOMENTS],
+        "moments": [key_moment(dossier.facts.meetings, kind, dossier.facts.today) for kind in KEY_MOMENTS],
     }
 
 
@@ -59,10 +78,16 @@ def page(slug: str, project_id: int):
 @bp.get(f"{PROJECT}/dossier.pdf")
 @login_required
 def pdf(slug: str, project_id: int):
-    dossier = _dossier(slug, project_id)
-    document = render_pdf(dossier, **_pdf_context(dossier))
-    response = Response(document, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{dossier_filename(dossier, "pdf")}"'
+    _committee, project, version = _versioned_project(slug, project_id)
+    response = Response(mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{dossier_filename(project, "pdf")}"'
+    # The version is the ETag: a client holding this version gets 304 after the permission
+    # checks, with nothing read from the dossier. (Browsers keep no copy to revalidate: every
+    # signed-in response is « no-store », see security.py.)
+    response.set_etag(version)
+    if request.if_none_match.contains(version):
+        return _private(response.make_conditional(request))
+    response.set_data(_cached_pdf(project, version))
     return _private(response)
 
 
@@ -76,9 +101,9 @@ def _pdf_context(dossier: Dossier) -> dict:
 @bp.get(f"{PROJECT}/dossier.zip")
 @login_required
 def archive(slug: str, project_id: int):
-    dossier = _dossier(slug, project_id)
-    document = render_pdf(dossier, **_pdf_context(dossier))
-    output = build_zip(dossier, document)
+    _committee, project, version = _versioned_project(slug, project_id)
+    dossier = load_dossier(project)  # the files and the manifest (the PDF is the slow part, not them)
+    output = build_zip(dossier, _cached_pdf(project, version, dossier))
     size = output.seek(0, 2)
     output.seek(0)
 
@@ -92,7 +117,7 @@ def archive(slug: str, project_id: int):
     response = Response(stream(), mimetype="application/zip")
     response.call_on_close(output.close)
     response.headers["Content-Length"] = str(size)
-    response.headers["Content-Disposition"] = f'attachment; filename="{dossier_filename(dossier, "zip")}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{dossier_filename(project, "zip")}"'
     return _private(response)
 
 

@@ -14,6 +14,7 @@ from flask import current_app
 
 from clas_local.calendar.ics import build_calendar, meeting_event
 from clas_local.invitations.models import Answer, Invitation
+from clas_local.invitations.tokens import calendar_replies_enabled, reply_address
 from clas_local.mail.services import sender_parts
 from clas_local.text import one_line
 
@@ -55,9 +56,18 @@ def can_receive_mail(invitation: Invitation) -> bool:
     return contact_address(invitation.contact) is not None
 
 
-def invitation_event(meeting, attendees: Iterable[Invitation]) -> icalendar.Event:
+def invitation_event(meeting, attendees: Iterable[Invitation], recipient: Invitation | None = None) -> icalendar.Event:
+    """The VEVENT of an invitation e-mail to `recipient`.
+
+    With calendar replies read (`tokens.calendar_replies_enabled`), the ORGANIZER is the
+    recipient's own reply address, where their client sends « Accepter »; and a person who
+    has not answered is asked to (RSVP=TRUE). Without, every RSVP is FALSE: no client
+    promises an answer that nobody would read, the e-mail's link is the way to answer."""
     event = meeting_event(meeting, current_app.config["BASE_URL"])
     name, address = sender_parts(meeting.committee)
+    replies = calendar_replies_enabled()
+    if replies and recipient is not None:
+        address = reply_address(recipient)
     event.add("organizer", icalendar.vCalAddress(f"mailto:{address}"), parameters={"CN": name})
     for invitation in attendees:
         if not can_receive_mail(invitation):
@@ -69,14 +79,20 @@ def invitation_event(meeting, attendees: Iterable[Invitation]) -> icalendar.Even
                 "CN": attendee_name(invitation),
                 "CUTYPE": "INDIVIDUAL",
                 "ROLE": "REQ-PARTICIPANT",
-                "PARTSTAT": PARTSTAT[invitation.answer],
-                "RSVP": "TRUE" if invitation.answer is Answer.PENDING else "FALSE",
+                "PARTSTAT": "NEEDS-ACTION" if invitation.answer_to_reconfirm else PARTSTAT[invitation.answer],
+                "RSVP": "TRUE" if replies and (invitation.answer is Answer.PENDING or invitation.answer_to_reconfirm)
+                else "FALSE",
             },
         )
     return event
 
 
-def invitation_calendar(meeting, attendees: Iterable[Invitation], method: str) -> bytes:
-    """The VCALENDAR of an invitation e-mail (REQUEST, CANCEL) or of the answer page's download (PUBLISH)."""
-    event = invitation_event(meeting, attendees)
+def invitation_calendar(meeting, attendees: Iterable[Invitation], method: str, recipient: Invitation | None = None) -> bytes:
+    """The VCALENDAR of an invitation e-mail to `recipient` (REQUEST, CANCEL), or of the answer
+    page's download (PUBLISH: an event to copy into one's calendar, with no ORGANIZER nor
+    ATTENDEE, so that no client offers to answer a copy)."""
+    if method == PUBLISH:
+        event = meeting_event(meeting, current_app.config["BASE_URL"])
+    else:
+        event = invitation_event(meeting, attendees, recipient)
     return build_calendar([event], method=method, name=None, timezone=meeting.committee.timezone)

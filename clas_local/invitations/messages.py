@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from flask import current_app, render_template
 
 from clas_local.i18n import format_datetime, format_time_range
 from clas_local.invitations import itip
 from clas_local.invitations.models import Invitation
-from clas_local.invitations.tokens import make_token
+from clas_local.invitations.tokens import calendar_replies_enabled, make_token, reply_address
+from clas_local.mail.headers import set_common_headers
 from clas_local.mail.models import MessageKind
 from clas_local.mail.services import sender_address
 from clas_local.text import one_line
@@ -49,6 +50,7 @@ KIND_TITLES = {
     "suivi": "Réunion de suivi",
     "bilan": "Réunion de bilan",
     "comite_local": "Réunion du comité local",
+    "instance": "Réunion de l'instance de concertation",
     "autre": "Réunion",
 }
 
@@ -69,7 +71,8 @@ def meeting_subject(meeting) -> str:
 
 
 def build_invitation_message(
-    invitation: Invitation, kind: MessageKind, attendees: list[Invitation], *, withdrawn: bool = False
+    invitation: Invitation, kind: MessageKind, attendees: list[Invitation], *, withdrawn: bool = False,
+    changes: list | None = None, reason: str = "",
 ) -> EmailMessage:
     """The e-mail for one invited contact; `attendees` are every contact invited to the meeting.
     `withdrawn`: a CANCEL for this person only, whose organisation is no longer invited."""
@@ -88,14 +91,24 @@ def build_invitation_message(
         "withdrawn": withdrawn,
         "meeting_title": meeting_title(meeting),
         "filename": wording.filename,
+        "changes": changes or [],
+        "reason": reason,
     }
-    calendar = itip.invitation_calendar(meeting, attendees, wording.method)
+    replies = calendar_replies_enabled()
+    context["calendar_replies"] = replies
+    calendar = itip.invitation_calendar(meeting, attendees, wording.method, invitation)
 
     message = EmailMessage()
     message["From"] = sender_address(committee)
     message["To"] = formataddr((one_line(invitation.contact.full_name), itip.contact_address(invitation.contact)))
-    message["Subject"] = f"{wording.subject_prefix} : {meeting_subject(meeting)}"
-    message["Message-ID"] = make_msgid(domain="clas-local")
+    set_common_headers(message, f"{wording.subject_prefix} : {meeting_subject(meeting)}")
+    if replies and not withdrawn:
+        # A « reply » in the mail client, like the calendar's answer, reaches the mailbox that
+        # `clas fetch-replies` reads; without a calendar part it is kept there as rejected.
+        message["Reply-To"] = formataddr((one_line(committee.name), reply_address(invitation)))
+    if kind is MessageKind.REMINDER:
+        # RFC 3834: sent by a program, not a person; auto-responders do not answer it.
+        message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable keeps the message 7-bit clean for any relay.
     message.set_content(render_template("mail/invitation.txt", **context), cte="quoted-printable")
     message.add_alternative(render_template("mail/invitation.html", **context), subtype="html", cte="quoted-printable")

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clas_local.db import Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_column
@@ -30,6 +30,7 @@ class AnswerChannel(LabelledEnum):
     LINK = ("link", "Lien reçu par e-mail")
     PAGE = ("page", "Depuis son compte")
     ORGANISER = ("organiser", "Saisie par l'organisateur")
+    CALENDAR = ("calendar", "Réponse depuis l'agenda")
 
 
 def new_rsvp_nonce() -> str:
@@ -66,6 +67,9 @@ class Invitation(TimestampMixin, Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer_channel: Mapped[AnswerChannel | None] = mapped_column(enum_column(AnswerChannel, "answer_channel"))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The meeting's date or time changed since this answer: it stands, « à reconfirmer »,
+    # and calendars ask again (PARTSTAT=NEEDS-ACTION) until the person answers anew.
+    answer_to_reconfirm: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Part of every signed answer link: renewing it revokes the links already sent.
     rsvp_nonce: Mapped[str] = mapped_column(String(32), default=new_rsvp_nonce)
     # The meeting SEQUENCE last e-mailed to this person: a higher one means an update is owed.

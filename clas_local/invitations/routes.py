@@ -16,6 +16,7 @@ from clas_local.db import utcnow
 from clas_local.errors import render_error
 from clas_local.extensions import db
 from clas_local.forms import choices
+from clas_local.i18n import of, plural
 from clas_local.invitations import itip, queries, services, tokens
 from clas_local.invitations.forms import AnswerForm, SendInvitationsForm
 from clas_local.invitations.models import AnswerChannel, Invitation
@@ -102,7 +103,7 @@ def send(slug: str, meeting_id: int):
         return _after_action(meeting, str(exc), error=True, status=422, send_form=form)
     _commit_and_deliver()
     if records:
-        notice = f"Invitation envoyée à {len(records)} contact(s)." if len(records) > 1 else "Invitation envoyée."
+        notice = f"Invitation envoyée à {len(records)} contacts." if len(records) > 1 else "Invitation envoyée."
     else:
         notice = "Ces contacts ont déjà reçu la dernière version de l'invitation."
     return _after_action(meeting, notice)
@@ -133,7 +134,7 @@ def record_answer(slug: str, meeting_id: int):
     services.record_answer(invitation, form.answer.data, AnswerChannel.ORGANISER, form.comment.data or "")
     db.session.commit()
     who = invitation.contact.display_name if invitation.contact is not None else invitation.partner.name
-    return _after_action(meeting, f"Réponse de {who} enregistrée : {invitation.answer.label}.")
+    return _after_action(meeting, f"Réponse {of(who)} enregistrée : {invitation.answer.label}.")
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/invitations/remind")
@@ -147,7 +148,7 @@ def remind(slug: str, meeting_id: int):
     _commit_and_deliver()
     if not records:
         return _after_action(meeting, "Personne à relancer : chacun a répondu ou a déjà été relancé.")
-    return _after_action(meeting, f"Relance envoyée à {len(records)} contact(s) sans réponse.")
+    return _after_action(meeting, f"Relance envoyée à {plural(len(records), 'contact')} sans réponse.")
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/messages/<int:message_id>/resend")

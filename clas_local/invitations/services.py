@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from clas_local.audit.services import record
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.i18n import plural
 from clas_local.invitations import itip, queries
 from clas_local.invitations.messages import build_invitation_message
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
@@ -35,9 +36,10 @@ class InvitationError(ValueError):
     """A request that cannot be carried out, with the French reason."""
 
 
-def _queue_for(invitation: Invitation, kind: MessageKind, attendees: list[Invitation]) -> OutgoingMessage:
+def _queue_for(invitation: Invitation, kind: MessageKind, attendees: list[Invitation], **what) -> OutgoingMessage:
+    """`what`: for an update, the `changes` (what, before, now); for a cancellation, its `reason`."""
     meeting = invitation.meeting
-    message = build_invitation_message(invitation, kind, attendees)
+    message = build_invitation_message(invitation, kind, attendees, **what)
     outgoing = mail.queue(message, kind, committee=meeting.committee, meeting=meeting, invitation=invitation)
     invitation.sent_sequence = meeting.sequence
     invitation.last_sent_at = utcnow()
@@ -80,7 +82,7 @@ def invite_contacts(meeting: Meeting, contact_ids: Iterable[int]) -> list[Outgoi
             "invitation.sent",
             meeting,
             committee=meeting.committee,
-            summary=f"Invitation envoyée à {len(records)} contact(s)",
+            summary=f"Invitation envoyée à {plural(len(records), 'contact')}",
             contact_ids=[inv.contact_id for inv in to_send],
         )
     mail.deliver_after_commit(records)
@@ -107,6 +109,7 @@ def record_answer(
     if len(comment) > COMMENT_MAX:
         raise InvitationError(f"Le commentaire ne peut dépasser {COMMENT_MAX} caractères.")
     invitation.answer = answer
+    invitation.answer_to_reconfirm = False
     invitation.answer_channel = channel
     invitation.answered_at = now or utcnow()
     invitation.comment = comment
@@ -172,19 +175,22 @@ def _remind(meeting: Meeting, invitations: list[Invitation], now: datetime) -> l
         invitation.reminded_at = now
     if records:
         record("invitation.reminded", meeting, committee=meeting.committee,
-               summary=f"Relance envoyée à {len(records)} contact(s)")
+               summary=f"Relance envoyée à {plural(len(records), 'contact')}")
     return records
 
 
 # -- following the meeting -------------------------------------------------------------------
 
 
-def queue_meeting_change(meeting: Meeting, *, cancelled: bool) -> list[OutgoingMessage]:
-    """« Mise à jour » (REQUEST, higher SEQUENCE) or « Annulée » (CANCEL) to everyone already e-mailed."""
+def queue_meeting_change(
+    meeting: Meeting, *, cancelled: bool, changes: list | None = None, reason: str = ""
+) -> list[OutgoingMessage]:
+    """« Mise à jour » (REQUEST, higher SEQUENCE) or « Annulée » (CANCEL) to everyone already e-mailed;
+    the update says what changed (before and now), the cancellation the organiser's reason."""
     attendees = [inv for inv in _attendees(meeting) if inv.sent_sequence is not None]
     kind = MessageKind.CANCELLATION if cancelled else MessageKind.UPDATE
     records = [
-        _queue_for(invitation, kind, attendees)
+        _queue_for(invitation, kind, attendees, changes=changes or [], reason=reason)
         for invitation in attendees
         if cancelled or invitation.sent_sequence < meeting.sequence
     ]
@@ -193,7 +199,7 @@ def queue_meeting_change(meeting: Meeting, *, cancelled: bool) -> list[OutgoingM
             "invitation.cancelled" if cancelled else "invitation.updated",
             meeting,
             committee=meeting.committee,
-            summary=f"{kind.label} envoyée à {len(records)} contact(s)",
+            summary=f"{kind.label} envoyée à {plural(len(records), 'contact')}",
         )
     mail.deliver_after_commit(records)
     return records
@@ -212,15 +218,30 @@ def _on_invitees_removed(meeting: Meeting, invitations: list[Invitation], **_) -
     ]  # fmt: skip
     names = sorted({inv.partner.name for inv in emailed})
     record("invitation.withdrawn", meeting, committee=meeting.committee,
-           summary=f"Invitation retirée envoyée à {len(records)} contact(s) : {', '.join(names)}")  # fmt: skip
+           summary=f"Invitation retirée envoyée à {plural(len(records), 'contact')} : {', '.join(names)}")  # fmt: skip
     mail.deliver_after_commit(records)
 
 
+def ask_to_reconfirm(meeting: Meeting) -> int:
+    """The date or time changed: every answer given stands « à reconfirmer », and the update's
+    calendar asks each person again (PARTSTAT=NEEDS-ACTION). Returns how many answers."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.meeting_id == meeting.id, Invitation.answer != Answer.PENDING)
+        .values(answer_to_reconfirm=True)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
 @meeting_changed.connect
-def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False, **_):
+def _on_meeting_changed(meeting: Meeting, created: bool = False, material: bool = False, cancelled: bool = False,
+                        rescheduled: bool = False, changes: list | None = None, reason: str = "", **_):
     if created:
         return
+    if rescheduled and not cancelled:
+        ask_to_reconfirm(meeting)
     if cancelled:
-        queue_meeting_change(meeting, cancelled=True)
+        queue_meeting_change(meeting, cancelled=True, reason=reason)
     elif material and meeting.status is not MeetingStatus.CANCELLED:
-        queue_meeting_change(meeting, cancelled=False)
+        queue_meeting_change(meeting, cancelled=False, changes=changes)

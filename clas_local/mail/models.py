@@ -16,6 +16,7 @@ class MessageKind(LabelledEnum):
     CANCELLATION = ("cancellation", "Annulation")
     REMINDER = ("reminder", "Relance")
     ACCOUNT = ("account", "Accès au compte (lien de mot de passe)")
+    MINUTES = ("minutes", "Compte rendu")
 
 
 class MessageStatus(LabelledEnum):

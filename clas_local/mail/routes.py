@@ -81,8 +81,18 @@ def outbox(slug: str):
         counts={s: counts.get(s, 0) for s in MessageStatus},
         statuses=list(MessageStatus),
         smtp=bool(current_app.config.get("MAIL_SERVER")),
+        status_labels=status_labels(bool(current_app.config.get("MAIL_SERVER"))),
         outbox_folder=current_app.config["OUTBOX_FOLDER"],
     )
+
+
+def status_labels(smtp: bool) -> dict[MessageStatus, str]:
+    """Without an SMTP server, a « sent » message was only written to the outbox folder: the
+    page says so rather than « Envoyé »."""
+    labels = {status: status.label for status in MessageStatus}
+    if not smtp:
+        labels[MessageStatus.SENT] = "Écrit dans le dossier, non envoyé"
+    return labels
 
 
 def _load_message(committee, message_id: int) -> OutgoingMessage:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from email import policy
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from flask import current_app, g, has_app_context
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.mail.headers import set_common_headers
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
 from clas_local.text import one_line
 
@@ -48,8 +49,7 @@ def build_message(recipient: str, subject: str, text: str, html: str | None = No
     message = EmailMessage()
     message["From"] = sender_address(committee)
     message["To"] = recipient
-    message["Subject"] = one_line(subject)
-    message["Message-ID"] = make_msgid(domain="clas-local")
+    set_common_headers(message, subject)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

@@ -6,12 +6,13 @@ from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
+from flask import url_for
 from wtforms import DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from clas_local.db import NAME_LEN
-from clas_local.forms import Form, SelectField, SelectMultipleField, choices, enum_choices
+from clas_local.forms import EmptyWay, Form, SelectField, SelectMultipleField, choices, enum_choices
 from clas_local.i18n import format_time
 from clas_local.meetings.models import PROJECTLESS_KINDS, MeetingKind
 from clas_local.url_numbers import parse_id
@@ -75,6 +76,10 @@ class MeetingForm(Form):
         options = [("", "Aucun – réunion du comité local")] if allow_no_project else [("", "— Choisir un projet —")]
         options += [(project.id, f"{project.name} ({project.school_year})") for project in projects]
         self.project.choices = choices(options)
+        self.project.empty_way = EmptyWay(
+            "Aucun projet pour l'instant : un diagnostic, un lancement, un suivi ou un bilan concerne un projet.",
+            url_for("projects.create", slug=committee.slug), "Créer un projet",
+        )
         self.partner_options = list(partners)
         self.partners.choices = choices((partner.id, partner.name) for partner in self.partner_options)
         self.partner_ids = {partner.id for partner in self.partner_options}

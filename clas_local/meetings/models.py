@@ -18,27 +18,18 @@ class MeetingKind(LabelledEnum):
     SUIVI = ("suivi", "Suivi")
     BILAN = ("bilan", "Bilan")
     COMITE_LOCAL = ("comite_local", "Comité local")
+    # Another instance de concertation des politiques éducatives (PEDT commission, PEL…):
+    # the porteur's presence there is evidence of the axe territoire, like a comité local's.
+    INSTANCE = ("instance", "Instance de concertation (PEDT, PEL…)")
     AUTRE = ("autre", "Autre réunion")
 
 
 # The four moments the referential names for the concertation with schools.
 KEY_MOMENTS = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT, MeetingKind.SUIVI, MeetingKind.BILAN)
 # The only kinds a meeting may have without a project: every other one concerns a project.
-PROJECTLESS_KINDS = (MeetingKind.COMITE_LOCAL, MeetingKind.AUTRE)
-
-
-class MomentState(enum.Enum):
-    """Where a key moment of a project stands, in the same words on every page (project,
-    dashboard, dossier): held, else planned, else missing."""
-
-    HELD = ("held", "Tenue", "ok")
-    PLANNED = ("planned", "Prévue", "info")
-    MISSING = ("missing", "Manquante", "danger")
-
-    def __init__(self, code: str, label: str, tone: str):
-        self.code = code
-        self.label = label
-        self.tone = tone
+PROJECTLESS_KINDS = (MeetingKind.COMITE_LOCAL, MeetingKind.INSTANCE, MeetingKind.AUTRE)
+# Where a porteur takes part in the territory's concertation (comités locaux « et/ou » instances).
+CONCERTATION_KINDS = (MeetingKind.COMITE_LOCAL, MeetingKind.INSTANCE)
 
 
 class MeetingStatus(LabelledEnum):
@@ -71,6 +62,36 @@ class MeetingState(enum.Enum):
         return cls.TO_COMPLETE if ends_at <= now else cls.PLANNED
 
 
+class MomentState(enum.Enum):
+    """Where a key moment of a project stands on its timeline, in the same words on every page
+    (project, dashboard, dossier, bilan). A key moment is never a failure of the dossier: not
+    yet held, it is to plan, planned, or to complete (over, attendance not yet recorded), in
+    the words `MeetingState` gives a single meeting."""
+
+    TO_PLAN = ("to_plan", "À planifier", "neutral")
+    PLANNED = ("planned", MeetingState.PLANNED.label, MeetingState.PLANNED.tone)
+    TO_COMPLETE = ("to_complete", MeetingState.TO_COMPLETE.label, MeetingState.TO_COMPLETE.tone)
+    HELD = ("held", MeetingState.HELD.label, MeetingState.HELD.tone)
+
+    def __init__(self, code: str, label: str, tone: str):
+        self.code = code
+        self.label = label
+        self.tone = tone
+
+    @classmethod
+    def of(cls, states) -> MomentState:
+        """The moment's state from its meetings' `MeetingState`s (cancelled ones ignored)."""
+        states = set(states) - {MeetingState.CANCELLED}
+        for state, moment in (
+            (MeetingState.HELD, cls.HELD),
+            (MeetingState.TO_COMPLETE, cls.TO_COMPLETE),
+            (MeetingState.PLANNED, cls.PLANNED),
+        ):
+            if state in states:
+                return moment
+        return cls.TO_PLAN
+
+
 def new_calendar_uid() -> str:
     return f"{uuid.uuid4()}@clas-local"
 
@@ -81,7 +102,7 @@ class Meeting(TimestampMixin, Base):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_positive"),
         CheckConstraint(
-            "project_id IS NOT NULL OR kind IN ('comite_local', 'autre')", name="key_moment_has_project"
+            "project_id IS NOT NULL OR kind IN ('comite_local', 'instance', 'autre')", name="key_moment_has_project"
         ),
         Index("ix_meeting_committee_starts", "committee_id", "starts_at"),
         Index("ix_meeting_project_starts", "project_id", "starts_at"),

@@ -9,7 +9,7 @@ from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from clas_local import permissions
 from clas_local.auth.models import Role
@@ -27,7 +27,7 @@ def upcoming_meetings(user, committee, now: datetime, limit: int = 10) -> Select
     return (
         visible_meetings(user, committee)
         .where(Meeting.ends_at >= now, Meeting.status != MeetingStatus.CANCELLED)
-        .options(selectinload(Meeting.project))
+        .options(joinedload(Meeting.project))
         .order_by(Meeting.starts_at)
         .limit(limit)
     )
@@ -205,6 +205,8 @@ def filter_projects(user, committee) -> list[Project]:
     )
     return list(
         db.session.scalars(
-            select(Project).where(Project.id.in_(with_meetings)).order_by(Project.school_year.desc(), Project.name)
+            select(Project)
+            .where(Project.committee_id == committee.id, Project.id.in_(with_meetings))  # the committee's index
+            .order_by(Project.school_year.desc(), Project.name)
         )
     )

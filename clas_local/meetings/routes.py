@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user, login_required
@@ -10,12 +11,14 @@ from flask_login import current_user, login_required
 from clas_local import htmx, i18n, panels, permissions
 from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.holidays.queries import periods_of
 from clas_local.loaders import load_committee, load_meeting, load_project
 from clas_local.meetings import queries, services
 from clas_local.meetings.forms import CancelForm, MeetingForm
 from clas_local.meetings.models import MeetingKind, MeetingStatus
 from clas_local.partners.models import PartnerKind
-from clas_local.school_year import calendar_warnings, current_school_year
+from clas_local.school_year import calendar_warnings, committee_today, current_school_year, school_year_of
+from clas_local.spreadsheet import csv_response
 from clas_local.url_numbers import page_number, parse_id
 
 bp = Blueprint("meetings", __name__)
@@ -50,7 +53,40 @@ def index(slug: str):
     )
 
 
+@bp.get("/c/<slug>/meetings/export.csv")
+@login_required
+def export_csv(slug: str):
+    """The meeting list (its filters too) for a spreadsheet, each with its state as the pages say it."""
+    committee = load_committee(slug)
+    filters = queries.MeetingFilters.from_args(request.args)
+    now = utcnow()
+    tz = committee.timezone
+    meetings = db.session.scalars(queries.meeting_list(current_user, committee, filters, now))
+    rows = (
+        (
+            i18n.format_day(i18n.local(meeting.starts_at, tz).date()),
+            i18n.format_time(i18n.local(meeting.starts_at, tz)),
+            i18n.format_time(i18n.local(meeting.ends_at, tz)),
+            meeting.display_title,
+            meeting.kind.label,
+            meeting.project.name if meeting.project else "Comité local",
+            meeting.project.school_year if meeting.project else "",
+            meeting.place or ("En ligne" if meeting.online_url else ""),
+            meeting.state(now).label,
+        )
+        for meeting in meetings
+    )
+    header = ["Date", "Début", "Fin", "Réunion", "Type", "Projet", "Année scolaire", "Lieu", "État"]
+    return csv_response(f"reunions-{committee.slug}-{committee_today(committee).isoformat()}.csv", header, rows)
+
+
 # -- a meeting -----------------------------------------------------------------------------
+
+
+def _periods(meeting):
+    """The holidays the host entered for the meeting's school year, if the package does not know it."""
+    tz = ZoneInfo(meeting.committee.timezone or "Europe/Paris")
+    return periods_of(meeting.committee, school_year_of(meeting.starts_at.astimezone(tz).date()))
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>")
@@ -60,7 +96,7 @@ def detail(slug: str, meeting_id: int):
     meeting = load_meeting(committee, meeting_id, options=queries.meeting_page_options())
     warnings = []
     if meeting.status is MeetingStatus.PLANNED:
-        warnings = calendar_warnings(meeting.starts_at, committee, project=meeting.project)
+        warnings = calendar_warnings(meeting.starts_at, committee, project=meeting.project, periods=_periods(meeting))
     return htmx.render(
         "meetings/detail.html",
         committee=committee,
@@ -108,7 +144,7 @@ def _form_response(committee, form: MeetingForm, meeting=None, window=None):
 
 
 def _flash_warnings(meeting) -> None:
-    for warning in calendar_warnings(meeting.starts_at, meeting.committee, project=meeting.project):
+    for warning in calendar_warnings(meeting.starts_at, meeting.committee, project=meeting.project, periods=_periods(meeting)):
         flash(f"Attention : {warning}", "warning")
 
 

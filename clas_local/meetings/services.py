@@ -80,12 +80,15 @@ def set_invited_partners(meeting: Meeting, partner_ids: Iterable[int]) -> tuple[
     for partner_id in sorted(added):
         db.session.add(Invitation(meeting=meeting, partner_id=partner_id, contact_id=None))
     if removed:
-        invitees_removed.send(
-            meeting,
-            invitations=db.session.scalars(
-                select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
-            ).all(),
-        )
+        leaving = db.session.scalars(
+            select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
+        ).all()
+        if any(invitation.sent_sequence is not None for invitation in leaving):
+            # The CANCEL those people receive must outrank the REQUEST they hold (RFC 5546
+            # §3.2.5), and a later re-invitation must outrank that CANCEL: a new SEQUENCE.
+            _bump_sequence(meeting)
+            db.session.flush()
+        invitees_removed.send(meeting, invitations=leaving)
         db.session.execute(
             delete(Invitation)
             .where(Invitation.meeting_id == meeting.id, Invitation.partner_id.in_(removed))
@@ -161,6 +164,7 @@ def update_meeting(meeting: Meeting, *, partner_ids: Iterable[int] | None = None
     _check_times(starts_at, ends_at)
     _check_project(meeting.committee, changes.get("kind", meeting.kind), changes.get("project", meeting.project))
     changed = [name for name, value in changes.items() if getattr(meeting, name) != value]
+    what_changed = describe_changes(meeting, {name: changes[name] for name in changed})
     for name in changed:
         setattr(meeting, name, changes[name])
     material = any(name in MATERIAL_FIELDS for name in changed)
@@ -175,8 +179,27 @@ def update_meeting(meeting: Meeting, *, partner_ids: Iterable[int] | None = None
         what = ", ".join(changed + (["invités"] if invitees_changed else []))
         record("meeting.updated", meeting, committee=meeting.committee, summary=f"{meeting.display_title} : {what}",
                material=material)
-        meeting_changed.send(meeting, created=False, material=material, cancelled=False)
+        meeting_changed.send(meeting, created=False, material=material, cancelled=False, changes=what_changed,
+                             rescheduled=bool({"starts_at", "ends_at"} & set(changed)))
     return material
+
+
+def describe_changes(meeting: Meeting, new: dict) -> list[tuple[str, str, str]]:
+    """What a material change changes, in the invitees' words: (what, before, now), so that the
+    update e-mail gives the old and the new date (or place, or link)."""
+    from clas_local.i18n import format_time_range
+
+    tz = meeting.committee.timezone
+    lines = []
+    if "starts_at" in new or "ends_at" in new:
+        before = format_time_range(meeting.starts_at, meeting.ends_at, tz)
+        after = format_time_range(new.get("starts_at", meeting.starts_at), new.get("ends_at", meeting.ends_at), tz)
+        if before != after:
+            lines.append(("Date", before, after))
+    for name, label in (("place", "Lieu"), ("online_url", "Lien de la réunion en ligne")):
+        if name in new:
+            lines.append((label, getattr(meeting, name) or "aucun", new[name] or "aucun"))
+    return lines
 
 
 def cancel_meeting(meeting: Meeting, reason: str = "") -> None:
@@ -191,7 +214,7 @@ def cancel_meeting(meeting: Meeting, reason: str = "") -> None:
     db.session.flush()
     record("meeting.cancelled", meeting, committee=meeting.committee,
            summary=f"{meeting.display_title} annulée" + (f" : {reason.strip()}" if reason.strip() else ""))
-    meeting_changed.send(meeting, created=False, material=True, cancelled=True)
+    meeting_changed.send(meeting, created=False, material=True, cancelled=True, reason=reason.strip())
 
 
 def mark_held(meeting: Meeting) -> bool:
@@ -210,5 +233,25 @@ def mark_held(meeting: Meeting) -> bool:
     if not result.rowcount:
         return False
     record("meeting.held", meeting, committee_id=meeting.committee_id, summary=f"{meeting.display_title} tenue")
+    meeting_changed.send(meeting, created=False, material=False, cancelled=False)
+    return True
+
+
+def mark_planned(meeting: Meeting) -> bool:
+    """Every attendance entry was taken back: the meeting is « prévue » again (« à compléter »
+    once over), as nothing says any more that it took place. Returns True when it changed."""
+    if meeting.status is not MeetingStatus.HELD:
+        return False
+    result = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.status == MeetingStatus.HELD)
+        .values(status=MeetingStatus.PLANNED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(meeting, ["status", "updated_at"])
+    if not result.rowcount:
+        return False
+    record("meeting.reopened", meeting, committee_id=meeting.committee_id,
+           summary=f"{meeting.display_title} : plus aucune présence notée, de nouveau prévue")
     meeting_changed.send(meeting, created=False, material=False, cancelled=False)
     return True

@@ -48,6 +48,7 @@ def _print_report(report: ImportReport) -> None:
     click.echo(f"  rejetés : {counts['rejected']}")
     click.echo(f"  UAI en double dans le fichier : {counts['duplicates']}")
     click.echo(f"  hors sélection (autres types ou communes) : {counts['skipped']}")
+    click.echo(f"  écoles maternelles écartées (le Clas va du CP au lycée) : {counts['maternelles']}")
     for row in report.rejected:
         click.echo(f"Rejeté, ligne {row.line} ({row.uai or 'sans UAI'} {row.name}) : {row.detail}")
     for row in report.duplicates:

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from clas_local.calendar.writer import fold
 from clas_local.extensions import db
 from clas_local.mail.models import MessageStatus, OutgoingMessage
+from clas_local.replies.models import RejectedReply
 
 ERASED_NAME = "Contact anonymisé"
 ERASED_ADDRESS = "contact-anonymise@invalid"
@@ -82,7 +83,7 @@ def _rewrite_part(part: MIMEPart, person: Person) -> bool:
     if calendar:
         erased = _fold(erased)
     maintype, subtype = part.get_content_maintype(), part.get_content_subtype()
-    params = {key: value for key, value in part.get_params()[1:] if key != "charset"}
+    params = {key: value for key, value in (part.get_params() or [])[1:] if key != "charset"}
     cte = str(part.get("Content-Transfer-Encoding", "")).lower()
     cte = cte if cte in ("quoted-printable", "base64") else None  # 7bit cannot carry « anonymisé »
     disposition, filename = part.get_content_disposition(), part.get_filename()
@@ -123,6 +124,35 @@ def erase_person(committee_id: int, person: Person) -> int:
     for start in range(0, len(ids), BATCH):  # a committee's messages a batch at a time, not all in memory
         messages = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.id.in_(ids[start : start + BATCH])))
         rewritten += _erase_batch(messages.all(), person, addresses, folder)
+        db.session.flush()
+    return rewritten + erase_rejected_replies(committee_id, person)
+
+
+def erase_rejected_replies(committee_id: int, person: Person) -> int:
+    """Erase the person from the calendar replies kept as rejected: the committee's, and those
+    whose reply address named no invitation (no committee known), which may be theirs."""
+    addresses = {address.lower() for address in person.addresses}
+    ids = db.session.scalars(
+        select(RejectedReply.id)
+        .where((RejectedReply.committee_id == committee_id) | RejectedReply.committee_id.is_(None))
+        .order_by(RejectedReply.id)
+    ).all()
+    rewritten = 0
+    for start in range(0, len(ids), BATCH):
+        for reply in db.session.scalars(select(RejectedReply).where(RejectedReply.id.in_(ids[start : start + BATCH]))):
+            try:
+                raw = erase_from_message(reply.raw, person) if reply.raw else None
+            except Exception:  # noqa: BLE001 - a received message we cannot rewrite is dropped, not kept whole
+                raw = b""
+            sender = ERASED_ADDRESS if reply.sender.lower() in addresses else person.erase(reply.sender)
+            subject, detail = person.erase(reply.subject)[:300], person.erase(reply.detail)
+            if raw is None and (sender, subject, detail) == (reply.sender, reply.subject, reply.detail):
+                db.session.expunge(reply)
+                continue
+            if raw is not None:
+                reply.raw = raw
+            reply.sender, reply.subject, reply.detail = sender, subject, detail
+            rewritten += 1
         db.session.flush()
     return rewritten
 

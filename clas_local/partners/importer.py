@@ -50,6 +50,9 @@ COLUMNS = {
     "circonscription": ("nom_circonscription", "circonscription"),
     "education_prioritaire": ("appartenance_education_prioritaire", "education_prioritaire"),
     "state": ("etat", "etat_etablissement"),
+    "nature": ("libelle_nature", "nature_uai_libe"),
+    "maternelle": ("ecole_maternelle",),
+    "elementaire": ("ecole_elementaire",),
 }
 # Without these the file is not a directory export.
 REQUIRED = ("uai", "name", "type")
@@ -107,6 +110,8 @@ class ImportReport:
     rejected: list[RowOutcome] = field(default_factory=list)
     duplicates: list[RowOutcome] = field(default_factory=list)
     skipped: int = 0  # rows of other types or communes, left out on purpose
+    # Écoles maternelles, left out: the Clas is for children « du CP au lycée ».
+    maternelles: int = 0
     total_rows: int = 0
 
     @property
@@ -118,6 +123,7 @@ class ImportReport:
             "rejected": len(self.rejected),
             "duplicates": len(self.duplicates),
             "skipped": self.skipped,
+            "maternelles": self.maternelles,
         }
 
     def summary(self) -> str:
@@ -125,7 +131,8 @@ class ImportReport:
         return (
             f"{self.total_rows} lignes lues : {counts['created']} créé(s), {counts['updated']} mis à jour, "
             f"{counts['unchanged']} inchangé(s), {counts['rejected']} rejeté(s), "
-            f"{counts['duplicates']} UAI en double, {counts['skipped']} hors sélection."
+            f"{counts['duplicates']} UAI en double, {counts['skipped']} hors sélection, "
+            f"{counts['maternelles']} école(s) maternelle(s) écartée(s) (le Clas va du CP au lycée)."
         )
 
 
@@ -273,7 +280,21 @@ def _selected_rows(
         if kind is None or (communes and row.values.get("commune_code", "").upper() not in communes):
             report.skipped += 1
             continue
+        if kind is PartnerKind.ECOLE and _is_maternelle(row.values):
+            report.maternelles += 1
+            continue
         yield row, kind
+
+
+def _is_maternelle(values: dict[str, str]) -> bool:
+    """A nursery school only (« ECOLE MATERNELLE », or maternelle without elementary classes):
+    the Clas is for children « du CP au lycée ». A primary school (both) is kept."""
+    nature = fold(values.get("nature", ""))
+    if nature:
+        return nature == "ecole maternelle"
+    if values.get("maternelle", "") or values.get("elementaire", ""):
+        return values.get("maternelle", "").strip() == "1" and values.get("elementaire", "").strip() in ("", "0")
+    return "maternelle" in fold(values.get("name", ""))
 
 
 def apply_import(

@@ -122,6 +122,12 @@ class Partner(TimestampMixin, Base):
     def is_school(self) -> bool:
         return self.kind in SCHOOL_KINDS
 
+    @property
+    def is_maternelle(self) -> bool:
+        """A nursery school, which the Clas does not cover (« du CP au lycée »): the
+        Annuaire names them « École maternelle … »."""
+        return self.kind is PartnerKind.ECOLE and "maternelle" in (self.name or "").lower()
+
     @validates("uai")
     def _check_uai(self, _key: str, uai: str | None) -> str | None:
         if not uai:

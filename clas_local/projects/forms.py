@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from clas_local.db import NAME_LEN
@@ -48,7 +48,13 @@ class ProjectForm(Form):
         description="Une personne du porteur, désignée pour coordonner l'action (référentiel : coordinateur des actions Clas).",
         validators=[Optional()],
     )
-    # The hint is written by the template: the shared field macro shows none for checkboxes.
+    activity_start = DateField(
+        "Démarrage de l'activité",
+        description="Le premier jour des séances. Laissé vide : le premier jour d'école après les vacances de la "
+        "Toussaint, comme le préconise le référentiel. Les moments clés et la réunion « en amont » se situent par rapport à lui.",
+        validators=[Optional()],
+    )
+    # Its hint is given by the template (projects/_form.html).
     is_rural = BooleanField("Projet en milieu rural")
     description = TextAreaField(
         "Description",
@@ -74,6 +80,18 @@ class SchoolLinkForm(Form):
 
 class ReferentForm(Form):
     referent_contact_id = SelectField("Contact référent", validators=[Optional()])
+
+
+class OrientationForm(Form):
+    """« Etablir une collaboration avec les équipes éducatives pour l'orientation des enfants
+    vers le Clas »: how many children the school's team oriented, and when. A count only."""
+
+    oriented_children_count = IntegerField(
+        "Enfants orientés par l'équipe de l'école",
+        description=NO_CHILD_DATA,
+        validators=[Optional(), NumberRange(min=0, max=500, message="Indiquez un nombre d'enfants entre 0 et 500.")],
+    )
+    oriented_on = DateField("Date de l'orientation", validators=[Optional()])
 
 
 class PartnerLinkForm(Form):

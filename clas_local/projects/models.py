@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
 from clas_local.db import NAME_LEN, Base, TimestampMixin
 from clas_local.school_year import school_year_error
@@ -26,6 +28,12 @@ class Project(TimestampMixin, Base):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
     is_rural: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The project's own first day of activity; None: the referential's « préconisé » default,
+    # the first school day after the Toussaint holidays (school_year.activity_window).
+    activity_start: Mapped[date | None] = mapped_column(Date)
+    # Not a column: the version of the project's dossier, read with the project by the PDF
+    # routes (dossier.cache.stamp_option); None otherwise.
+    dossier_stamp: Mapped[str | None] = query_expression()
 
     committee: Mapped["Committee"] = relationship()  # noqa: F821
     porteur: Mapped["Partner"] = relationship(foreign_keys=[porteur_id])  # noqa: F821
@@ -59,12 +67,19 @@ class ProjectSchool(Base):
     """A school the project works with, and the person there who is its referent."""
 
     __tablename__ = "project_school"
-    __table_args__ = (UniqueConstraint("project_id", "partner_id"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "partner_id"),
+        CheckConstraint("oriented_children_count IS NULL OR oriented_children_count BETWEEN 0 AND 500", name="oriented_children_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
     referent_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    # « Etablir une collaboration avec les équipes éducatives pour l'orientation des enfants
+    # vers le Clas »: how many children the school's team oriented, and when. Counts only.
+    oriented_children_count: Mapped[int | None] = mapped_column(Integer)
+    oriented_on: Mapped[date | None] = mapped_column(Date)
 
     project: Mapped[Project] = relationship(back_populates="schools")
     partner: Mapped["Partner"] = relationship()  # noqa: F821

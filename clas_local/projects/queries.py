@@ -10,10 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local.extensions import db
+from clas_local.holidays.queries import periods_of
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
-from clas_local.school_year import activity_window, school_weeks, school_year_of
+from clas_local.school_year import calendar_known, project_window, school_weeks, school_year_of, unknown_calendar_notice
 from clas_local.visibility import visible_projects
 
 PER_PAGE = 50
@@ -215,13 +216,26 @@ class SchoolWeeks:
 
 
 def school_weeks_of(project: Project) -> SchoolWeeks | None:
-    """The school weeks of the project's year in its committee's zone (None if the year is unknown)."""
+    """The school weeks of the project's year in its committee's zone (None if the year, or
+    its school calendar, is unknown: see calendar_notice)."""
+    zone = project.committee.holiday_zone
     try:
-        window = activity_window(project.school_year, project.committee.holiday_zone)
-        available = school_weeks(project.school_year, project.committee.holiday_zone)
+        periods = periods_of(project.committee, project.school_year)
+        window = project_window(project.school_year, zone, project.activity_start, periods)
+        available = school_weeks(project.school_year, zone, project.activity_start, periods)
     except ValueError:
         return None
+    if available is None:
+        return None
     return SchoolWeeks(available, window, school_weeks_rule(available, school_year=project.school_year, window=window))
+
+
+def calendar_notice(project: Project) -> str | None:
+    """« Calendrier scolaire non connu pour … » when neither the package nor the host knows the year."""
+    zone = project.committee.holiday_zone
+    if calendar_known(project.school_year, zone, periods_of(project.committee, project.school_year)):
+        return None
+    return unknown_calendar_notice(project.school_year, zone)
 
 
 def collectifs_with_warnings(project: Project, weeks: SchoolWeeks | None) -> list[tuple[Collectif, list[RuleResult]]]:
@@ -230,3 +244,22 @@ def collectifs_with_warnings(project: Project, weeks: SchoolWeeks | None) -> lis
         (collectif, collectif_warnings(collectif, rural=project.is_rural, available_weeks=available))
         for collectif in project.collectifs
     ]
+
+
+def school_projects(committee, partner_id: int | None) -> list[ProjectSchool]:
+    """The projects a school is linked to (its own list: a school user sees no project page),
+    newest year first, with their porteur and the school's referent (one query)."""
+    if partner_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(ProjectSchool)
+            .join(Project, ProjectSchool.project_id == Project.id)
+            .where(ProjectSchool.partner_id == partner_id, Project.committee_id == committee.id)
+            .options(
+                joinedload(ProjectSchool.project).joinedload(Project.porteur),
+                joinedload(ProjectSchool.referent_contact),
+            )
+            .order_by(Project.school_year.desc(), Project.name)
+        )
+    )

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from clas_local import htmx, panels, permissions
 from clas_local.auth.models import Role
 from clas_local.extensions import db
-from clas_local.forms import choices
+from clas_local.forms import EmptyWay, choices
 from clas_local.loaders import load_committee, load_project, refuse
 from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Partner
 from clas_local.projects import queries, services
 from clas_local.projects.forms import (
     CollectifForm,
     PartnerLinkForm,
+    OrientationForm,
     ProjectForm,
     ReferentForm,
     RelationForm,
@@ -26,7 +27,7 @@ from clas_local.projects.forms import (
 )
 from clas_local.projects.rules import duration_fr
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
-from clas_local.school_year import committee_today, current_school_year, is_school_year
+from clas_local.school_year import activity_start_error, committee_today, current_school_year, is_school_year
 from clas_local.url_numbers import id_arg, page_number, parse_id
 
 bp = Blueprint("projects", __name__)
@@ -63,6 +64,12 @@ def _filters(committee) -> queries.ProjectFilters:
 @login_required
 def index(slug: str):
     committee = load_committee(slug)
+    if permissions.role(current_user, committee) is Role.SCHOOL:
+        # A school reads no project page: its list is the projects it is linked to, and their meetings.
+        return render_template(
+            "projects/school.html", committee=committee,
+            links=queries.school_projects(committee, permissions.membership(current_user, committee).partner_id),
+        )  # fmt: skip
     filters = _filters(committee)
     page = page_number()
     pagination, rows = queries.project_list(current_user, committee, filters, page)
@@ -109,6 +116,14 @@ def _referent_form(link: ProjectSchool, formdata=None) -> ReferentForm:
     return form
 
 
+def _orientation_form(link: ProjectSchool, formdata=None) -> OrientationForm:
+    form = OrientationForm(formdata=formdata, prefix=f"orientation-{link.id}", meta=NO_CSRF)
+    if formdata is None:
+        form.oriented_children_count.data = link.oriented_children_count
+        form.oriented_on.data = link.oriented_on
+    return form
+
+
 def _relation_form(link: ProjectPartner, formdata=None) -> RelationForm:
     form = RelationForm(formdata=formdata, prefix=f"partner-{link.id}", meta=NO_CSRF)
     if formdata is None:
@@ -120,11 +135,21 @@ def _school_link_form(committee, project, formdata=None, candidates=None) -> Sch
     form = SchoolLinkForm(formdata=formdata, prefix="school", meta=NO_CSRF)
     if candidates is None:
         candidates = queries.school_candidates(committee, project)
-    form.partner_id.choices = choices(
-        [("", "— Choisir —"), *((s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in candidates)]
-    )
+    # Hundreds of schools: grouped by kind (RGAA 11.8), écoles first, each group by name.
+    groups: dict[str | None, list] = {None: choices([("", "— Choisir —")])}
+    for kind, group in (("ecole", "Écoles"), ("college", "Collèges"), ("lycee", "Lycées")):
+        members = [s for s in candidates if s.kind.value == kind]
+        if members:
+            groups[group] = choices(
+                (s.id, f"{s.name} ({s.kind.label}{', ' + s.uai if s.uai else ''})") for s in members
+            )
+    form.partner_id.choices = groups
     # The referent is chosen among the chosen school's contacts: with HTMX, the list follows
     # the school (school_referents); without, the school's row sets it once linked.
+    form.partner_id.empty_way = EmptyWay(
+        "Aucune école de l'annuaire n'est encore à lier.",
+        url_for("partners.import_directory", slug=committee.slug), "Importer les écoles du territoire",
+    )
     form.partner_id.render_kw = {
         "hx-get": url_for("projects.school_referents", slug=committee.slug, project_id=project.id),
         "hx-trigger": "change",
@@ -141,6 +166,10 @@ def _partner_link_form(committee, project, formdata=None, candidates=None) -> Pa
     if candidates is None:
         candidates = queries.territory_candidates(committee, project)
     form.partner_id.choices = choices([("", "— Choisir —"), *((p.id, f"{p.name} ({p.kind.label})") for p in candidates)])
+    form.partner_id.empty_way = EmptyWay(
+        "Aucun partenaire du territoire n'est encore à lier.",
+        url_for("partners.create", slug=committee.slug), "Ajouter un partenaire à l'annuaire",
+    )
     return form
 
 
@@ -157,6 +186,8 @@ def _context(committee, project: Project, **forms) -> dict:
         "project": project,
         "can_edit": can_edit,
         "school_weeks": weeks,
+        "calendar_notice": None if weeks else queries.calendar_notice(project),
+        "can_enter_holidays": permissions.can_manage_committee(current_user, committee),
         "collectifs": queries.collectifs_with_warnings(project, weeks),
     }
     if can_edit:
@@ -168,6 +199,9 @@ def _context(committee, project: Project, **forms) -> dict:
             collectif_form=forms.get("collectif_form") or _collectif_form(),
             referent_forms={
                 link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
+            },
+            orientation_forms={
+                link.id: forms.get(f"orientation_{link.id}") or _orientation_form(link) for link in project.schools
             },
             relation_forms={
                 link.id: forms.get(f"relation_{link.id}") or _relation_form(link) for link in project.territory_partners
@@ -240,12 +274,21 @@ def _project_form(committee, fixed_porteur: Partner | None, project: Project | N
         del form.porteur_id
     else:
         form.porteur_id.choices = choices([("", "— Choisir —"), *((p.id, p.name) for p in porteurs)])
+        form.porteur_id.empty_way = EmptyWay(
+            "Aucune organisation de l'annuaire ne peut encore porter un projet (association, centre social, commune…).",
+            url_for("partners.create", slug=committee.slug), "Ajouter le porteur à l'annuaire",
+        )
         if project is not None and request.method == "GET":
             form.porteur_id.data = str(project.porteur_id)
     coordinators = choices([("", "— Pas encore désigné —")])
     for porteur in porteurs:
         coordinators += [replace(choice, optgroup=porteur.name) for choice in _contact_choices(porteur.contacts)[1:]]
     form.coordinator_id.choices = coordinators
+    if len(porteurs) == 1:
+        form.coordinator_id.empty_way = EmptyWay(
+            f"Aucun contact n'est encore enregistré pour {porteurs[0].name}.",
+            url_for("partners.add_contact", slug=committee.slug, partner_id=porteurs[0].id), "Ajouter un contact",
+        )
     if project is not None and request.method == "GET":
         form.coordinator_id.data = str(project.coordinator_id or "")
     return form
@@ -258,6 +301,10 @@ def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | 
     if coordinator_id is not None and queries.contact_of(porteur_id, coordinator_id) is None:
         form.coordinator_id.errors.append("Choisissez une personne de l'organisation qui porte le projet.")
         return None
+    start_error = activity_start_error(form.school_year.data, form.activity_start.data)
+    if start_error:
+        form.activity_start.errors.append(start_error)
+        return None
     return {
         "name": form.name.data,
         "school_year": form.school_year.data,
@@ -265,6 +312,7 @@ def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | 
         "coordinator_id": coordinator_id,
         "is_rural": bool(form.is_rural.data),
         "description": (form.description.data or "").strip(),
+        "activity_start": form.activity_start.data,
     }
 
 
@@ -374,6 +422,24 @@ def set_referent(slug: str, project_id: int, link_id: int):
         db.session.commit()
         return _section(committee, project, "schools", ok=True, notice=f"Contact référent de {name} enregistré.")
     return _section(committee, project, "schools", ok=False, **{f"referent_{link.id}": form})
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/orientation")
+@login_required
+def set_orientation(slug: str, project_id: int, link_id: int):
+    committee, project = _load_editable(slug, project_id)
+    link = _school_link(project, link_id)
+    form = _orientation_form(link, request.form)
+    if form.validate():
+        children, day = form.oriented_children_count.data, form.oriented_on.data
+        if day is not None and children is None:
+            form.oriented_children_count.errors = ["Indiquez le nombre d'enfants orientés à cette date."]
+        else:
+            services.set_orientation(link, children, day)
+            name = link.partner.name
+            db.session.commit()
+            return _section(committee, project, "schools", ok=True, notice=f"Orientation des enfants par {name} enregistrée.")
+    return _section(committee, project, "schools", ok=False, **{f"orientation_{link.id}": form})
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/remove")

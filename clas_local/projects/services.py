@@ -6,11 +6,12 @@ Each function changes the session, flushes and records an audit event; the view 
 from __future__ import annotations
 
 from clas_local.audit.services import record
+from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.partners.models import Contact, Partner, contact_reference
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
-PROJECT_FIELDS = ("name", "school_year", "porteur_id", "coordinator_id", "is_rural", "description")
+PROJECT_FIELDS = ("name", "school_year", "porteur_id", "coordinator_id", "is_rural", "description", "activity_start")
 COLLECTIF_FIELDS = (
     "name",
     "children_count",
@@ -67,11 +68,25 @@ def set_referent(link: ProjectSchool, referent: Contact | None) -> bool:
     if link.referent_contact_id == (referent.id if referent else None):
         return False
     link.referent_contact = referent
-    db.session.flush()
     project = link.project
+    project.updated_at = utcnow()  # the link has no timestamp: the dossier's version reads the project's
+    db.session.flush()
     record("project.school.referent", project, committee=project.committee,
            summary=f"Contact référent de {link.partner.name} : {contact_reference(referent) if referent else 'aucun'}",
            partner_id=link.partner_id, contact_id=referent.id if referent else None)
+    return True
+
+
+def set_orientation(link: ProjectSchool, children: int | None, day) -> bool:
+    """How many children the school's team oriented towards the Clas, and when (counts only)."""
+    if (link.oriented_children_count, link.oriented_on) == (children, day):
+        return False
+    link.oriented_children_count, link.oriented_on = children, day
+    project = link.project
+    db.session.flush()
+    record("project.school.orientation", project, committee=project.committee,
+           summary=f"Orientation des enfants par {link.partner.name} : {children if children is not None else 'non notée'}",
+           partner_id=link.partner_id)  # fmt: skip
     return True
 
 
@@ -99,8 +114,9 @@ def update_relation(link: ProjectPartner, relation: str) -> bool:
     if link.relation == relation:
         return False
     link.relation = relation
-    db.session.flush()
     project = link.project
+    project.updated_at = utcnow()  # the link has no timestamp: the dossier's version reads the project's
+    db.session.flush()
     record("project.partner.update", project, committee=project.committee,
            summary=f"Relation avec {link.partner.name} modifiée", partner_id=link.partner_id)
     return True

@@ -24,8 +24,8 @@ def test_declaration_is_public_and_has_every_section_of_the_model(client):
     assert headings == list(SECTIONS)
     assert len(re.findall(r"<h1[ >]", text)) == 1
     assert "<title>Déclaration d'accessibilité – Clas Local</title>" in text
-    assert "partiellement conforme" in text
-    assert "Cette déclaration a été établie le 27 novembre 2026." in text
+    assert "Clas Local est <strong>totalement conforme</strong>" in text
+    assert "Cette déclaration a été établie le 29 novembre 2026." in text
     assert "Défenseur des droits" in text and "Libre réponse 71120" in text
 
 
@@ -37,4 +37,4 @@ def test_declaration_gives_the_configured_contact_address(app_config, client, ap
 
 def test_every_page_links_to_the_declaration_with_its_status(client):
     text = page_text(client.get("/login"))
-    assert '<a href="/accessibilite">Accessibilité : partiellement conforme</a>' in text
+    assert '<a href="/accessibilite">Accessibilité : totalement conforme</a>' in text

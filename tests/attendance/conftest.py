@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import pytest
 
 from clas_local.auth.models import Role
 from clas_local.partners.models import PartnerKind
+
+
+# A Thursday of the school year 2026-2027, already over: attendance waits for the start.
+PAST_START = datetime(2026, 11, 19, 16, 30, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -32,7 +37,7 @@ def scene(make_partner, make_contact, make_project, make_meeting, make_invitatio
     make_contact(school, full_name="Paul Leroy", function="Enseignant CM1")
     centre = make_partner(PartnerKind.CENTRE_SOCIAL, name="Centre social Ty-Blosne")
     project = make_project(schools=(school,))
-    meeting = make_meeting(project=project)
+    meeting = make_meeting(project=project, starts_at=PAST_START)
     make_invitation(meeting, school)
     make_invitation(meeting, school, director)
     make_invitation(meeting, centre)

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.models import AuditEvent
+from clas_local.db import utcnow
 from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.meetings.models import Meeting, MeetingStatus
 from clas_local.partners.models import PartnerKind
+from tests.attendance.conftest import PAST_START
 from tests.conftest import count_queries, htmx_get, page_text, post
 
 
@@ -29,8 +32,12 @@ def test_toggle_returns_the_row_fragment_only(client, as_porteur):
     row, counts = body.split("</tr>", 1)
     # The counts above the table follow, out of band (in a template: valid beside a row).
     assert counts.strip().startswith('<template><p class="muted" id="attendance-summary" role="status" hx-swap-oob="innerHTML">')
+    assert "1 organisation présente, 0 excusée, 0 absente ; 0 personne présente.</p></template>" in " ".join(
+        page_text(response).split()
+    )
+    # So does the meeting's state, which the first « Présent » turned to « Tenue ».
     assert " ".join(page_text(response).split()).endswith(
-        "1 organisation présente, 0 excusée, 0 absente ; 0 personne présente.</p></template>"
+        '<template><span id="meeting-state" hx-swap-oob="true"><span class="badge badge-ok">Tenue</span></span></template>'
     )
     assert "<html" not in body and "<h1" not in body
     assert 'aria-pressed="true"' in body and "Présent" in page_text(response)
@@ -114,9 +121,67 @@ def test_people_present_known_contact_and_free_name(client, as_porteur):
     names = sorted(p.display_name for p in _attendance(scene.meeting, scene.school).people)
     assert names == ["Claire Martin", "Sophie Bernard"]
 
-    # Marking the organisation absent clears its people.
-    post(client, scene.toggle_url(scene.school), {"presence": "absent"}, htmx=True)
-    assert _attendance(scene.meeting, scene.school).people == []
+    # Marking the organisation absent keeps the names entered, shown apart and not counted as present.
+    response = post(client, scene.toggle_url(scene.school), {"presence": "absent"}, htmx=True)
+    text = " ".join(page_text(response).split())
+    assert "Noms gardés si l'organisation revient à « Présent » : Claire Martin, Sophie Bernard" in text
+    assert "0 personne présente" in text
+    # Back to « Présent »: the same two people are there again.
+    response = post(client, scene.toggle_url(scene.school), {"presence": "present"}, htmx=True)
+    assert "2 personnes présentes" in " ".join(page_text(response).split())
+    names = sorted(p.display_name for p in _attendance(scene.meeting, scene.school).people)
+    assert names == ["Claire Martin", "Sophie Bernard"]
+
+
+def test_switching_present_excused_present_keeps_the_people_everywhere(client, as_porteur):
+    scene = as_porteur
+    post(client, scene.toggle_url(scene.school), {"presence": "present"}, htmx=True)
+    attendance = _attendance(scene.meeting, scene.school)
+    post(client, scene.url(f"/attendance/{attendance.id}/people"), {"full_name": "Sophie Bernard"}, htmx=True)
+    post(client, scene.toggle_url(scene.school), {"presence": "excused"}, htmx=True)
+    # Excused: the dossier does not list her as present.
+    dossier = client.get(f"/c/{scene.meeting.committee.slug}/projects/{scene.project.id}/dossier")
+    assert dossier.status_code == 200 and "Sophie Bernard" not in page_text(dossier)
+    post(client, scene.toggle_url(scene.school), {"presence": "present"}, htmx=True)
+    page = client.get(scene.url("/attendance"))
+    assert "Sophie Bernard" in page_text(page)
+    assert "1 personne présente" in " ".join(page_text(page).split())
+    dossier = client.get(f"/c/{scene.meeting.committee.slug}/projects/{scene.project.id}/dossier")
+    assert "Sophie Bernard" in page_text(dossier)
+
+
+def test_an_organisation_can_go_back_to_not_recorded(client, as_porteur):
+    scene = as_porteur
+    post(client, scene.toggle_url(scene.school), {"presence": "present"}, htmx=True)
+    attendance = _attendance(scene.meeting, scene.school)
+    post(client, scene.url(f"/attendance/{attendance.id}/people"), {"full_name": "Sophie Bernard"}, htmx=True)
+    page = page_text(client.get(scene.url("/attendance")))
+    # The button asks before erasing the name entered.
+    assert "efface 1 personne notée. Continuer ?" in page
+    response = post(client, scene.toggle_url(scene.school), {"presence": "clear"}, htmx=True)
+    assert response.status_code == 200
+    assert "Non renseignée" in page_text(response)
+    assert _attendance(scene.meeting, scene.school) is None
+    # Nothing is recorded any more: the meeting is no longer « tenue ».
+    db.session.expire_all()
+    assert db.session.get(Meeting, scene.meeting.id).status is MeetingStatus.PLANNED
+    assert '<span class="badge badge-warn">À compléter (présences, compte rendu)</span>' in page_text(response)
+
+
+def test_a_meeting_that_has_not_started_cannot_be_marked_held(client, as_porteur, make_meeting, make_invitation):
+    scene = as_porteur
+    future = make_meeting(project=scene.project, starts_at=utcnow() + timedelta(days=3))
+    make_invitation(future, scene.school)
+    url = f"/c/{future.committee.slug}/meetings/{future.id}"
+    page = " ".join(page_text(client.get(f"{url}/attendance")).split())
+    assert "les présences pourront être notées à partir du" in page
+    assert f'id="attendance-partner-{scene.school.id}-present"' not in page  # no buttons yet
+    response = post(client, f"{url}/attendance/partners/{scene.school.id}", {"presence": "present"}, htmx=True)
+    assert response.status_code == 422
+    assert "n'a pas encore commencé" in page_text(response)
+    assert _attendance(future, scene.school) is None
+    db.session.expire_all()
+    assert db.session.get(Meeting, future.id).status is MeetingStatus.PLANNED
 
 
 def test_person_without_name_gets_a_french_error_and_nothing_saved(client, as_porteur):
@@ -202,7 +267,7 @@ def test_an_invited_organisation_cannot_be_removed_and_its_row_says_why(client, 
 def test_first_organisation_of_a_meeting_without_invitations_gets_the_whole_panel(
     client, login_as, committee, make_meeting
 ):
-    meeting = make_meeting(committee=committee)
+    meeting = make_meeting(committee=committee, starts_at=PAST_START)
     login_as("host")
     url = f"/c/rennes/meetings/{meeting.id}/attendance"
     assert "Aucune organisation invitée ni présente pour l'instant." in page_text(client.get(url))

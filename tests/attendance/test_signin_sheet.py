@@ -27,7 +27,7 @@ def test_pdf_download(client, as_porteur):
     response = client.get(scene.url("/emargement.pdf"))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="emargement-suivi-2026-12-03.pdf"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="emargement-suivi-2026-11-19.pdf"'
     data = response.get_data()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 5_000
@@ -44,7 +44,7 @@ def test_sheet_holds_the_meeting_reference_organisations_and_contacts(app, scene
     for expected in (
         "Comité local de Rennes",
         "Suivi",
-        "jeudi 3 décembre 2026, de 17 h 30 à 19 h",
+        "jeudi 19 novembre 2026, de 17 h 30 à 19 h",
         "Salle du conseil",
         scene.project.name,
         signin_sheet.short_reference(meeting),

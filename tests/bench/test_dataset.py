@@ -99,3 +99,23 @@ def test_refuses_a_database_that_holds_data_unless_forced(app):
     assert db.session.scalar(select(func.count(Meeting.id))) == 2 * sum(
         size.meetings for size in dataset.SCALES["small"].committees
     )
+
+
+def test_national_scale_is_ten_departments():
+    national = dataset.SCALES["national"].committees
+    years = len(dataset.SCHOOL_YEARS)
+    assert len(national) == 400
+    assert sum(size.projects_per_year for size in national) * years == 12_000
+    assert sum(size.meetings for size in national) == 250_000
+    assert sum(size.meetings * (size.invited_partners + size.invited_contacts) for size in national) == 1_500_000
+
+
+def test_rows_written_in_several_batches_are_the_same_rows(app, tmp_path, monkeypatch):
+    # A national dataset is written committee by committee; the rows do not change.
+    monkeypatch.setattr(dataset, "FLUSH_ROWS", 10)
+    data = dataset.build("small", str(tmp_path / "uploads"))
+    db.session.commit()
+    counts = {model.__tablename__: db.session.scalar(select(func.count(model.id))) for model in dataset.MODELS}
+    assert counts == data.counts
+    assert counts["meeting"] == sum(size.meetings for size in dataset.SCALES["small"].committees)
+    assert all(uai_error(uai) is None for uai in db.session.scalars(select(Partner.uai).where(Partner.uai.is_not(None))))

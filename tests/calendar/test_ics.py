@@ -1,8 +1,10 @@
-"""Our .ics files read by Thunderbird's parser (ical.js) and a strict Python parser give
-the same instants as zoneinfo, in Paris and overseas, every month and around DST changes."""
+"""Our .ics files read by Thunderbird's parser (ical.js), a strict Python parser and a reader
+that ignores RDATE give the same instants as zoneinfo, in Paris and the overseas zones,
+every month and around each DST change."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -10,9 +12,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from clas_local.calendar.ics import FEED_REFRESH, build_calendar, meeting_event
+from clas_local.calendar.ics import FEED_REFRESH, _transitions, build_calendar, meeting_event
 from clas_local.meetings.models import MeetingKind, MeetingStatus
-from tests.calendar.ical_tools import assert_both_parsers_read, icaljs_instants
+from tests.calendar.ical_tools import assert_both_parsers_read, icaljs_instants, rdate_blind_instants
 
 UTC = timezone.utc
 
@@ -30,21 +32,78 @@ def fake_meeting(n, starts_at, tz="Europe/Paris", **overrides):
     return SimpleNamespace(**fields)
 
 
+# Paris and the overseas zones: five without daylight saving (Réunion, Guadeloupe, Martinique,
+# Mayotte, Guyane), Saint-Pierre-et-Miquelon with North American rules (2nd / 1st Sunday).
+ZONES = ["Europe/Paris", "Indian/Reunion", "America/Guadeloupe", "America/Martinique", "Indian/Mayotte",
+         "America/Cayenne", "America/Miquelon"]
+PARIS_CHANGES = (datetime(2026, 3, 29), datetime(2026, 10, 25), datetime(2027, 3, 28), datetime(2027, 10, 31))
+
+
 def local_starts(tz: str) -> list[datetime]:
     """A 17:30 meeting on the 3rd and the 28th of every month of the school year, and the
-    hours around each DST change of 2026 and 2027 — as aware instants."""
+    hours around each DST change of 2026 and 2027 (the zone's own, else Paris's) — as aware instants."""
     zone = ZoneInfo(tz)
     starts = []
     for year, month in [(2026, m) for m in range(9, 13)] + [(2027, m) for m in range(1, 9)]:
         for day in (3, 28):
             starts.append(datetime(year, month, day, 17, 30, tzinfo=zone))
-    for change in (datetime(2026, 3, 29), datetime(2026, 10, 25), datetime(2027, 3, 28), datetime(2027, 10, 31)):
-        for delta_hours in (-24, -2, -1, 0, 0.5, 1, 1.5, 2, 3, 24):
-            starts.append(change.replace(tzinfo=UTC) + timedelta(hours=delta_hours))
+    changes = _transitions(zone, datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)) or [
+        change.replace(tzinfo=UTC) + timedelta(hours=1) for change in PARIS_CHANGES
+    ]
+    for change in changes:
+        for delta_hours in (-24, -3, -2, -1, 0, 0.5, 1, 1.5, 2, 3, 24):
+            starts.append(change - timedelta(hours=1) + timedelta(hours=delta_hours))
     return [start.astimezone(UTC) for start in starts]
 
 
-@pytest.mark.parametrize("tz", ["Europe/Paris", "Indian/Reunion", "America/Cayenne"])
+def test_the_vtimezone_has_one_standard_and_one_daylight_with_yearly_rules():
+    calendar = icalendar.Calendar.from_ical(
+        build_calendar([meeting_event(fake_meeting(1, datetime(2026, 11, 12, 16, 30, tzinfo=UTC)), "http://x")],
+                       method="PUBLISH", name=None, timezone="Europe/Paris"))
+    zone = calendar.walk("VTIMEZONE")[0]
+    assert [component.name for component in zone.subcomponents] == ["DAYLIGHT", "STANDARD"]
+    daylight, standard = zone.subcomponents
+    assert daylight["RRULE"] == {"FREQ": ["YEARLY"], "BYMONTH": [3], "BYDAY": ["-1SU"]}
+    assert standard["RRULE"] == {"FREQ": ["YEARLY"], "BYMONTH": [10], "BYDAY": ["-1SU"]}
+    assert "RDATE" not in daylight and "RDATE" not in standard
+    assert (daylight["TZOFFSETFROM"].td, daylight["TZOFFSETTO"].td) == (timedelta(hours=1), timedelta(hours=2))
+    assert daylight.decoded("DTSTART") == datetime(2024, 3, 31, 2, 0)  # before the first event's year
+    assert standard.decoded("DTSTART") == datetime(2024, 10, 27, 3, 0)
+
+
+@pytest.mark.parametrize("tz", ["Indian/Reunion", "America/Guadeloupe", "Indian/Mayotte", "America/Cayenne"])
+def test_zones_without_daylight_saving_have_a_single_standard(tz):
+    ics = build_calendar([meeting_event(fake_meeting(1, datetime(2026, 11, 12, 16, 30, tzinfo=UTC), tz), "http://x")],
+                         method="PUBLISH", name=None, timezone=tz)
+    zone = icalendar.Calendar.from_ical(ics).walk("VTIMEZONE")[0]
+    assert [component.name for component in zone.subcomponents] == ["STANDARD"]
+    standard = zone.subcomponents[0]
+    assert standard["TZOFFSETFROM"].td == standard["TZOFFSETTO"].td == ZoneInfo(tz).utcoffset(datetime(2026, 11, 12))
+    # No rule; its only RDATE repeats DTSTART (for the `ical` parser), so ignoring it changes nothing.
+    assert "RRULE" not in standard and standard.decoded("DTSTART") == datetime(2025, 1, 1)
+    assert [rdate.dts[0].dt for rdate in _as_list(standard.get("RDATE"))] == [datetime(2025, 1, 1)]
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_the_rdate_blind_reader_catches_a_vtimezone_that_needs_rdate():
+    """The reader is not blind to what it must catch: a Paris VTIMEZONE written as RDATE
+    lists (as before) is read an hour off in summer once RDATE is ignored."""
+    summer = fake_meeting(1, datetime(2027, 6, 3, 15, 30, tzinfo=UTC))
+    ics = build_calendar([meeting_event(summer, "http://x")], method="PUBLISH", name=None, timezone="Europe/Paris")
+    rdate_style = re.sub(rb"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n",
+                         b"RDATE:20250330T020000\r\nRDATE:20260329T020000\r\nRDATE:20270328T020000\r\n", ics)
+    rdate_style = re.sub(rb"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n",
+                         b"RDATE:20251026T030000\r\nRDATE:20261025T030000\r\nRDATE:20271031T030000\r\n", rdate_style)
+    assert rdate_style != ics
+    assert icaljs_instants(rdate_style)[summer.uid]["start"] == summer.starts_at
+    assert rdate_blind_instants(rdate_style)[summer.uid]["start"] != summer.starts_at
+    assert rdate_blind_instants(ics)[summer.uid]["start"] == summer.starts_at
+
+
+@pytest.mark.parametrize("tz", ZONES)
 def test_icaljs_and_strict_parser_agree_with_zoneinfo(tz):
     meetings = [fake_meeting(n, start, tz) for n, start in enumerate(local_starts(tz))]
     ics = build_calendar(

@@ -38,6 +38,10 @@ def test_admin_without_membership_sees_no_committee_content(client, make_user, c
     sign_in(client, admin)
     assert client.get("/c/rennes/").status_code == 404
     assert client.get("/admin").status_code == 200
+    # Their landing page is the administration, which speaks to an admin.
+    landing = client.get("/")
+    assert landing.status_code == 302 and landing.headers["Location"] == "/admin"
+    assert "Vous administrez l'installation" in page_text(client.get("/admin"))
 
 
 def test_non_admin_cannot_open_administration(client, login_as):

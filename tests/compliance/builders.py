@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -79,7 +79,8 @@ def evidence(committee, *, meeting=None, project=None, name="emargement.pdf", co
 
 def project_year(committee, *, name="Clas du Blosne", with_bilan=True, rural=False, porteur=None,
                  education_nationale=None, comite=None) -> dict:  # fmt: skip
-    """A 2026-2027 project (pass the `comite` and `education_nationale` of an earlier one to share them): two schools with contacts, a territory partner, the key moments held
+    """A 2026-2027 project (pass the `comite` and `education_nationale` of an earlier one to share them): two schools with contacts
+    that each oriented six children, a territory partner, the key moments held
     with the schools present (the bilan optional), and a comité local with the porteur and the
     Éducation nationale present."""
     porteur = porteur or partner(committee, PartnerKind.CENTRE_SOCIAL, f"Centre social de {name}", contact="Nadia Benali")
@@ -92,7 +93,8 @@ def project_year(committee, *, name="Clas du Blosne", with_bilan=True, rural=Fal
     project = Project(committee=committee, school_year="2026-2027", name=name, porteur=porteur, is_rural=rural,
                       coordinator=porteur.contacts[0] if porteur.contacts else None)  # fmt: skip
     for school in (volga, champion):
-        project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0]))
+        project.schools.append(ProjectSchool(partner=school, referent_contact=school.contacts[0], oriented_children_count=6,
+                                             oriented_on=date(2026, 10, 20)))  # fmt: skip
     project.territory_partners.append(ProjectPartner(partner=pre, relation="Orientation croisée des familles."))
     db.session.add(project)
     db.session.flush()

@@ -37,14 +37,18 @@ def test_dashboard_shows_key_moments_and_who_is_behind(client, login_as, committ
     login_as("viewer")
     page = page_text(client.get(URL))
     assert "<h1>Tableau de bord de la concertation</h1>" in page
-    assert "2 projets en 2026-2027 : 1 à jour, 0 partiellement, 1 avec un critère manquant." in page
+    assert "2 projets en 2026-2027 : 1 à jour, 0 partiellement, 1 avec une obligation de concertation manquante." in page
+    assert "Manquante" not in page  # a key moment is never missing
     blosne = page.split("Clas du Blosne</a>")[1].split("</tr>")[0]
-    assert "Tenue le 8 octobre 2026" in blosne and "Tenue le 10 juin 2027" in blosne and "Manquante" in blosne
+    assert "Tenue le 8 octobre 2026" in blosne and "Tenue le 10 juin 2027" in blosne and "À planifier" in blosne
     maurepas = page.split("Clas Maurepas</a>")[1].split("</tr>")[0]
     assert "Prévue le 1er septembre 2027" in maurepas
-    assert maurepas.count("Manquante") == 1  # the bilan (lancement planned, diagnostic and suivi held)
-    # Éducation nationale at the comité local.
-    assert "Comité local d'automne" in page and "Présente" in page
+    assert maurepas.count("À planifier") == 1  # the bilan (lancement planned, diagnostic and suivi held)
+    assert "Concertation (axes école et territoire)" in page
+    # The committee's criterion: the Éducation nationale invited to each comité, its presence reported.
+    assert "L'Éducation nationale aux comités locaux (critère du comité)" in page
+    assert "L'Éducation nationale a été invitée au comité local de 2026-2027. Présente au comité tenu le jeudi 19 novembre 2026." in page
+    assert "Comité local d'automne" in page and "Invitée" in page and "Présente" in page
 
 
 def test_dashboard_filters_by_status_as_page_and_fragment(client, login_as, committee):
@@ -110,13 +114,17 @@ def test_project_page_shows_the_checklist_with_words_and_the_next_action(client,
     built = builders.project_year(committee, with_bilan=False)
     login_as("porteur", partner=built["porteur"])
     page = page_text(client.get(f"/c/rennes/projects/{built['project'].id}"))
-    assert "Conformité au référentiel (2026-2027)" in page
+    assert "Concertation (axes école et territoire) (2026-2027)" in page
+    assert "Conformité au référentiel" not in page
     assert "Axe école : concertation et coordination avec l'école" in page
     assert "Respecté" in page and "Manquant" in page
     assert "Aucune réunion de bilan n'est prévue ni tenue." in page
     project_id = built["project"].id
     assert f'<a href="/c/rennes/meetings/new?project={project_id}&kind=bilan">Planifier la réunion de bilan</a>' in page
-    assert "6 critères respectés sur 7" in page
+    assert "4 obligations de concertation respectées sur 5" in page
+    # The porteur's comités: evidence, not an obligation.
+    assert "Participation aux comités locaux et instances de concertation (pour information)" in page
+    assert "en 2026-2027 : présent au comité local tenu le jeudi 19 novembre 2026." in page
 
 
 def test_missing_school_contact_asks_for_one(client, login_as, committee):
@@ -138,7 +146,7 @@ def test_viewer_reads_next_actions_without_links(client, login_as, committee):
     assert "meetings/new" not in page
 
 
-def test_many_suivis_read_as_a_span_with_a_link_to_the_project_s_meetings(client, login_as, committee):
+def test_many_suivis_show_on_the_timeline_not_in_the_obligations(client, login_as, committee):
     built = builders.project_year(committee)
     project = built["project"]
     for week in range(5):  # six suivis in all, from February to mid-March
@@ -146,9 +154,6 @@ def test_many_suivis_read_as_a_span_with_a_link_to_the_project_s_meetings(client
     db.session.commit()
     login_as("host")
     page = page_text(client.get(f"/c/rennes/projects/{project.id}"))
-    assert "Réunion de suivi tenue à 6 reprises, du jeudi 4 février 2027 au jeudi 11 mars 2027." in page
-    assert "le jeudi 18 février 2027" not in page  # no longer listed date by date
-    assert (f'<a href="/c/rennes/meetings?status=held&kind=suivi&project={project.id}">'
-            "Les 6 réunions « Suivi » du projet</a>") in page  # fmt: skip
-    listed = page_text(client.get(f"/c/rennes/meetings?status=held&kind=suivi&project={project.id}"))
-    assert "6 réunions correspondant aux filtres" in listed
+    timeline = page.split('id="temps-forts"')[1].split("</section>")[0]
+    assert timeline.count("jeudi 11 mars 2027") == 1
+    assert "Réunion de suivi" not in page.split('id="conformite"')[1].split("</section>")[0]

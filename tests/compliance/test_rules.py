@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from clas_local.compliance.rules import (
+    MOMENT_SENTENCES,
     SENTENCE_BILAN,
     SENTENCE_COMITE,
-    SENTENCE_DIAGNOSTIC,
     SENTENCE_EDUCATION_NATIONALE,
+    SENTENCE_EN_AMONT,
+    SENTENCE_KEY_MOMENTS,
+    SENTENCE_ORIENTATION,
     SENTENCE_RELATIONS,
-    SENTENCE_SUIVI,
     SENTENCE_TERRITORY,
     CollectifFact,
     EvidenceFact,
@@ -29,11 +31,11 @@ from clas_local.compliance.rules import (
     Status,
     TerritoryFact,
     check_bilan,
-    check_comite_education_nationale,
-    check_comite_porteur,
-    check_diagnostic,
+    check_education_nationale_sought,
+    check_en_amont,
+    check_orientation,
+    check_porteur_concertation,
     check_school_contacts,
-    check_suivi,
     check_territory_partners,
     evaluate,
     key_moment,
@@ -122,21 +124,49 @@ def test_every_school_has_a_named_contact(rural, case, schools, status, reason):
         assert check.action.label.startswith("Ajouter un contact pour l'école ")
 
 
-# -- école: diagnostic / lancement ----------------------------------------------------------------
+# -- école: orientation of the children ------------------------------------------------------------
+
+def oriented(partner_id=VOLGA, name="École Volga", count=12, day=date(2026, 11, 5)):
+    return SchoolFact(partner_id, name, "Isabelle Caradec", count, day)
+
+
+ORIENTATION_CASES = [
+    ("aucune école", (), Status.MISSING, "Aucune école n'est liée au projet."),
+    ("une école, 12 enfants", (oriented(),), Status.MET,
+     "L'école liée a orienté des enfants vers le Clas : 12 enfants orientés le 5 novembre 2026."),
+    ("deux écoles", (oriented(), oriented(CHAMPS, "École Champion de Cicé", 7)), Status.MET,
+     "Les 2 écoles liées ont orienté des enfants vers le Clas (19 en tout)."),
+    ("une sur deux", (oriented(), oriented(CHAMPS, "École Champion de Cicé", None, None)), Status.PARTLY,
+     "1 école sur 2 a orienté des enfants vers le Clas ; sans orientation notée : École Champion de Cicé."),
+    ("zéro enfant ne compte pas", (oriented(count=0),), Status.MISSING,
+     "L'école liée (École Volga) n'a orienté aucun enfant noté vers le Clas."),
+    ("aucune des deux", (school(), school(CHAMPS, "École Champion de Cicé")), Status.MISSING,
+     "Aucune des 2 écoles liées n'a d'orientation d'enfants notée."),
+]  # fmt: skip
+
+
+@RURAL
+@pytest.mark.parametrize(("case", "schools", "status", "reason"), ORIENTATION_CASES, ids=[c[0] for c in ORIENTATION_CASES])
+def test_schools_orient_children_towards_the_clas(rural, case, schools, status, reason):
+    check = check_orientation(facts(rural, schools=schools))
+    assert (check.status, check.reason) == (status, reason)
+    assert check.sentence == SENTENCE_ORIENTATION
+    if status is not Status.MET and schools:
+        assert check.action.label.startswith("Noter l'orientation des enfants par l'école ")
+
+
+# -- école: the meeting « en amont de la mise en place du projet » -------------------------------------
 
 TWO_SCHOOLS = (school(), school(CHAMPS, "École Champion de Cicé", "Karim Haddad"))
-DIAGNOSTIC_CASES = [
+EN_AMONT_CASES = [
     ("aucune réunion", TWO_SCHOOLS, (), Status.MISSING,
-     "Aucune réunion de diagnostic ou de lancement avant le démarrage de l'activité (lundi 2 novembre 2026)."),
+     "Aucune réunion de diagnostic ou de conception avant le démarrage de l'activité (lundi 2 novembre 2026)."),
     ("diagnostic tenu, toutes présentes", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={VOLGA, CHAMPS, PORTEUR}),), Status.MET,
      "Réunion tenue le jeudi 8 octobre 2026 : toutes les écoles liées étaient présentes."),
-    ("lancement le jour du démarrage", (school(),),
-     (meeting(K.LANCEMENT, date(2026, 11, 2), present={VOLGA}),), Status.MET,
-     "Réunion tenue le lundi 2 novembre 2026 : l'école liée était présente."),
-    ("présences réparties sur deux réunions", TWO_SCHOOLS,
+    ("présences réparties sur deux diagnostics", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 6, 18), present={VOLGA}),
-      meeting(K.LANCEMENT, date(2026, 10, 15), present={CHAMPS})), Status.MET,
+      meeting(K.DIAGNOSTIC, date(2026, 10, 15), present={CHAMPS})), Status.MET,
      "Réunion tenue le jeudi 18 juin 2026 et le jeudi 15 octobre 2026 : toutes les écoles liées étaient présentes."),
     ("une école absente", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={VOLGA}),), Status.PARTLY,
@@ -144,19 +174,29 @@ DIAGNOSTIC_CASES = [
     ("aucune école présente", TWO_SCHOOLS,
      (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={PORTEUR}),), Status.PARTLY,
      "Réunion tenue le jeudi 8 octobre 2026, mais aucune école liée n'y est notée présente."),
-    ("prévue, à venir (1er septembre)", TWO_SCHOOLS,
-     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED),), Status.PARTLY,
+    ("prévue, à venir (1er septembre), écoles invitées", TWO_SCHOOLS,
+     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED, invited=frozenset({VOLGA, CHAMPS})),), Status.PARTLY,
      "La réunion « Diagnostic » du jeudi 8 octobre 2026 est prévue : elle n'a pas encore eu lieu."),
+    ("prévue, à venir (1er septembre), une école pas invitée", TWO_SCHOOLS,
+     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED, invited=frozenset({VOLGA})),), Status.PARTLY,
+     "La réunion « Diagnostic » du jeudi 8 octobre 2026 est prévue : elle n'a pas encore eu lieu. "
+     "Écoles liées pas encore invitées : École Champion de Cicé."),
     ("passée, pas marquée tenue", TWO_SCHOOLS,
-     (meeting(K.LANCEMENT, date(2026, 10, 8), S.PLANNED),), Status.PARTLY,
-     "La réunion « Lancement » du jeudi 8 octobre 2026 est passée mais n'est pas marquée comme tenue."),
-    ("après le démarrage", TWO_SCHOOLS,
-     (meeting(K.LANCEMENT, date(2026, 11, 19), present={VOLGA, CHAMPS}),), Status.MISSING,
-     "La réunion « Lancement » du jeudi 19 novembre 2026 est postérieure au démarrage de l'activité "
-     "(lundi 2 novembre 2026) : la concertation doit le précéder."),
-    ("un suivi ne compte pas", TWO_SCHOOLS,
-     (meeting(K.SUIVI, date(2026, 10, 8), present={VOLGA, CHAMPS}),), Status.MISSING,
-     "Aucune réunion de diagnostic ou de lancement avant le démarrage de l'activité (lundi 2 novembre 2026)."),
+     (meeting(K.DIAGNOSTIC, date(2026, 10, 8), S.PLANNED, invited=frozenset({VOLGA, CHAMPS})),), Status.PARTLY,
+     "La réunion « Diagnostic » du jeudi 8 octobre 2026 est passée mais n'est pas marquée comme tenue."),
+    # The referential: « en amont de la mise en place du projet ».
+    ("diagnostic après le démarrage", TWO_SCHOOLS,
+     (meeting(K.DIAGNOSTIC, date(2026, 11, 19), present={VOLGA, CHAMPS}),), Status.MISSING,
+     "La réunion « Diagnostic » du jeudi 19 novembre 2026 n'est pas antérieure au démarrage de l'activité "
+     "(lundi 2 novembre 2026) : la réunion « en amont de la mise en place du projet » doit le précéder."),
+    ("diagnostic le jour du démarrage", TWO_SCHOOLS,
+     (meeting(K.DIAGNOSTIC, date(2026, 11, 2), present={VOLGA, CHAMPS}),), Status.MISSING,
+     "La réunion « Diagnostic » du lundi 2 novembre 2026 n'est pas antérieure au démarrage de l'activité "
+     "(lundi 2 novembre 2026) : la réunion « en amont de la mise en place du projet » doit le précéder."),
+    # The lancement is its own key moment, « lors du démarrage de l'activité », not the meeting en amont.
+    ("un lancement ne compte pas", TWO_SCHOOLS,
+     (meeting(K.LANCEMENT, date(2026, 10, 8), present={VOLGA, CHAMPS}),), Status.MISSING,
+     "Aucune réunion de diagnostic ou de conception avant le démarrage de l'activité (lundi 2 novembre 2026)."),
     ("tenue sans école liée", (),
      (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={PORTEUR}),), Status.PARTLY,
      "Réunion tenue le jeudi 8 octobre 2026, mais aucune école n'est liée au projet."),
@@ -165,24 +205,30 @@ DIAGNOSTIC_CASES = [
 
 @RURAL
 @pytest.mark.parametrize(
-    ("case", "schools", "meetings", "status", "reason"), DIAGNOSTIC_CASES, ids=[c[0] for c in DIAGNOSTIC_CASES]
+    ("case", "schools", "meetings", "status", "reason"), EN_AMONT_CASES, ids=[c[0] for c in EN_AMONT_CASES]
 )
-def test_diagnostic_before_activity_with_the_schools(rural, case, schools, meetings, status, reason):
+def test_meeting_en_amont_before_the_start_with_the_schools(rural, case, schools, meetings, status, reason):
     today = date(2026, 9, 1) if "1er septembre" in case else TODAY
-    check = check_diagnostic(facts(rural, schools=schools, meetings=meetings, today=today))
+    check = check_en_amont(facts(rural, schools=schools, meetings=meetings, today=today))
     assert (check.status, check.reason) == (status, reason)
-    assert check.sentence == SENTENCE_DIAGNOSTIC
+    assert check.sentence == SENTENCE_EN_AMONT
     if status is Status.MISSING:
         assert check.action.label == "Planifier la réunion de diagnostic"
         assert check.action.meeting_kind is K.DIAGNOSTIC
 
 
-def test_diagnostic_links_its_proofs():
+def test_the_project_s_own_start_moves_the_window():
+    late_start = facts(activity_start=date(2026, 11, 30),
+                       meetings=(meeting(K.DIAGNOSTIC, date(2026, 11, 19), present={VOLGA}),))  # fmt: skip
+    assert check_en_amont(late_start).status is Status.MET
+
+
+def test_en_amont_links_its_proofs():
     held = meeting(
         K.DIAGNOSTIC, date(2026, 10, 8), present={VOLGA}, id=7, invited=frozenset({VOLGA, CHAMPS}),
         answered=frozenset({VOLGA}), has_minutes=True, evidence=(EvidenceFact(3, "emargement.pdf", "Feuille d'émargement signée"),),
     )  # fmt: skip
-    check = check_diagnostic(facts(meetings=(held,)))
+    check = check_en_amont(facts(meetings=(held,)))
     labels = [(proof.kind, proof.label) for proof in check.proofs]
     assert labels == [
         ("meeting", "La réunion « Diagnostic » du jeudi 8 octobre 2026"),
@@ -195,61 +241,29 @@ def test_diagnostic_links_its_proofs():
     assert check.proofs[-1].evidence_id == 3
 
 
-# -- école: suivi -----------------------------------------------------------------------------------
-
-TWELVE_THURSDAYS = (*(date(2026, 11, day) for day in (5, 12, 19, 26)), date(2027, 1, 7), date(2027, 1, 14),
-                    date(2027, 2, 4), date(2027, 2, 11), date(2027, 3, 4), date(2027, 3, 11), date(2027, 4, 1),
-                    date(2027, 6, 3))  # fmt: skip
-SUIVI_CASES = [
-    ("aucun", (), Status.MISSING,
-     "Aucune réunion de suivi pendant l'activité (du lundi 2 novembre 2026 au mardi 15 juin 2027)."),
-    ("tenu", (meeting(K.SUIVI, date(2027, 2, 4)),), Status.MET, "Réunion de suivi tenue le jeudi 4 février 2027."),
-    ("tenu sans école: suffit", (meeting(K.SUIVI, date(2027, 2, 4), present=()),), Status.MET,
-     "Réunion de suivi tenue le jeudi 4 février 2027."),
-    ("prévu", (meeting(K.SUIVI, date(2027, 4, 1), S.PLANNED),), Status.PARTLY,
-     "La réunion « Suivi » du jeudi 1er avril 2027 est prévue : elle n'a pas encore eu lieu."),
-    ("passé non marqué", (meeting(K.SUIVI, date(2027, 1, 14), S.PLANNED),), Status.PARTLY,
-     "La réunion « Suivi » du jeudi 14 janvier 2027 est passée mais n'est pas marquée comme tenue."),
-    ("avant l'activité", (meeting(K.SUIVI, date(2026, 10, 1)),), Status.MISSING,
-     "La réunion « Suivi » du jeudi 1er octobre 2026 est en dehors de la période d'activité "
-     "(du lundi 2 novembre 2026 au mardi 15 juin 2027)."),
-    ("un bilan ne compte pas", (meeting(K.BILAN, date(2027, 2, 4)),), Status.MISSING,
-     "Aucune réunion de suivi pendant l'activité (du lundi 2 novembre 2026 au mardi 15 juin 2027)."),
-    ("deux tenus", (meeting(K.SUIVI, date(2027, 2, 4)), meeting(K.SUIVI, date(2027, 3, 4))), Status.MET,
-     "Réunion de suivi tenue le jeudi 4 février 2027 et le jeudi 4 mars 2027."),
-    ("douze tenus: la période, pas la liste",
-     tuple(meeting(K.SUIVI, day, id=100 + n) for n, day in enumerate(TWELVE_THURSDAYS)),
-     Status.MET, "Réunion de suivi tenue à 12 reprises, du jeudi 5 novembre 2026 au jeudi 3 juin 2027."),
-]  # fmt: skip
-
-
-@RURAL
-@pytest.mark.parametrize(("case", "meetings", "status", "reason"), SUIVI_CASES, ids=[c[0] for c in SUIVI_CASES])
-def test_suivi_during_the_year(rural, case, meetings, status, reason):
-    check = check_suivi(facts(rural, meetings=meetings))
-    assert (check.status, check.reason) == (status, reason)
-    assert check.sentence == SENTENCE_SUIVI
-
-
-def test_many_suivis_show_the_latest_three_and_a_link_to_the_others():
-    suivis = tuple(meeting(K.SUIVI, date(2027, 1 + n % 5, 4 + n // 5), id=100 + n) for n in range(10))
-    check = check_suivi(facts(meetings=tuple(sorted(suivis, key=lambda m: m.day))))
-    latest = sorted(suivis, key=lambda m: m.day)[-3:]
-    assert [proof.meeting_id for proof in check.proofs if proof.kind == "meeting"] == [m.id for m in latest]
-    assert (check.proofs[-1].kind, check.proofs[-1].label) == ("meetings", "Les 10 réunions « Suivi » du projet")
-    assert (check.proofs[-1].project_id, check.proofs[-1].meeting_kind) == (1, K.SUIVI)
-
-
-# -- école: bilan -----------------------------------------------------------------------------------
+# -- école: the meeting « lors du bilan » ---------------------------------------------------------------
 
 BILAN_CASES = [
     ("aucun", TWO_SCHOOLS, (), Status.MISSING, "Aucune réunion de bilan n'est prévue ni tenue."),
     ("tenu, toutes présentes", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), present={VOLGA, CHAMPS}),),
      Status.MET, "Réunion tenue le jeudi 10 juin 2027 : toutes les écoles liées étaient présentes."),
+    ("tenu après la fin de l'activité", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 24), present={VOLGA, CHAMPS}),),
+     Status.MET, "Réunion tenue le jeudi 24 juin 2027 : toutes les écoles liées étaient présentes."),
     ("tenu, une absente", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), present={CHAMPS}),),
      Status.PARTLY, "Réunion tenue le jeudi 10 juin 2027 ; écoles non notées présentes : École Volga."),
-    ("prévu", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED),), Status.PARTLY,
+    ("prévu, écoles invitées", TWO_SCHOOLS,
+     (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED, invited=frozenset({VOLGA, CHAMPS})),), Status.PARTLY,
      "La réunion « Bilan » du jeudi 10 juin 2027 est prévue : elle n'a pas encore eu lieu."),
+    ("prévu, personne d'invité", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED),), Status.PARTLY,
+     "La réunion « Bilan » du jeudi 10 juin 2027 est prévue : elle n'a pas encore eu lieu. "
+     "Écoles liées pas encore invitées : École Volga et École Champion de Cicé."),
+    # « lors du bilan de fin d'année »: a bilan before the activity starts does not count.
+    ("bilan daté avant le démarrage", TWO_SCHOOLS, (meeting(K.BILAN, date(2026, 10, 8), present={VOLGA, CHAMPS}),),
+     Status.MISSING, "La réunion « Bilan » du jeudi 8 octobre 2026 est antérieure au démarrage de l'activité "
+     "(lundi 2 novembre 2026) : elle ne compte pas comme réunion de bilan."),
+    ("bilan en plein milieu de l'année", TWO_SCHOOLS, (meeting(K.BILAN, date(2027, 1, 14), present={VOLGA, CHAMPS}),),
+     Status.MISSING, "La réunion « Bilan » du jeudi 14 janvier 2027 est trop tôt pour compter : le bilan se tient "
+     "dans la dernière partie de la période d'activité (à partir du jeudi 1er avril 2027) ou après."),
     ("diagnostic ne compte pas", TWO_SCHOOLS, (meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={VOLGA, CHAMPS}),),
      Status.MISSING, "Aucune réunion de bilan n'est prévue ni tenue."),
 ]  # fmt: skip
@@ -297,82 +311,82 @@ def test_territory_partner_with_its_relation(rural, case, territory, status, rea
     assert check.sentence == SENTENCE_TERRITORY
 
 
-# -- territoire: comité local -------------------------------------------------------------------------
+# -- territoire: the porteur at the comités and instances (evidence, never missing) ----------------------
 
 OCT, MAR = date(2026, 10, 15), date(2027, 3, 18)
 FIVE_COMITES = (OCT, date(2026, 11, 19), date(2026, 12, 17), MAR, date(2027, 5, 20))
 PORTEUR_CASES = [
-    ("aucun comité", (), Status.MISSING, "Aucune réunion du comité local n'est prévue ni tenue en 2026-2027."),
-    ("un comité, présent", (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}),), Status.MET,
-     "Le porteur présent·e au comité local tenu le jeudi 15 octobre 2026."),
-    ("deux comités, présent aux deux",
-     (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={PORTEUR})),
-     Status.MET, "Le porteur présent·e aux 2 comités locaux tenus cette année."),
-    ("présent à un sur deux",
-     (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={EN})),
-     Status.PARTLY, "Le porteur présent·e à 1 sur 2 comités locaux tenus ; absent·e le jeudi 14 janvier 2027."),
-    ("jamais présent", (meeting(K.COMITE_LOCAL, OCT, present={EN}),), Status.MISSING,
-     "Le porteur n'est pas noté·e présent·e au comité local tenu le jeudi 15 octobre 2026."),
-    ("jamais présent à deux", (meeting(K.COMITE_LOCAL, OCT), meeting(K.COMITE_LOCAL, MAR)), Status.MISSING,
-     "Le porteur n'est noté·e présent·e à aucun des 2 comités locaux tenus (le jeudi 15 octobre 2026 et "
-     "le jeudi 18 mars 2027)."),
-    ("jamais présent à cinq",
-     tuple(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES),
-     Status.MISSING, "Le porteur n'est noté·e présent·e à aucun des 5 comités locaux tenus "
-     "(du jeudi 15 octobre 2026 au jeudi 20 mai 2027)."),
-    ("absent à quatre sur cinq",
-     (meeting(K.COMITE_LOCAL, date(2026, 9, 17), present={PORTEUR}),
-      *(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES[:4])),
-     Status.PARTLY, "Le porteur présent·e à 1 sur 5 comités locaux tenus ; absent·e à 4 reprises, "
-     "du jeudi 15 octobre 2026 au jeudi 18 mars 2027."),
-    ("comité prévu seulement", (meeting(K.COMITE_LOCAL, MAR, S.PLANNED, title="Comité local de printemps"),),
-     Status.PARTLY, "Aucun comité local tenu cette année. La réunion « Comité local de printemps » du jeudi 18 mars 2027 "
-     "est prévue : elle n'a pas encore eu lieu."),
-    ("un prévu ne pèse pas quand un est tenu",
-     (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, MAR, S.PLANNED)),
-     Status.MET, "Le porteur présent·e au comité local tenu le jeudi 15 octobre 2026."),
+    ("aucun comité", (),
+     "Aucun comité local ni instance de concertation tenu en 2026-2027."),
+    ("un comité, présent", (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}),),
+     "Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent au comité local tenu le jeudi 15 octobre 2026."),
+    ("présent à 1 comité sur 3",
+     (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={EN}),
+      meeting(K.COMITE_LOCAL, MAR)),
+     "Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent à 1 comité local sur 3 tenus "
+     "(le jeudi 15 octobre 2026)."),
+    ("absent du comité, présent à une commission PEDT",
+     (meeting(K.COMITE_LOCAL, OCT), meeting(K.INSTANCE, MAR, present={PORTEUR}, title="Commission PEDT")),
+     "Le porteur (Centre social Ty-Blosne), en 2026-2027 : absent du comité local tenu le jeudi 15 octobre 2026 ; "
+     "présent à 1 instance de concertation (le jeudi 18 mars 2027)."),
+    ("jamais présent à cinq", tuple(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES),
+     "Le porteur (Centre social Ty-Blosne) n'est noté présent à aucune réunion de concertation du territoire "
+     "tenue en 2026-2027."),
+    ("comité prévu seulement", (meeting(K.COMITE_LOCAL, MAR, S.PLANNED),),
+     "Aucun comité local ni instance de concertation tenu en 2026-2027."),
 ]  # fmt: skip
 
 
 @RURAL
-@pytest.mark.parametrize(("case", "comites", "status", "reason"), PORTEUR_CASES, ids=[c[0] for c in PORTEUR_CASES])
-def test_porteur_takes_part_in_the_comites_locaux(rural, case, comites, status, reason):
-    check = check_comite_porteur(facts(rural, comite_meetings=comites))
-    assert (check.status, check.reason) == (status, reason)
+@pytest.mark.parametrize(("case", "comites", "reason"), PORTEUR_CASES, ids=[c[0] for c in PORTEUR_CASES])
+def test_porteur_at_the_comites_is_shown_never_missing(rural, case, comites, reason):
+    """« Ces actions peuvent prendre les formes suivantes : … participer aux comité locaux Clas
+    et/ ou instance de concertation »: a form, not an obligation."""
+    project = facts(rural, comite_meetings=comites)
+    check = check_porteur_concertation(project)
+    assert (check.status, check.reason) == (Status.INFO, reason)
     assert check.sentence == SENTENCE_COMITE
+    checklist = evaluate(project)
+    assert "porteur_concertation" not in [item.key for item in checklist.checks]
+    assert checklist.evidence == (check,)
 
 
-def test_many_comites_show_the_latest_three_and_a_link_to_the_year_s_comites(app):
-    from clas_local.compliance.links import proof_url
+# -- the committee: the Éducation nationale « systématiquement recherchée » ---------------------------
 
-    check = check_comite_porteur(facts(comite_meetings=tuple(meeting(K.COMITE_LOCAL, day) for day in FIVE_COMITES)))
-    assert [proof.kind for proof in check.proofs].count("meeting") == 3
-    last = check.proofs[-1]
-    assert (last.kind, last.label) == ("meetings", "Les 5 comités locaux tenus en 2026-2027")
-    committee = type("Committee", (), {"slug": "rennes"})
-    with app.test_request_context():
-        assert proof_url(last, committee) == "/c/rennes/meetings?status=held&kind=comite_local&school_year=2026-2027"
+def comite(day, status=S.HELD, *, invited=True, present=False):
+    return meeting(K.COMITE_LOCAL, day, status, present={EN} if present else (), en=("Circonscription Rennes Sud",) if present else (),
+                   education_nationale_invited=invited)  # fmt: skip
 
 
 EN_CASES = [
     ("aucun comité", (), Status.MISSING, "Aucune réunion du comité local n'est prévue ni tenue en 2026-2027."),
-    ("présente", (meeting(K.COMITE_LOCAL, OCT, present={EN}, en=("Circonscription de Rennes Sud",)),), Status.MET,
-     "L'Éducation nationale présent·e au comité local tenu le jeudi 15 octobre 2026."),
-    ("présente à un sur deux",
-     (meeting(K.COMITE_LOCAL, OCT, present={EN}, en=("Circonscription de Rennes Sud",)),
-      meeting(K.COMITE_LOCAL, date(2027, 1, 14), present={PORTEUR})),
-     Status.PARTLY, "L'Éducation nationale présent·e à 1 sur 2 comités locaux tenus ; absent·e le jeudi 14 janvier 2027."),
-    ("absente", (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}),), Status.MISSING,
-     "L'Éducation nationale n'est pas noté·e présent·e au comité local tenu le jeudi 15 octobre 2026."),
+    ("invitée et présente", (comite(OCT, present=True),), Status.MET,
+     "L'Éducation nationale a été invitée au comité local de 2026-2027. Présente au comité tenu le jeudi 15 octobre 2026."),
+    ("invitée mais absente", (comite(OCT),), Status.MET,
+     "L'Éducation nationale a été invitée au comité local de 2026-2027. Absente du comité tenu le jeudi 15 octobre 2026."),
+    ("invitée aux deux, présente à un", (comite(OCT, present=True), comite(MAR)), Status.MET,
+     "L'Éducation nationale a été invitée aux 2 comités locaux de 2026-2027. Présente à 1 sur 2 comités tenus."),
+    ("invitée à un sur deux", (comite(OCT, present=True), comite(MAR, invited=False)), Status.PARTLY,
+     "L'Éducation nationale a été invitée à 1 sur 2 comités locaux de 2026-2027 ; pas invitée le jeudi 18 mars 2027. "
+     "Présente à 1 sur 2 comités tenus."),
+    ("jamais invitée", (comite(OCT, invited=False), comite(MAR, S.PLANNED, invited=False)), Status.MISSING,
+     "L'Éducation nationale n'a été invitée à aucun des 2 comités locaux de 2026-2027. "
+     "Absente du comité tenu le jeudi 15 octobre 2026."),
 ]  # fmt: skip
 
 
-@RURAL
 @pytest.mark.parametrize(("case", "comites", "status", "reason"), EN_CASES, ids=[c[0] for c in EN_CASES])
-def test_education_nationale_attends_the_comites_locaux(rural, case, comites, status, reason):
-    check = check_comite_education_nationale(facts(rural, comite_meetings=comites))
+def test_the_committee_seeks_the_education_nationale(case, comites, status, reason):
+    check = check_education_nationale_sought(comites, "2026-2027")
     assert (check.status, check.reason) == (status, reason)
     assert check.sentence == SENTENCE_EDUCATION_NATIONALE
+
+
+@pytest.mark.parametrize("comites", [(comite(OCT),), (comite(OCT, invited=False),), ()], ids=["absente", "jamais invitée", "aucun"])
+def test_the_education_nationale_never_weighs_on_a_project(comites):
+    checklist = evaluate(replace(compliant_facts(), comite_meetings=comites))
+    assert checklist.overall is Status.MET
+    assert all("ducation nationale" not in check.title for check in checklist.checks)
 
 
 # -- collectifs (warnings), with the rural exceptions ---------------------------------------------------
@@ -415,7 +429,7 @@ def test_collectif_rules_are_warnings_with_rural_exceptions(case, rural, group, 
     assert (warning.status, warning.reason) == (status, reason)
     assert warning.axis == "collectifs"
     # Warnings never count in the checklist's verdict.
-    assert len(checklist.checks) == 7
+    assert len(checklist.checks) == 5
 
 
 @pytest.mark.parametrize(("weeks", "status"), [(27, Status.CONFORM), (25, Status.WARNING)])
@@ -432,6 +446,7 @@ def test_the_years_school_weeks_are_said(weeks, status):
 def compliant_facts(rural=False):
     return facts(
         rural,
+        schools=(oriented(),),
         territory=(TerritoryFact(20, "PRE de Rennes", "Orientation croisée."),),
         meetings=(
             meeting(K.DIAGNOSTIC, date(2026, 10, 8), present={VOLGA}),
@@ -443,9 +458,11 @@ def compliant_facts(rural=False):
 
 
 @RURAL
-def test_a_compliant_project_meets_every_check(rural):
+def test_a_compliant_project_meets_every_obligation(rural):
     checklist = evaluate(compliant_facts(rural))
-    assert [check.status for check in checklist.checks] == [Status.MET] * 7
+    assert [check.key for check in checklist.checks] == [
+        "school_contacts", "orientation", "en_amont", "bilan", "territory_partners"]  # fmt: skip
+    assert [check.status for check in checklist.checks] == [Status.MET] * 5
     assert checklist.overall is Status.MET
     assert checklist.next_actions == ()
 
@@ -458,27 +475,69 @@ def test_one_missing_check_makes_the_project_missing_and_says_what_to_do():
     assert [action.label for action in checklist.next_actions] == ["Planifier la réunion de bilan"]
 
 
-@pytest.mark.parametrize(
-    ("meetings", "state", "text"),
-    [
-        ((), MomentState.MISSING, "Manquante"),
-        ((meeting(K.BILAN, date(2027, 6, 10), S.PLANNED),), MomentState.PLANNED, "Prévue le 10 juin 2027"),
-        ((meeting(K.BILAN, date(2027, 6, 3), S.PLANNED), meeting(K.BILAN, date(2027, 6, 10))), MomentState.HELD,
-         "Tenue le 10 juin 2027"),
-    ],
-)  # fmt: skip
-def test_key_moment_cell(meetings, state, text):
-    cell = key_moment(meetings, K.BILAN)
+MOMENT_CASES = [
+    ("aucune réunion", (), MomentState.TO_PLAN, "À planifier"),
+    ("prévue", (meeting(K.BILAN, date(2027, 6, 10), S.PLANNED),), MomentState.PLANNED, "Prévue le 10 juin 2027"),
+    ("passée, présences non saisies", (meeting(K.BILAN, date(2027, 2, 10), S.PLANNED),), MomentState.TO_COMPLETE,
+     "À compléter (présences, compte rendu) : réunion du 10 février 2027"),
+    ("tenue", (meeting(K.BILAN, date(2027, 6, 3), S.PLANNED), meeting(K.BILAN, date(2027, 6, 10))), MomentState.HELD,
+     "Tenue le 10 juin 2027"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "meetings", "state", "text"), MOMENT_CASES, ids=[c[0] for c in MOMENT_CASES])
+def test_key_moment_cell(case, meetings, state, text):
+    cell = key_moment(meetings, K.BILAN, TODAY)
     assert (cell.state, cell.text) == (state, text)
+
+
+def test_a_lancement_three_days_after_the_start_is_a_held_key_moment_not_a_gap():
+    """« lors du démarrage de l'activité Clas »: around the start, its own key moment."""
+    project = replace(compliant_facts(), meetings=(*compliant_facts().meetings,
+                                                  meeting(K.LANCEMENT, date(2026, 11, 5), present={VOLGA})))  # fmt: skip
+    cell = key_moment(project.meetings, K.LANCEMENT, TODAY)
+    assert (cell.state, cell.text) == (MomentState.HELD, "Tenue le 5 novembre 2026")
+    checklist = evaluate(project)
+    assert checklist.overall is Status.MET
+    assert all(check.status is not Status.MISSING for check in checklist.checks)
+
+
+def test_a_key_moment_not_held_is_never_a_missing_obligation():
+    """No suivi, no lancement: the timeline says « À planifier », the dossier misses nothing."""
+    project = replace(compliant_facts(), meetings=tuple(m for m in compliant_facts().meetings if m.kind is not K.SUIVI))
+    assert key_moment(project.meetings, K.SUIVI, TODAY).text == "À planifier"
+    assert key_moment(project.meetings, K.LANCEMENT, TODAY).text == "À planifier"
+    assert evaluate(project).overall is Status.MET
+    assert "Manqu" not in " ".join(state.label for state in MomentState)
 
 
 def test_every_sentence_is_quoted_from_the_referential():
     referential = " ".join(REFERENTIAL.read_text(encoding="utf-8").split())
     referential = referential.replace("’", "'").replace("**", "")
-    quoted = [SENTENCE_RELATIONS, SENTENCE_SUIVI, SENTENCE_TERRITORY, SENTENCE_COMITE, SENTENCE_EDUCATION_NATIONALE]
-    # The diagnostic and bilan checks quote several sentences: « … » each, and the first one before « ; ».
-    for composite in (SENTENCE_DIAGNOSTIC, SENTENCE_BILAN):
+    quoted = [SENTENCE_RELATIONS, SENTENCE_ORIENTATION, SENTENCE_TERRITORY, SENTENCE_COMITE,
+              SENTENCE_EDUCATION_NATIONALE, SENTENCE_KEY_MOMENTS, *MOMENT_SENTENCES.values()]  # fmt: skip
+    # The en amont and bilan checks quote several sentences: « … » each, and the first one before « ; ».
+    for composite in (SENTENCE_EN_AMONT, SENTENCE_BILAN):
         quoted.append(composite.split(" ; ")[0])
         quoted.extend(part.split(" »")[0] for part in composite.split("« ")[1:])
     for sentence in quoted:
         assert sentence.replace("’", "'") in referential, sentence
+
+
+def test_the_porteur_at_two_comites_out_of_three_reads_in_correct_french():
+    comites = (meeting(K.COMITE_LOCAL, OCT, present={PORTEUR}), meeting(K.COMITE_LOCAL, MAR, present={PORTEUR}),
+               meeting(K.COMITE_LOCAL, date(2027, 5, 20)))  # fmt: skip
+    check = check_porteur_concertation(facts(comite_meetings=comites))
+    assert check.reason == ("Le porteur (Centre social Ty-Blosne), en 2026-2027 : présent à 2 comités locaux sur 3 "
+                            "tenus (le jeudi 15 octobre 2026 et le jeudi 18 mars 2027).")  # fmt: skip
+
+
+def test_a_planned_meeting_without_the_schools_asks_to_invite_them(app):
+    from clas_local.compliance.links import action_url
+
+    planned = meeting(K.DIAGNOSTIC, date(2026, 10, 20), S.PLANNED, id=12)
+    check = check_en_amont(facts(today=date(2026, 10, 1), meetings=(planned,)))
+    assert check.action.label == "Inviter les écoles liées à la réunion"
+    committee = type("Committee", (), {"slug": "rennes"})
+    with app.test_request_context():
+        assert action_url(check.action, committee, 1) == "/c/rennes/meetings/12#invitations-panel"

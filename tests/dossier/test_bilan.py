@@ -44,7 +44,10 @@ def test_bilan_page_counts_meetings_schools_partners_and_education_nationale(cli
     blosne = page.split("Clas du Blosne<br>")[1].split("</tr>")[0]
     cells = [cell.split("</td>")[0].strip() for cell in blosne.split("<td>")[1:]]
     # diagnostic, lancement, suivi, bilan, autre, total, schools, partners, EN meetings, comités with porteur
-    assert cells == ["1", "0", "1", "1", "0", "3", "2 / 2", "1", "1", "1 / 1"]
+    assert cells[:10] == ["1", "0", "1", "1", "0", "3", "2 / 2", "1", "1", "1 / 1"]
+    # The key moments in the project page's and the dashboard's words: never « manquante ».
+    assert cells[10] == ("<ul class=\"plain\"><li>Diagnostic : Tenue</li><li>Lancement : À planifier</li>"
+                         "<li>Suivi : Tenue</li><li>Bilan : Tenue</li></ul>")  # fmt: skip
     total = page.split("<tfoot>")[1]
     assert "<td>5</td>" in total  # 3 + 2 held meetings
     assert "<dt>Comités locaux avec l'Éducation nationale</dt><dd>1 sur 1</dd>" in page
@@ -66,6 +69,8 @@ def test_bilan_csv_has_totals_and_escapes_formulas(client, login_as, year):
     assert rows[0][:3] == ["Projet", "Porteur", "Milieu"]
     by_name = {row[0]: row for row in rows[1:] if row}
     assert by_name["Clas du Blosne"][3:13] == ["1", "0", "1", "1", "0", "3", "2", "2", "1", "1"]
+    assert rows[0][14:] == ["Moment clé : diagnostic", "Moment clé : lancement", "Moment clé : suivi", "Moment clé : bilan"]
+    assert by_name["Clas du Blosne"][14:] == ["Tenue", "À planifier", "Tenue", "Tenue"]
     assert "'=Clas Maurepas" in by_name  # a formula is never handed to the spreadsheet
     assert by_name["Total"][1] == "2 projets"
     assert by_name["Total"][8] == "5"

@@ -49,7 +49,8 @@ def test_dossier_page_shows_checklist_meetings_and_files(client, login_as, built
     page = page_text(response)
     assert response.status_code == 200
     assert "<h1>Dossier de concertation – Clas du Blosne</h1>" in page
-    assert "Conformité au référentiel" in page and "Manquant" in page and "Respecté" in page
+    assert "Concertation (axes école et territoire)" in page and "Manquant" in page and "Respecté" in page
+    assert "Conformité au référentiel" not in page
     assert "Aucune réunion de bilan n'est prévue ni tenue." in page
     assert "Besoins repérés : méthodologie, lien avec les familles." in page
     assert built["files"][0].sha256 in page
@@ -74,13 +75,14 @@ def test_pdf_is_a4_french_with_headings_moments_statuses_and_page_numbers(client
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = " ".join(pdf_text(response).split())
-    for heading in ("Dossier de concertation – Clas du Blosne", "Conformité au référentiel",
+    for heading in ("Dossier de concertation – Clas du Blosne", "Concertation (axes école et territoire)",
                     "Les moments clés de la concertation avec l'école", "Réunions du projet",
                     "Comités locaux de l'année 2026-2027", "Pièces justificatives"):  # fmt: skip
         assert heading in text, heading
     for moment in ("Diagnostic", "Lancement", "Suivi", "Bilan"):
         assert moment in text
-    assert "Tenue le 8 octobre 2026" in text and "Manquante" in text
+    # Key moments are the project's timeline: the lancement is « à planifier », never « manquante ».
+    assert "Tenue le 8 octobre 2026" in text and "À planifier" in text and "Manquante" not in text
     assert "Respecté" in text and "Manquant" in text
     assert "Centre social de Clas du Blosne" in text and "2026-2027" in text
     assert "Dossier généré le" in text

@@ -7,7 +7,9 @@
 - Chromium is the distribution's /usr/bin/chromium (CHROMIUM_PATH overrides it); it is
   never downloaded. Without it the tests skip with the reason, unless REQUIRE_E2E=1 (CI),
   where a missing browser fails the run.
-- Every page a journey reaches goes through `audit.check(page)`: axe-core, one h1, a
+- Every page a journey reaches goes through `audit.check(page)`: axe-core with all its rules
+  (every impact fails the run) at 1280, 375 and 320 CSS px wide, no sideways scrolling at
+  320 px (WCAG 1.4.10), no text cut off under the text spacing of WCAG 1.4.12, one h1, a
   meaningful title, lang="fr", a working skip link; console errors and CSP violations are
   collected on every page. The terminal summary lists pages checked and violations by impact.
 """
@@ -190,8 +192,47 @@ def browser():
 # -- page checks ---------------------------------------------------------------------------------------
 
 EXPECTED_REFUSAL = re.compile(r"^Failed to load resource: the server responded with a status of 422 ")
-BLOCKING_IMPACTS = ("critical", "serious")
 IMPACT_ORDER = ("critical", "serious", "moderate", "minor")
+# Every page is audited at these widths (CSS px): a laptop, a phone, and WCAG 1.4.10's 320 px.
+AUDIT_WIDTHS = (1280, 375, 320)
+AUDIT_HEIGHT = 800
+
+# WCAG 1.4.12's bookmarklet values: content must survive them without loss.
+TEXT_SPACING_CSS = """
+* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+# Horizontal scrolling of the whole page (a data table scrolling inside itself is allowed).
+PAGE_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const over = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (el.parentElement && el.parentElement.closest('table')) continue;  // a table scrolls inside itself
+    if (el.closest('.skip-link')) continue;
+    const text = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible' && box.left + el.scrollWidth > width + 1;
+    if (box.right > width + 1 || text) over.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' (' + Math.round(box.right) + 'px)');
+  }
+  return {scroll: document.documentElement.scrollWidth, width, over: over.slice(0, 5)};
+}"""
+
+# Text clipped by a box that hides its overflow (what text spacing most often breaks).
+CLIPPED_TEXT = """() => {
+  const clipped = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.visually-hidden, .skip-link, table')) continue;
+    const style = getComputedStyle(el);
+    const hides = ['hidden', 'clip'];
+    if (!hides.includes(style.overflowX) && !hides.includes(style.overflowY)) continue;
+    if (!el.textContent.trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+      clipped.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''));
+    }
+  }
+  return clipped.slice(0, 5);
+}"""
 
 PAGE_FACTS = """() => {
   const skip = document.querySelector('a.skip-link');
@@ -235,9 +276,13 @@ class Audit:
 
         def on_console(message):
             # A form refused with 422 is the expected answer of an HTMX submission (its
-            # errors are swapped in place); Chromium still logs it as a failed load.
-            if message.type == "error" and not EXPECTED_REFUSAL.search(message.text):
-                self.console.append(f"{page.url}: {message.text}")
+            # errors are swapped in place); Chromium still logs it as a failed load. So is
+            # an error page's own status (404, 403), logged against the page's address.
+            if message.type != "error" or EXPECTED_REFUSAL.search(message.text):
+                return
+            if message.text.startswith("Failed to load resource") and (message.location or {}).get("url") == page.url:
+                return
+            self.console.append(f"{page.url}: {message.text}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.console.append(f"{page.url}: uncaught {error}\n{error.stack}"))
@@ -266,28 +311,53 @@ class Audit:
             self.problems.append(f"{where}: no skip link first in the page pointing at the content")
         if facts["colourOnly"]:
             self.problems.append(f"{where}: {facts['colourOnly']} badge(s) without text (colour alone)")
-        # axe-core is injected once per document (an HTMX swap keeps it), then run.
+        # axe-core is injected once per document (an HTMX swap keeps it), then run with all
+        # its rules at each width; the page gets its own size back afterwards.
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(self._axe.axe_script)
-        response = page.evaluate(
-            "([context, options]) => axe.run(context || document, options)",
-            [context, {"resultTypes": ["violations"]}],
-        )
-        for item in response["violations"]:
-            targets = [" ".join(map(str, node["target"])) for node in item["nodes"]]
-            self.violations.append(Violation(label, item["id"], item["impact"] or "minor", item["help"], targets))
+        original = page.viewport_size
+        try:
+            for width in AUDIT_WIDTHS:
+                page.set_viewport_size({"width": width, "height": AUDIT_HEIGHT})
+                response = page.evaluate(
+                    "([context, options]) => axe.run(context || document, options)",
+                    [context, {"resultTypes": ["violations"]}],
+                )
+                for item in response["violations"]:
+                    targets = [" ".join(map(str, node["target"])) for node in item["nodes"]]
+                    self.violations.append(
+                        Violation(f"{label} @{width}px", item["id"], item["impact"] or "minor", item["help"], targets)
+                    )
+            # Still at 320 px: no sideways scrolling, even with the text spacing of WCAG 1.4.12.
+            reflow = page.evaluate(PAGE_OVERFLOW)
+            if reflow["scroll"] > reflow["width"] + 1:
+                self.problems.append(f"{where}: scrolls sideways at 320 px ({reflow['scroll']} px wide: {reflow['over']})")
+            # A constructed style sheet: the page's CSP forbids <style> elements, rightly.
+            page.evaluate(
+                "(css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);"
+                " window.__wcagSpacing = sheet; document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }",
+                TEXT_SPACING_CSS,
+            )
+            spaced = page.evaluate(PAGE_OVERFLOW)
+            if spaced["scroll"] > spaced["width"] + 1:
+                self.problems.append(f"{where}: text spacing (WCAG 1.4.12) makes it scroll sideways at 320 px ({spaced['over']})")
+            page.set_viewport_size({"width": AUDIT_WIDTHS[0], "height": AUDIT_HEIGHT})
+            clipped = page.evaluate(CLIPPED_TEXT)
+            if clipped:
+                self.problems.append(f"{where}: text spacing (WCAG 1.4.12) cuts text off in {clipped}")
+            page.evaluate("() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== window.__wcagSpacing); }")
+        finally:
+            if original:
+                page.set_viewport_size(original)
 
     def screenshot(self, page, name: str) -> None:
         if SCREENSHOTS_DIR:
             Path(SCREENSHOTS_DIR).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(SCREENSHOTS_DIR) / f"{name}.png"), full_page=True)
 
-    def blocking(self) -> list[Violation]:
-        return [v for v in self.violations if v.impact in BLOCKING_IMPACTS]
-
     def assert_clean(self) -> None:
-        """Fail with a readable list of everything found so far."""
-        lines = [str(v) for v in self.blocking()] + self.problems + [f"console: {c}" for c in self.console]
+        """Fail with a readable list of everything found so far: every axe-core impact counts."""
+        lines = [str(v) for v in self.violations] + self.problems + [f"console: {c}" for c in self.console]
         assert not lines, "Accessibility / console problems:\n  " + "\n  ".join(lines)
 
 
@@ -312,7 +382,7 @@ def pytest_terminal_summary(terminalreporter):
         write(f"{impact}: {len(found)}")
         for violation in found:
             write(f"    {violation}")
-    write(f"structure problems (h1, title, lang, skip link, colour alone): {len(_AUDIT.problems)}")
+    write(f"structure problems (h1, title, lang, skip link, colour alone, reflow, text spacing): {len(_AUDIT.problems)}")
     for problem in _AUDIT.problems:
         write(f"    {problem}")
     write(f"console errors and CSP violations: {len(_AUDIT.console)}")

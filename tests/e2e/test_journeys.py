@@ -136,6 +136,8 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     results = host.locator("#partner-results")
     expect(results).to_contain_text(journey.school_name)
     expect(results).not_to_contain_text("Ecole primaire publique les Lucioles")
+    # The results, swapped in, are announced through the page's permanent live region.
+    expect(host.locator("#annonces")).to_have_text(re.compile(r"^\d+ partenaires? correspondant à la recherche$"))
     audit.check(host, "Annuaire : recherche en direct")
     with host.expect_response(lambda r: "q=Lucioles" in r.url):
         search.fill("Lucioles")
@@ -220,6 +222,15 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     journey.project_id = int(host.url.rsplit("/", 1)[1])
     school_id = int(school_path.rsplit("/", 1)[1])
     schools = host.locator("#ecoles")
+    # The add-forms are folded below the timeline and the checklist: open this one.
+    schools.locator("summary", has_text="Lier une école").click()
+    # Hundreds of schools: the search field narrows the list, and says how many remain.
+    schools.get_by_role("searchbox", name="Rechercher un établissement dans la liste").fill("volga")
+    remaining = schools.locator("#school-partner_id option:not([hidden]):not([value=''])")
+    expect(remaining).not_to_have_count(0)
+    assert all("Volga" in text for text in remaining.all_inner_texts()), remaining.all_inner_texts()
+    expect(host.locator("#annonces")).to_have_text(re.compile(r"^(1 établissement correspond|\d+ établissements correspondent)\.$"))
+    audit.check(host, "Page du projet : recherche d'un établissement")
     schools.locator("#school-partner_id").select_option(str(school_id))
     # The referent list follows the chosen school (HTMX), then the school's row can change it.
     referent = schools.locator("#school-referent_contact_id")
@@ -268,8 +279,18 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     timeline = host.locator("#temps-forts")
     for label in ("Diagnostic", "Lancement", "Suivi", "Bilan"):
         expect(timeline).to_contain_text(label)
-    expect(timeline.locator(".timeline-missing")).to_have_count(0)
+    # Every key moment is planned: none is left « à planifier », and none is ever « manquante ».
+    expect(timeline.locator(".timeline-to_plan")).to_have_count(0)
     expect(timeline.locator(".timeline-step")).to_have_count(4)
+    expect(timeline).to_contain_text("Démarrage de l'activité")
+    expect(timeline).not_to_contain_text("Manquante")
+    expect(host.locator("#conformite-titre")).to_contain_text("Concertation (axes école et territoire)")
+    # The school's team oriented children: a count and a date, read by the obligation.
+    row = host.locator("#ecoles tbody tr", has_text="Volga")
+    row.get_by_label("Enfants orientés par l'équipe de l'école").fill("8")
+    row.get_by_label("Date de l'orientation").fill("2026-11-05")
+    row.get_by_role("button", name=re.compile("l'orientation des enfants")).click()
+    expect(host.locator("#ecoles table")).to_contain_text("8 enfants orientés le 5 novembre 2026")
     audit.screenshot(host, "03-projet")
 
     # Invitations for the suivi meeting: the director's e-mail holds her answer link.
@@ -292,9 +313,14 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
         ("/compte", "Mon compte"),
         ("/compte/agenda", "Mon agenda (abonnements)"),
         ("/donnees-personnelles", "Données personnelles"),
+        ("/plan-du-site", "Plan du site"),
     ):
         host.goto(path)
         audit.check(host, label)
+    # An error page is a page too (RGAA sample): a meeting that does not exist.
+    missing = host.goto(f"/c/{journey.slug}/meetings/999999")
+    assert missing.status == 404
+    audit.check(host, "Page introuvable (404)")
     audit.assert_clean()
 
 
@@ -342,6 +368,9 @@ def test_porteur_records_attendance_files_the_sheet_and_downloads_the_dossier(
     page = new_page()
     choose_password(page, audit, path_of(live_server.mailbox.link(journey.porteur_email, "/mot-de-passe/")), journey.password)
     sign_in(page, audit, journey.porteur_email, journey.password)
+    refused = page.goto(f"/c/{journey.slug}/members")  # the host's page: visible, not for her
+    assert refused.status == 403
+    audit.check(page, "Accès refusé (403)")
     meeting_url = f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}"
     page.goto(meeting_url)
     audit.check(page, "Réunion (porteur)")
@@ -429,6 +458,60 @@ def test_porteur_records_attendance_files_the_sheet_and_downloads_the_dossier(
     audit.assert_clean()
 
 
+# -- 3b. the host, keyboard only: plan a meeting, invite, write the minutes -------------------------
+
+FOCUS_IN = "(selector) => { const el = document.activeElement; return !!el && el !== document.body && !!el.closest(selector); }"
+
+
+def test_host_plans_a_meeting_and_writes_minutes_with_the_keyboard(new_page, audit, journey):
+    assert journey.project_id, "the host's journey creates the project"
+    page = new_page()
+    sign_in(page, audit, journey.host_email, journey.password)
+    # Plan a meeting: every field reached with Tab, typed in, sent with Enter.
+    page.goto(f"/c/{journey.slug}/meetings/new?project={journey.project_id}&kind=suivi&day=2027-03-11")
+    expect(page.locator("#kind")).to_have_value("suivi")
+    tab_to(page, "#place", limit=120)
+    page.keyboard.type("Médiathèque des Champs-Manceaux")
+    tab_to(page, "#agenda")
+    page.keyboard.type("Point d'étape avec les familles")
+    tab_to(page, "#meeting-form button[type=submit]", limit=120)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/meetings/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.locator("main")).to_contain_text("Médiathèque des Champs-Manceaux")
+    audit.check(page, "Réunion planifiée au clavier")
+
+    # Invite the school's director: her box checked with Space, the panel sent with Enter.
+    # The panel is replaced: the focus stays in it, never back at the top of the page.
+    tab_to(page, "#invitations-panel input[type=checkbox]", limit=150)
+    page.keyboard.press("Space")
+    expect(page.locator("#invitations-panel input[type=checkbox]").first).to_be_checked()
+    tab_to(page, "#invitations-panel button[type=submit]", limit=40)
+    page.keyboard.press("Enter")
+    expect(page.locator("#invitations-panel")).to_contain_text("invitation envoyée")
+    page.wait_for_function(FOCUS_IN, arg="#invitations-panel", timeout=3000)  # focus kept in the new panel
+    expect(page.locator("#annonces")).not_to_have_text("")
+
+    # Minutes of the diagnostic meeting: open the editor, type, save; the section is replaced
+    # twice and the focus stays in it each time.
+    page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}")
+    tab_to(page, "#minutes-section a.button", limit=200)
+    page.keyboard.press("Enter")
+    expect(page.locator("#minutes-section textarea")).to_be_visible()
+    page.wait_for_function(FOCUS_IN, arg="#minutes-section", timeout=3000)  # focus kept in the editor
+    tab_to(page, "#minutes-section textarea", limit=20)
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nDécision : un collectif supplémentaire le mercredi.")
+    audit.check(page, "Compte rendu : éditeur ouvert au clavier", context="#minutes-section")
+    tab_to(page, "#minutes-section button[type=submit]", limit=20)
+    page.keyboard.press("Enter")
+    expect(page.locator("#minutes-section .minutes-body")).to_contain_text("un collectif supplémentaire le mercredi")
+    page.wait_for_function(FOCUS_IN, arg="#minutes-section", timeout=3000)  # focus kept in the saved minutes
+    audit.check(page, "Compte rendu enregistré au clavier")
+    audit.keyboard_flows.append("plan a meeting, invite, write the minutes (Tab, Space, Enter)")
+    audit.assert_clean()
+
+
 # -- 4. the viewer -------------------------------------------------------------------------------------
 
 
@@ -438,7 +521,11 @@ def test_viewer_reads_the_dashboard_and_the_annual_bilan(new_page, live_server, 
     sign_in(page, audit, journey.viewer_email, journey.password)
     page.goto(f"/c/{journey.slug}/dashboard")
     audit.check(page, "Tableau de bord")
-    expect(page.locator("main")).to_contain_text(journey.project_name)
+    main = page.locator("main")
+    expect(main).to_contain_text(journey.project_name)
+    expect(main).to_contain_text("Concertation (axes école et territoire)")
+    expect(main).to_contain_text("L'Éducation nationale aux comités locaux (critère du comité)")
+    expect(main).not_to_contain_text("Manquante")
     page.goto(f"/c/{journey.slug}/bilan")
     audit.check(page, "Bilan annuel")
     expect(page.locator("main")).to_contain_text(journey.project_name)
@@ -447,6 +534,10 @@ def test_viewer_reads_the_dashboard_and_the_annual_bilan(new_page, live_server, 
     sign_in(demo, audit, "caf@demo.clas-local.fr", DEMO_PASSWORD)
     demo.goto("/c/demo/dashboard")
     audit.check(demo, "Tableau de bord (démo)")
+    # The demo's timeline shows each state of a key moment, in the project page's words.
+    table = demo.locator("table.dashboard-table")
+    for state in ("Tenue le", "Prévue le", "À compléter (présences, compte rendu)", "À planifier"):
+        expect(table).to_contain_text(state)
     audit.screenshot(demo, "08-tableau-de-bord")
     demo.goto("/c/demo/bilan?school_year=2025-2026")
     audit.check(demo, "Bilan annuel (démo 2025-2026)")

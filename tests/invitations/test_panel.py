@@ -116,7 +116,7 @@ def test_organiser_enters_an_answer_received_by_phone(client, login_as, invited)
         htmx=True,
     )
     assert response.status_code == 200
-    assert "Réponse de École élémentaire Volga enregistrée : Peut-être." in page_text(response)
+    assert "Réponse d'École élémentaire Volga enregistrée : Peut-être." in page_text(response)
     row = db.session.get(Invitation, invited.school_row.id)
     db.session.refresh(row)
     assert (row.answer, row.answer_channel, row.comment) == (
@@ -194,7 +194,7 @@ def test_reminders_go_once_to_those_without_answer(client, login_as, invited, ap
 
     response = post(client, base(invited) + "/invitations/remind", htmx=True)
     assert response.status_code == 200
-    assert "Relance envoyée à 1 contact(s) sans réponse." in page_text(response)
+    assert "Relance envoyée à 1 contact sans réponse." in page_text(response)
     reminders = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == MessageKind.REMINDER)).all()
     assert [r.recipient for r in reminders] == ["i.caradec@ecole.example.fr"]
     assert reminders[0].subject.startswith("Relance : ")

@@ -13,7 +13,7 @@ from clas_local.extensions import db
 from clas_local.invitations import tokens
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
 from clas_local.meetings.models import MeetingStatus
-from tests.calendar.ical_tools import icaljs_instants, strict_python_instants
+from tests.calendar.ical_tools import READERS
 from tests.conftest import count_queries, page_text, post
 from tests.invitations.conftest import visible
 
@@ -99,7 +99,7 @@ def test_the_ics_offered_reads_alike_in_three_parsers(client, invited, link):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     assert "attachment" in response.headers["Content-Disposition"]
-    for reader in (icaljs_instants, strict_python_instants):
+    for reader in READERS:
         event = reader(response.data)[invited.meeting.uid]
         assert (event["start"], event["end"]) == (invited.meeting.starts_at, invited.meeting.ends_at)
 

@@ -8,13 +8,14 @@ import icalendar
 from sqlalchemy import select
 
 from clas_local.extensions import db
+from clas_local.i18n import format_time_range
 from clas_local.invitations.models import Answer, AnswerChannel
 from clas_local.mail import services as mail
 from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
 from clas_local.meetings import services as meetings
-from tests.calendar.ical_tools import icaljs_instants, strict_python_instants
+from tests.calendar.ical_tools import READERS
 from tests.conftest import page_text, post
-from tests.invitations.conftest import answer_link, calendar_part, contact_invitation, parts
+from tests.invitations.conftest import answer_link, calendar_part, contact_invitation, parts, visible
 
 
 def send_url(invited):
@@ -34,7 +35,7 @@ def _calendar(received) -> tuple[bytes, icalendar.Calendar]:
 def _assert_three_parsers_agree(data: bytes, meeting):
     expected_start = meeting.starts_at
     expected_end = meeting.ends_at
-    for reader in (icaljs_instants, strict_python_instants):
+    for reader in READERS:
         events = reader(data)
         assert set(events) == {meeting.uid}, reader.__name__
         event = events[meeting.uid]
@@ -48,7 +49,7 @@ def test_invitations_reach_a_real_smtp_server_with_calendar_and_answer_link(clie
     response = _invite(client, invited, invited.director, invited.coordinator)
 
     assert response.status_code == 200
-    assert "Invitation envoyée à 2 contact(s)." in page_text(response)
+    assert "Invitation envoyée à 2 contacts." in page_text(response)
     assert 'id="invitations-panel"' in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)  # a fragment, not the page
     assert sorted(r.recipients[0] for r in smtp_server.received) == ["i.caradec@ecole.example.fr", "y.morvan@pre.example.fr"]
@@ -81,11 +82,16 @@ def test_invitations_reach_a_real_smtp_server_with_calendar_and_answer_link(clie
     assert set(attendees) == {"mailto:i.caradec@ecole.example.fr", "mailto:y.morvan@pre.example.fr"}
     director = attendees["mailto:i.caradec@ecole.example.fr"]
     assert director["CN"] == "Isabelle Caradec (École élémentaire Volga)"
-    assert (director["ROLE"], director["PARTSTAT"], director["RSVP"]) == ("REQ-PARTICIPANT", "NEEDS-ACTION", "TRUE")
+    # No mailbox reads calendar answers here (no IMAP_SERVER): no client is told to send one.
+    assert (director["ROLE"], director["PARTSTAT"], director["RSVP"]) == ("REQ-PARTICIPANT", "NEEDS-ACTION", "FALSE")
     _assert_three_parsers_agree(data, invited.meeting)
+    assert message["Date"] is not None and message["Date"].datetime.tzinfo is not None
+    assert message["Message-ID"].endswith("@localhost>")  # BASE_URL's host in the tests
+    assert message["Reply-To"] is None and message["Auto-Submitted"] is None
 
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Bonjour Isabelle Caradec," in text
+    assert "Pour répondre, utilisez le lien ci-dessus" in text
     assert "Bilan du premier trimestre" in text
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Répondre à l'invitation" in html
@@ -131,6 +137,7 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     db.session.commit()
 
     meeting = invited.meeting
+    old = format_time_range(meeting.starts_at, meeting.ends_at, meeting.committee.timezone)
     new_start = meeting.starts_at + timedelta(days=1, hours=1)
     meetings.update_meeting(meeting, starts_at=new_start, ends_at=new_start + timedelta(hours=2))
     assert _commit_as_a_view_does() == (2, 0)
@@ -141,11 +148,21 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     assert message["Subject"].startswith("Mise à jour : ")
     assert calendar_part(message).get_param("method") == "REQUEST"
     assert next(message.iter_attachments()).get_filename() == "mise-a-jour.ics"
+    # The e-mail says what changed: the new date, and the one it replaces.
+    body = " ".join(message.get_body(preferencelist=("plain",)).get_content().split())
+    new = format_time_range(new_start, new_start + timedelta(hours=2), meeting.committee.timezone)
+    assert " ".join(f"Date : {new} (au lieu de : {old})".split()) in body
+    assert "au lieu de" in message.get_body(preferencelist=("html",)).get_content()
     data, calendar = _calendar(updates[0])
     event = calendar.walk("VEVENT")[0]
     assert event["SEQUENCE"] == 1
     partstats = {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
-    assert partstats == {"mailto:i.caradec@ecole.example.fr": "NEEDS-ACTION", "mailto:m.legoff@ecole.example.fr": "ACCEPTED"}
+    # The date changed: the teacher's « présent » no longer says she comes at the new time.
+    assert partstats == {"mailto:i.caradec@ecole.example.fr": "NEEDS-ACTION", "mailto:m.legoff@ecole.example.fr": "NEEDS-ACTION"}
+    db.session.refresh(teacher_row)
+    assert (teacher_row.answer, teacher_row.answer_to_reconfirm) == (Answer.ACCEPTED, True)
+    page = visible(client.get(f"/c/rennes/meetings/{invited.meeting.id}"))
+    assert "Présent·e (à reconfirmer : la date ou l'heure a changé)" in page, page[page.find("Marc Le Goff"):][:300]
     db.session.refresh(meeting)
     _assert_three_parsers_agree(data, meeting)
     assert contact_invitation(meeting, invited.director).sent_sequence == 1
@@ -169,6 +186,8 @@ def test_material_change_and_cancellation_are_emailed_with_higher_sequence(clien
     db.session.refresh(meeting)
     _assert_three_parsers_agree(data, meeting)
     assert "La réunion suivante est annulée." in message.get_body(preferencelist=("plain",)).get_content()
+    # With the reason the organiser typed.
+    assert "Motif de l'annulation : Grève des transports" in message.get_body(preferencelist=("plain",)).get_content()
     kinds = db.session.scalars(select(OutgoingMessage.kind).order_by(OutgoingMessage.id)).all()
     assert kinds == [MessageKind.INVITATION] * 2 + [MessageKind.UPDATE] * 2 + [MessageKind.CANCELLATION] * 2
 
@@ -242,6 +261,10 @@ def test_people_of_an_organisation_no_longer_invited_get_a_cancel_for_themselves
     assert str(event["UID"]) == meeting.uid
     attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
     assert [str(attendee) for attendee in attendees] == ["mailto:y.morvan@pre.example.fr"]  # them only
+    # The CANCEL outranks the REQUEST they hold (SEQUENCE 0), and a re-invitation will outrank it.
+    assert event["SEQUENCE"] == 1
+    db.session.refresh(meeting)
+    assert meeting.sequence == 1
     _assert_three_parsers_agree(data, meeting)
     # The director keeps the invitation and gets nothing; the PRE's rows are gone.
     assert contact_invitation(meeting, invited.director) is not None

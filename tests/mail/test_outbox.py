@@ -98,3 +98,17 @@ def test_send_pending_without_server_writes_eml_files(app, committee):
     assert "2 message(s) envoyé(s) dans" in result.output
     assert len(list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))) == 2
     assert db.session.scalars(select(OutgoingMessage.status)).all() == [MessageStatus.SENT] * 2
+
+
+def test_without_smtp_a_written_message_is_not_called_sent(app, client, login_as, committee):
+    login_as("host")
+    _record(committee, MessageStatus.SENT, "a@exemple.fr")
+    text = " ".join(page_text(client.get("/c/rennes/mail")).split())
+    assert "Écrit dans le dossier, non envoyé" in text
+    assert ">Envoyé<" not in text and "Envoyé (" not in text
+    app.config["MAIL_SERVER"] = "smtp.exemple.fr"
+    try:
+        text = " ".join(page_text(client.get("/c/rennes/mail")).split())
+    finally:
+        app.config["MAIL_SERVER"] = ""
+    assert "Envoyé (1)" in text and "non envoyé" not in text

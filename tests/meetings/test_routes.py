@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -212,13 +212,20 @@ def test_project_panel_shows_key_moments_with_plan_links(client, login_as, make_
         login_user(db.session.scalar(select(User)))
         context = project_panel(project, __import__("flask_login").current_user)
     statuses = {moment.kind: moment.status for moment in context["moments"]}
-    assert statuses == {MeetingKind.DIAGNOSTIC: MomentState.HELD, MeetingKind.LANCEMENT: MomentState.PLANNED,
-                        MeetingKind.SUIVI: MomentState.MISSING, MeetingKind.BILAN: MomentState.MISSING}
+    # The lancement of 9 November 2026 is over and not marked held: « à compléter » (its
+    # attendance), like the meeting itself; a moment with no meeting is « à planifier », never missing.
+    assert statuses == {MeetingKind.DIAGNOSTIC: MomentState.HELD, MeetingKind.LANCEMENT: MomentState.TO_COMPLETE,
+                        MeetingKind.SUIVI: MomentState.TO_PLAN, MeetingKind.BILAN: MomentState.TO_PLAN}
     # The same words as the dashboard and the dossier.
     timeline = page_text(client.get(f"/c/rennes/projects/{project.id}")).split('id="temps-forts"')[1].split("</ol>")[0]
-    assert [badge in timeline for badge in (">Tenue<", ">Prévue<", ">Manquante<")] == [True, True, True]
+    assert [badge in timeline for badge in (">Tenue<", ">À compléter (présences, compte rendu)<", ">À planifier<")] == [True, True, True]
+    assert "Manquante" not in timeline
+    # Every window derives from the start of activity (by default the first school day after
+    # the Toussaint holidays): the bilan from the last third of the activity period.
     bilan = context["moments"][3]
-    assert bilan.window[0].month == 5 and bilan.window[1].month == 6
+    assert (bilan.window[0], bilan.window[1]) == (date(2027, 4, 1), date(2027, 6, 30))
+    lancement = context["moments"][1]
+    assert lancement.window[0] == date(2026, 11, 2)
     assert "kind=bilan" in bilan.plan_url and f"project={project.id}" in bilan.plan_url
     form = page_text(client.get(bilan.plan_url))
     assert "Période conseillée : du" in form and f'id="partner-{school.id}" checked' in form

@@ -20,13 +20,14 @@ def _count() -> int:
 def test_the_command_imports_and_prints_the_report(app, committee):
     result = _run(app, str(SCHOOLS_EXPORT), "--committee", "rennes")
     assert result.exit_code == 0, result.output
-    assert "996 lignes lues : 885 créé(s), 0 mis à jour, 0 inchangé(s), 0 rejeté(s), 3 UAI en double" in result.output
+    assert "996 lignes lues : 773 créé(s), 0 mis à jour, 0 inchangé(s), 0 rejeté(s), 3 UAI en double" in result.output
+    assert "écoles maternelles écartées (le Clas va du CP au lycée) : 112" in result.output
     assert "Import des établissements" in result.output  # the progress bar of a large file
     assert "Doublon 0350778F (Lycée Assomption) : UAI présent sur 2 lignes (794, 974)" in result.output
-    assert _count() == 885
+    assert _count() == 773
     again = _run(app, str(SCHOOLS_EXPORT), "--committee", "rennes")
-    assert "0 créé(s), 0 mis à jour, 885 inchangé(s)" in again.output
-    assert _count() == 885
+    assert "0 créé(s), 0 mis à jour, 773 inchangé(s)" in again.output
+    assert _count() == 773
 
 
 def test_communes_and_all_types_options(app, committee):

@@ -45,13 +45,14 @@ def test_host_imports_the_schools_export_and_reads_the_report(client, login_as, 
     page = page_text(response)
     assert response.status_code == 200
     assert "Compte rendu de l'import" in page and "996 lignes lues" in page
-    assert "Créés : <strong>885</strong>" in page and "UAI en double dans le fichier : <strong>3</strong>" in page
+    assert "Créés : <strong>773</strong>" in page and "UAI en double dans le fichier : <strong>3</strong>" in page
+    assert "Écoles maternelles écartées (le Clas va du CP au lycée) : <strong>112</strong>" in page
     assert "0352072M" in page and "seule la ligne 139 est importée" in page
-    assert _count() == 885
+    assert _count() == 773
     again = page_text(_upload(client, schools_export, htmx=True))
     assert again.lstrip().startswith('<div id="partner-import">') and "<html" not in again
-    assert "Inchangés : <strong>885</strong>" in again and "Créés : <strong>0</strong>" in again
-    assert _count() == 885
+    assert "Inchangés : <strong>773</strong>" in again and "Créés : <strong>0</strong>" in again
+    assert _count() == 773
 
 
 def test_the_committee_territory_limits_the_import(client, login_as, committee, schools_export):

@@ -15,6 +15,7 @@ from tests.factories import valid_uai
 from tests.partners.conftest import export_header, export_rows, make_export
 
 SCHOOL_TYPES = {"Ecole": PartnerKind.ECOLE, "Collège": PartnerKind.COLLEGE, "Lycée": PartnerKind.LYCEE}
+MATERNELLE = "ECOLE MATERNELLE"
 
 
 def _partners(committee) -> list[Partner]:
@@ -22,13 +23,15 @@ def _partners(committee) -> list[Partner]:
 
 
 def _expected_from_csv():
-    """What a careful person counts in the file: schools, the first row of each UAI."""
+    """What a careful person counts in the file: schools (but the maternelles: the Clas is for
+    children « du CP au lycée »), the first row of each UAI."""
     first = {}
     for row in export_rows():
-        if row["Type_etablissement"] in SCHOOL_TYPES:
+        if row["Type_etablissement"] in SCHOOL_TYPES and row["libelle_nature"] != MATERNELLE:
             first.setdefault(row["Identifiant_de_l_etablissement"], row)
     rows = list(first.values())
-    uais = Counter(r["Identifiant_de_l_etablissement"] for r in export_rows() if r["Type_etablissement"] in SCHOOL_TYPES)
+    uais = Counter(r["Identifiant_de_l_etablissement"] for r in export_rows()
+                   if r["Type_etablissement"] in SCHOOL_TYPES and r["libelle_nature"] != MATERNELLE)  # fmt: skip
     return {
         "by_kind": Counter(SCHOOL_TYPES[r["Type_etablissement"]] for r in rows),
         "rep": sum(r["Appartenance_Education_Prioritaire"] == "REP" for r in rows),
@@ -46,14 +49,16 @@ def test_importing_the_schools_export_gives_the_counts_a_user_checks(app, commit
     partners = _partners(committee)
     by_kind = Counter(partner.kind for partner in partners)
     assert by_kind == expected["by_kind"]
-    # The literal figures observed in the 2023 file (996 rows, 3 UAIs listed twice).
+    # The literal figures observed in the 2023 file (996 rows, 3 UAIs listed twice, 112 maternelles).
     assert report.total_rows == 996
-    assert by_kind == {PartnerKind.ECOLE: 685, PartnerKind.COLLEGE: 116, PartnerKind.LYCEE: 84}
+    assert by_kind == {PartnerKind.ECOLE: 573, PartnerKind.COLLEGE: 116, PartnerKind.LYCEE: 84}
+    assert report.maternelles == 112
+    assert "112 école(s) maternelle(s) écartée(s) (le Clas va du CP au lycée)." in report.summary()
     ep = Counter(partner.education_prioritaire for partner in partners)
-    assert ep[EducationPrioritaire.REP] == expected["rep"] == 50
-    assert ep[EducationPrioritaire.REP_PLUS] == expected["rep_plus"] == 6
+    assert ep[EducationPrioritaire.REP] == expected["rep"]
+    assert ep[EducationPrioritaire.REP_PLUS] == expected["rep_plus"]
     assert sorted(row.uai for row in report.duplicates) == expected["duplicated"] == ["0350778F", "0350852L", "0352072M"]
-    assert len(report.created) == expected["total"] == 885
+    assert len(report.created) == expected["total"] == 773
     assert report.rejected == [] and report.updated == [] and report.unchanged == []
     assert report.skipped == 108  # services, médico-social… are left out by default
     assert "seule la ligne" in report.duplicates[0].detail
@@ -66,9 +71,10 @@ def test_importing_the_schools_export_gives_the_counts_a_user_checks(app, commit
     assert school.circonscription == "Circonscription d'inspection du 1er degré de Bruz"
     assert school.is_open and school.search_text == "ecole primaire publique les lucioles baulon 0350122t"
     closing = [p for p in partners if not p.is_open]
-    assert len(closing) == sum(r["etat"] != "OUVERT" for r in export_rows() if r["Type_etablissement"] in SCHOOL_TYPES)
+    assert len(closing) == sum(r["etat"] != "OUVERT" for r in export_rows()
+                               if r["Type_etablissement"] in SCHOOL_TYPES and r["libelle_nature"] != MATERNELLE)  # fmt: skip
     audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "partners.import")).one()
-    assert audit.details["created"] == 885 and audit.committee_id == committee.id
+    assert audit.details["created"] == 773 and audit.committee_id == committee.id
 
 
 def test_a_second_import_updates_and_never_duplicates(app, committee, schools_export):
@@ -76,10 +82,10 @@ def test_a_second_import_updates_and_never_duplicates(app, committee, schools_ex
     db.session.commit()
     again = import_schools(committee, schools_export)
     db.session.commit()
-    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 885)
+    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 773)
     assert len(again.duplicates) == 3
     count = db.session.scalar(select(func.count()).select_from(Partner).where(Partner.committee_id == committee.id))
-    assert count == 885
+    assert count == 773
 
 
 def test_changed_rows_are_updated_by_uai(app, committee, school_row):
@@ -110,20 +116,20 @@ def test_communes_and_all_types_select_rows(app, committee, schools_export):
     rows = export_rows()
     report = import_schools(committee, schools_export, communes=["35238"])
     expected = {r["Identifiant_de_l_etablissement"] for r in rows
-                if r["Code_commune"] == "35238" and r["Type_etablissement"] in SCHOOL_TYPES}  # fmt: skip
+                if r["Code_commune"] == "35238" and r["Type_etablissement"] in SCHOOL_TYPES and r["libelle_nature"] != MATERNELLE}  # fmt: skip
     assert {p.uai for p in _partners(committee)} == expected
     assert len(report.created) == len(expected)
 
     everything = import_schools(committee, schools_export, all_types=True)
     db.session.commit()
-    distinct = {r["Identifiant_de_l_etablissement"] for r in rows}
-    assert len(_partners(committee)) == len(distinct) == 993
-    assert len(everything.created) == 993 - len(expected)
+    distinct = {r["Identifiant_de_l_etablissement"] for r in rows if r["libelle_nature"] != MATERNELLE}
+    assert len(_partners(committee)) == len(distinct) == 881
+    assert len(everything.created) == 881 - len(expected)
     dsden = [p for p in _partners(committee) if p.kind is PartnerKind.EDUCATION_NATIONALE]
     assert dsden and all(p.uai is None and "UAI (Annuaire de l'éducation)" in p.notes for p in dsden)
     # Establishments without a UAI column of their own are still found again by their UAI.
     again = import_schools(committee, schools_export, all_types=True)
-    assert len(again.created) == 0 and len(again.unchanged) == 993
+    assert len(again.created) == 0 and len(again.unchanged) == 881
 
 
 def test_a_bad_check_letter_row_is_rejected_with_its_reason_and_the_rest_imported(app, committee, school_row):
@@ -167,3 +173,21 @@ def test_read_export_accepts_a_spreadsheet_resave_in_windows_encoding(school_row
     data = make_export([school_row(valid_uai(104), name="Collège Échange")], bom=False).decode().encode("cp1252")
     export = read_export(data)
     assert export.rows[0].values["name"] == "Collège Échange"
+
+
+@pytest.mark.parametrize(
+    ("extra", "kept"),
+    [
+        ({"libelle_nature": "ECOLE MATERNELLE"}, False),
+        ({"libelle_nature": "ECOLE DE NIVEAU ELEMENTAIRE"}, True),
+        ({"Ecole_maternelle": "1", "Ecole_elementaire": "1"}, True),  # a primary school
+        ({"Ecole_maternelle": "1", "Ecole_elementaire": "0"}, False),
+        ({"Nom_etablissement": "École maternelle publique Volga"}, False),
+    ],
+)
+def test_maternelles_are_left_out_and_counted(app, committee, school_row, extra, kept):
+    """« aux enfants scolarisés du CP au lycée »: a nursery school is no Clas partner."""
+    row = school_row(valid_uai(140), **extra)
+    header = [*row.keys()]
+    report = import_schools(committee, make_export([row], header=header))
+    assert (len(report.created), report.maternelles) == ((1, 0) if kept else (0, 1))

@@ -82,10 +82,10 @@ def test_porteurs_see_their_organisations_projects_only(client, login_as, two_ye
     assert 'name="porteur"' not in page  # no filter on other organisations
 
 
-def test_school_users_see_no_project(client, login_as, two_years, make_partner):
+def test_school_users_see_only_the_projects_of_their_school(client, login_as, two_years, make_partner):
     login_as("school", partner=make_partner(PartnerKind.ECOLE))
     page = page_text(client.get("/c/rennes/projects?school_year="))
-    assert "Aucun projet" in page and "Clas courant" not in page
+    assert "Votre établissement n'est lié à aucun projet Clas" in page and "Clas courant" not in page
     assert "Nouveau projet" not in page
 
 

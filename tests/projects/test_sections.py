@@ -1,5 +1,7 @@
 """Schools, territory partners and collectifs of a project: in place with HTMX, PRG without it."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -328,3 +330,19 @@ def test_a_forged_referent_value_gets_a_french_message_not_a_500(client, login_a
     response = post(client, f"/c/rennes/projects/{project.id}/schools/{link.id}", {field: forged}, htmx=True)
     assert response.status_code in (200, 422)
     assert link.referent_contact_id is None
+
+
+def test_schools_to_link_are_grouped_by_kind(client, login_as, project, school, make_partner):
+    """Hundreds of schools at department scale: the list is grouped (RGAA 11.8), écoles first."""
+    make_partner(PartnerKind.COLLEGE, name="Collège des Hautes-Ourmes")
+    make_partner(PartnerKind.LYCEE, name="Lycée Joliot-Curie")
+    make_partner(PartnerKind.ECOLE, name="École maternelle Albert-de-Mun")
+    login_as("host")
+    text = page_text(client.get(_url(project)))
+    select_html = re.search(r'<select[^>]*id="school-partner_id".*?</select>', text, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select_html, re.S)
+    assert [label for label, _ in groups] == ["Écoles", "Collèges", "Lycées"]
+    schools = dict(groups)
+    assert sorted(re.findall(r">([^<(]+) \(", schools["Écoles"])) == ["École maternelle Albert-de-Mun", "École élémentaire Volga"]
+    assert "Collège des Hautes-Ourmes" in schools["Collèges"] and "Lycée Joliot-Curie" in schools["Lycées"]
+    assert select_html.index("— Choisir —") < select_html.index("<optgroup")

@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from clas_local.audit.models import AuditEvent
+from clas_local.db import utcnow
 from clas_local.extensions import db
+from clas_local.meetings.models import Meeting
 from clas_local.partners.models import Partner
 from tests.factories import sign_in
 from tests.security.matrix import FORM_DATA
@@ -31,6 +33,8 @@ VALID_DATA = {
     "committees.admin": {"name": "Comité local de Vannes", "slug": "vannes", "holiday_zone": "B",
                          "timezone": "Europe/Paris", "host_email": "hote@vannes.fr"},
     "committees.members": {"email": "nouveau@mairie.fr", "role": "viewer", "partner_id": ""},
+    "committees.settings": {"name": "Comité local de Rennes Métropole", "holiday_zone": "B", "timezone": "Europe/Paris",
+                            "insee_codes": "35238, 35024"},
     "auth.forgotten_password": lambda w: {"email": w.users["viewer"].email},
     "partners.create": {"kind": "association", "name": "Nouvelle association", "is_open": "y"},
     "partners.edit": lambda w: {"kind": "ecole", "name": "École Jules-Ferry (élémentaire)", "is_open": "y",
@@ -50,6 +54,10 @@ VALID_DATA = {
                                 "collectif-session_minutes": "90", "collectif-planned_weeks": "27"},
     "projects.update_relation": lambda w: {f"partner-{w.ids['partner_link']}-relation": "Relation décrite autrement."},
     "projects.set_referent": lambda w: {f"school-{w.ids['school_link']}-referent_contact_id": ""},
+    "projects.set_orientation": lambda w: {f"orientation-{w.ids['school_link']}-oriented_children_count": "7",
+                                           f"orientation-{w.ids['school_link']}-oriented_on": "2026-11-05"},
+    "committees.school_calendar": {"school_year": "2029-2030", "name": "Vacances d'hiver", "first_day": "2030-02-16",
+                                   "last_day": "2030-03-03"},
     "meetings.create": {"kind": "comite_local", "title": "Nouveau comité", "day": NEXT_MONTH, "start_time": "17:30",
                         "duration": "90", "place": "Mairie annexe"},
     "meetings.edit": lambda w: {"kind": "suivi", "project": str(w.ids["project"]), "title": "Suivi déplacé",
@@ -103,6 +111,11 @@ def test_every_change_is_audited_with_actor_and_committee(world_app, endpoint, r
     from tests.security.matrix import url_values
 
     world = build_world()
+    if endpoint.startswith("attendance.") and "minutes" not in endpoint:
+        # Attendance is recorded once the meeting has started: move the world's meeting to an hour ago.
+        meeting = db.session.get(Meeting, world.ids["meeting"])
+        meeting.starts_at, meeting.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(minutes=30)
+        db.session.flush()
     actor = poster(endpoint)
     user = world.users[actor]
     client = world_app.test_client()

@@ -152,3 +152,44 @@ def test_record_keeps_actor_committee_and_time(app, committee, make_user):
     db.session.commit()
     assert (event.actor_id, event.committee_id) == (user.id, committee.id)
     assert utcnow() - event.occurred_at < timedelta(minutes=1)
+
+
+def _recorded_actions() -> set[str]:
+    """Every action code the application writes (the first argument of record(), read by ast)."""
+    import ast
+    from pathlib import Path
+
+    import clas_local
+
+    found: set[str] = set()
+    for path in Path(clas_local.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                "record", "_throttled",
+            ):
+                for argument in node.args[:1]:
+                    for constant in ast.walk(argument):
+                        if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and "." in constant.value:
+                            found.add(constant.value)
+    return found
+
+
+def test_the_journal_names_every_action_in_french():
+    from clas_local.audit.queries import ACTIONS, action_label
+
+    actions = _recorded_actions()
+    assert {"meeting.created", "attendance.set", "invitation.answered"} <= actions
+    assert sorted(action for action in actions - set(ACTIONS) if action != "refused.") == []
+    english = {"created", "updated", "set", "answered", "sent", "held", "cancelled", "resent", "upload", "refused"}
+    for action in actions:
+        words = set(action_label(action).replace(":", " ").replace("(", " ").replace(")", " ").split())
+        assert not words & english, (action, action_label(action))
+    assert action_label("refused.403") == "Accès refusé (interdit)"
+
+
+def test_the_journal_page_shows_no_action_code(client, committee, login_as):
+    login_as("host")
+    _event(committee, action="meeting.created", summary="Suivi planifiée")
+    text = page_text(client.get("/c/rennes/journal"))
+    assert "Réunions : création" in text
+    assert "meeting.created" not in text and "created" not in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes, policy
+from datetime import timedelta
 from pathlib import Path
 
 import icalendar
@@ -18,12 +19,15 @@ from sqlalchemy import func, select, text
 from clas_local.attendance.models import Attendance, Presence
 from clas_local.attendance.services import add_person
 from clas_local.audit.models import AuditEvent
+from clas_local.db import utcnow
 from clas_local.extensions import db
 from clas_local.invitations import services, tokens
 from clas_local.mail import services as mail
 from clas_local.mail.models import MessageStatus, OutgoingMessage
 from clas_local.projects.models import ProjectSchool
 from clas_local.projects.services import set_referent
+from clas_local.replies.models import RejectedReply
+from clas_local.replies.services import process_message
 from tests.conftest import post
 from tests.invitations.conftest import calendar_part, contact_invitation
 from tests.invitations.conftest import invited  # noqa: F401  (the meeting and its invitees)
@@ -87,12 +91,22 @@ def test_an_anonymised_contact_leaves_no_trace_but_the_records_stay(app, client,
     assert post(client, f"/c/rennes/mail/{failed.id}/resend").status_code == 303
     link = db.session.scalar(select(ProjectSchool).where(ProjectSchool.project_id == invited.project.id))
     set_referent(link, director)
+    # The meeting took place (attendance is recorded once it has started).
+    invited.meeting.starts_at, invited.meeting.ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
     attendance = Attendance(meeting=invited.meeting, partner=invited.school, presence=Presence.PRESENT, invited=True)
     db.session.add(attendance)
     db.session.flush()
     add_person(attendance, contact=director)
     db.session.commit()
     assert post(client, f"/c/rennes/contacts/{director.id}/export", {"format": "json"}).status_code == 200
+    # Two e-mails from her kept as rejected calendar replies: one to her reply address (the
+    # committee is known), one to an address naming no invitation (no committee known).
+    app.config["MAIL_REPLY_ADDRESS"] = "reponses+{token}@mairie.example.fr"
+    for to in (tokens.reply_address(row), "reponses@mairie.example.fr"):
+        process_message(f"From: {NAME} <{ADDRESS}>\r\nTo: {to}\r\nSubject: Re: invitation de {NAME}\r\n\r\n"
+                        f"Bonjour, {NAME} viendra. {PHONE}\r\n".encode())
+    db.session.commit()
+    assert {reply.committee_id for reply in db.session.scalars(select(RejectedReply))} == {None, invited.committee.id}
     outbox = Path(app.config["OUTBOX_FOLDER"])
     assert _traces(dump_everything(outbox)) != []  # the check finds her before
     messages_before = db.session.scalar(select(func.count(OutgoingMessage.id)))

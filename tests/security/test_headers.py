@@ -20,6 +20,11 @@ INLINE_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 JS_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
 
 
+# Answers the client alone may cache (`private`): the subscribed calendar feed, fetched hourly
+# by calendar clients with no session, whose URL's secret token is the key.
+CLIENT_CACHEABLE = ("/cal/<token>.ics",)
+
+
 def _directives(policy: str) -> dict[str, str]:
     return {part.strip().split(" ", 1)[0]: part.strip() for part in policy.split(";") if part.strip()}
 
@@ -49,7 +54,11 @@ def check_headers(response, authenticated: bool, where: str) -> None:
             assert found is None, f"{where}: {what} (forbidden by the CSP): {found.group(0)[:120]}"
     elif response.mimetype != "application/json" or "attachment" in headers.get("Content-Disposition", ""):
         assert policy == DOWNLOAD_POLICY, f"{where}: a {response.mimetype} download needs the download policy"
-        assert "no-store" in headers.get("Cache-Control", ""), where
+        if any(rule in where for rule in CLIENT_CACHEABLE) and "Set-Cookie" not in headers:
+            # A subscribed feed: the subscriber's client may keep it a few minutes, no shared cache may.
+            assert headers.get("Cache-Control") == "private, max-age=300", where
+        else:
+            assert "no-store" in headers.get("Cache-Control", ""), where
         disposition = headers.get("Content-Disposition", "")
         assert "\n" not in disposition and "\r" not in disposition, where
 

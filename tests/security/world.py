@@ -18,7 +18,7 @@ import itertools
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import text
@@ -26,6 +26,7 @@ from sqlalchemy import text
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.auth.models import Membership, Role, User
 from clas_local.committees.models import Committee, HolidayZone
+from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
 from clas_local.extensions import db
 from clas_local.invitations.models import Invitation
@@ -138,6 +139,9 @@ def build_world() -> World:
     extra = member("extra", Role.VIEWER)
     extra_membership = db.session.query(Membership).filter_by(user_id=extra.id).one()
 
+    holiday = _save(SchoolHolidayPeriod(committee=committee, school_year="2029-2030", name="Vacances de Noël",
+                                        first_day=date(2029, 12, 22), last_day=date(2030, 1, 6)))  # fmt: skip
+
     world = World(committee=committee, other_committee=brest, users=users)
     world.ids = {
         "project": project.id,
@@ -162,6 +166,7 @@ def build_world() -> World:
         "evidence": evidence.id,
         "membership": extra_membership.id,
         "extra_user": extra.id,
+        "holiday": holiday.id,
     }
     db.session.commit()
 

@@ -1,0 +1,164 @@
+"""The dossier's PDF is built once per version of its content, then served from the cache."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from clas_local import create_app
+from clas_local.dossier import routes as dossier_routes
+from clas_local.extensions import db
+from clas_local.partners.models import Contact
+from clas_local.projects.services import set_referent
+from tests.compliance import builders
+from tests.conftest import _config, count_queries, post
+from tests.dossier.test_dossier import pdf_text, urls
+
+
+@pytest.fixture
+def built(committee):
+    data = builders.project_year(committee, with_bilan=False)
+    builders.evidence(committee, meeting=data["meetings"][0], name="émargement diagnostic.pdf")
+    db.session.commit()
+    return data
+
+
+def _no_build(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the PDF was built again")
+
+    monkeypatch.setattr(dossier_routes, "render_pdf", refuse)
+
+
+def _tables(statements: list[str]) -> list[str]:
+    """The table each statement reads (its outermost FROM: the stamp's subqueries come before it)."""
+    return [re.findall(r"\bFROM\s+\"?(\w+)", statement)[-1] for statement in statements]
+
+
+def _permission_tables(client, project) -> list[str]:
+    """The tables a request for a project that does not exist reads until the project is not found
+    (then the 404 page and its audit row)."""
+    with count_queries() as refused:
+        assert client.get(f"/c/{project.committee.slug}/projects/999999/dossier.pdf").status_code == 404
+    tables = _tables([statement for statement in refused if statement.lstrip().upper().startswith("SELECT")])
+    return tables[: tables.index("project") + 1]
+
+
+def test_second_download_reads_the_cache_after_the_permission_queries_only(client, login_as, built, monkeypatch):
+    login_as("viewer")
+    url = urls(built["project"])[1]
+    with count_queries() as first:
+        cold = client.get(url)
+    assert cold.status_code == 200 and cold.headers["ETag"]
+    _no_build(monkeypatch)
+    with count_queries() as second:
+        warm = client.get(url)
+    assert warm.status_code == 200
+    assert warm.data == cold.data
+    assert warm.headers["ETag"] == cold.headers["ETag"]
+    assert "no-store" in warm.headers["Cache-Control"]  # personal data: no copy kept on the way
+    # The signed-in account, the committee, the membership, the project (with its dossier's
+    # version): what any request for a project reads to check the permission, even a refused one.
+    assert _tables(second) == ["user_account", "committee", "membership", "project"]
+    assert _tables(second) == _permission_tables(client, built["project"])
+    assert len(second) < len(first)
+
+
+def test_unchanged_dossier_answers_304_to_its_etag(client, login_as, built, monkeypatch):
+    login_as("viewer")
+    url = urls(built["project"])[1]
+    etag = client.get(url).headers["ETag"]
+    _no_build(monkeypatch)
+    with count_queries() as queries:
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.data == b""
+    assert _tables(queries) == _permission_tables(client, built["project"])
+    # A stale ETag gets the whole document.
+    assert client.get(url, headers={"If-None-Match": '"ancienne-version"'}).status_code == 200
+
+
+def _presences(text: str) -> tuple[int, int]:
+    """How many rows of the PDF say « Présent » and « Excusé » (however pypdf orders the cells)."""
+    words = text.split()
+    return words.count("Présent") + words.count("Présent:"), words.count("Excusé") + words.count("Excusé:")
+
+
+def test_changed_attendance_is_in_the_next_download(client, login_as, built):
+    login_as("host")
+    url = urls(built["project"])[1]
+    # The diagnostic is over (attendance can only be noted once a meeting has started).
+    diagnostic, champion = built["meetings"][0], built["schools"][1]
+    before = client.get(url)
+    present, excused = _presences(pdf_text(before))
+    answer = post(client, f"/c/{diagnostic.committee.slug}/meetings/{diagnostic.id}/attendance/partners/{champion.id}",
+                  {"presence": "excused"}, htmx=True)  # fmt: skip
+    assert answer.status_code == 200
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert _presences(pdf_text(after)) == (present - 1, excused + 1)
+
+
+def test_changed_partner_name_and_school_referent_are_in_the_next_download(client, login_as, built):
+    login_as("host")
+    url = urls(built["project"])[1]
+    school = built["schools"][0]
+    school.contacts.append(Contact(full_name="Camille Référente", function="Directrice", email="camille@exemple.fr"))
+    db.session.commit()
+    first = client.get(url)
+    assert "Camille Référente" not in pdf_text(first)
+    school.name = "École élémentaire Renommée"
+    db.session.commit()
+    renamed = client.get(url)
+    assert renamed.headers["ETag"] != first.headers["ETag"]
+    assert "École élémentaire Renommée" in pdf_text(renamed)
+    # The link between project and school has no timestamp of its own: a new referent still shows.
+    set_referent(built["project"].schools[0], school.contacts[-1])
+    db.session.commit()
+    referent = client.get(url)
+    assert referent.headers["ETag"] != renamed.headers["ETag"]
+    assert "École élémentaire Renommée (Camille Référente)" in " ".join(pdf_text(referent).split())
+
+
+def test_another_worker_serves_the_file_this_one_built(app_config, client, login_as, built, monkeypatch):
+    login_as("viewer")
+    url = urls(built["project"])[1]
+    built_here = client.get(url)
+    other = create_app(_config(**app_config))  # a second process: its own app, same database and folder
+    _no_build(monkeypatch)
+    with other.app_context():
+        other_client = other.test_client()
+        with client.session_transaction() as session, other_client.session_transaction() as copied:
+            copied.update(session)
+        response = other_client.get(url)
+        db.session.remove()
+        db.engine.dispose()  # the second process's connections, closed before the test ends
+    assert response.status_code == 200
+    assert response.data == built_here.data
+
+
+def test_zip_holds_the_cached_pdf(client, login_as, built, monkeypatch):
+    login_as("viewer")
+    pdf_url, zip_url = urls(built["project"])[1:]
+    document = client.get(pdf_url).data
+    _no_build(monkeypatch)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(zip_url).data))
+    pdf_name = next(name for name in archive.namelist() if name.endswith(".pdf") and "/" not in name)
+    assert archive.read(pdf_name) == document
+    assert "2026-10-08-diagnostic/émargement diagnostic.pdf" in archive.namelist()
+
+
+def test_only_the_latest_version_is_kept(app, client, login_as, built):
+    login_as("host")
+    url = urls(built["project"])[1]
+    client.get(url)
+    built["project"].name = "Clas du Blosne, renommé"
+    db.session.commit()
+    assert "Clas du Blosne, renommé" in pdf_text(client.get(url))
+    kept = list(Path(app.config["DOSSIER_CACHE_FOLDER"]).glob("*.pdf"))
+    assert len(kept) == 1

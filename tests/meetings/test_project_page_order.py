@@ -1,0 +1,15 @@
+"""The project page leads with what matters: the key-moment timeline and the checklist, then the
+project's links with their add-forms folded (tests/projects stubs the panels out: this lives here)."""
+
+from __future__ import annotations
+
+
+def test_the_project_page_leads_with_the_timeline_and_the_checklist(client, login_as, make_project):
+    project = make_project()
+    login_as("host")
+    html = client.get(f"/c/rennes/projects/{project.id}").get_data(as_text=True)
+    timeline, checklist = html.index('id="temps-forts"'), html.index('id="conformite"')
+    schools, collectifs = html.index('id="ecoles"'), html.index('id="collectifs"')
+    assert timeline < schools and checklist < schools
+    # The add-forms are folded: a closed <details> until an error opens it.
+    assert '<details class="add-form">\n  <summary><h3>Ajouter un collectif</h3></summary>' in html[collectifs:]
