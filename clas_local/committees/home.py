@@ -108,18 +108,17 @@ def _unanswered(user, committee, upcoming: list[Meeting], now: datetime) -> list
     near = [m for m in upcoming if m.status is MeetingStatus.PLANNED and m.starts_at <= now + NEAR]
     if editable is None or not near:
         return []
-    own = list(db.session.scalars(editable.with_only_columns(Meeting.id).where(Meeting.id.in_([m.id for m in near]))))
+    own = editable.with_only_columns(Meeting.id).where(Meeting.id.in_([m.id for m in near]))
     pending: dict[int, int] = {}
-    if own:
-        # An organisation has answered when it, or one of its people, has: one row per (meeting, organisation).
-        for meeting_id, _partner_id, answered in db.session.execute(
-            select(Invitation.meeting_id, Invitation.partner_id,
-                   func.sum(case((Invitation.answer != Answer.PENDING, 1), else_=0)))
-            .where(Invitation.meeting_id.in_(own))
-            .group_by(Invitation.meeting_id, Invitation.partner_id)
-        ):  # fmt: skip
-            if not answered:
-                pending[meeting_id] = pending.get(meeting_id, 0) + 1
+    # An organisation has answered when it, or one of its people, has: one row per (meeting, organisation).
+    for meeting_id, _partner_id, answered in db.session.execute(
+        select(Invitation.meeting_id, Invitation.partner_id,
+               func.sum(case((Invitation.answer != Answer.PENDING, 1), else_=0)))
+        .where(Invitation.meeting_id.in_(own))
+        .group_by(Invitation.meeting_id, Invitation.partner_id)
+    ):  # fmt: skip
+        if not answered:
+            pending[meeting_id] = pending.get(meeting_id, 0) + 1
     items = []
     for meeting in near:
         count = pending.get(meeting.id, 0)
