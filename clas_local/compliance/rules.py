@@ -371,8 +371,9 @@ def check_school_contacts(facts: ProjectFacts) -> Check:
             else f"Aucune des {total} écoles liées n'a de contact nommé."
         )
         return Check(**common, status=Status.MISSING, reason=reason, proofs=proofs, action=action)
+    named = total - len(without)
     reason = (
-        f"{total - len(without)} écoles sur {total} ont un contact nommé ; "
+        f"{named} école{'s' if named > 1 else ''} sur {total} {'ont' if named > 1 else 'a'} un contact nommé ; "
         f"sans contact : {_names(without)}."
     )
     return Check(**common, status=Status.PARTLY, reason=reason, proofs=proofs, action=action)

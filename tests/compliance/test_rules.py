@@ -101,7 +101,7 @@ CONTACT_CASES = [
         "une école sur deux",
         (school(), school(CHAMPS, "École Champion de Cicé", None)),
         Status.PARTLY,
-        "1 écoles sur 2 ont un contact nommé ; sans contact : École Champion de Cicé.",
+        "1 école sur 2 a un contact nommé ; sans contact : École Champion de Cicé.",
     ),
     ("seule école sans contact", (school(contact=None),), Status.MISSING,
      "L'école liée (École Volga) n'a pas de contact nommé."),
