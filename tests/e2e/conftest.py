@@ -353,7 +353,9 @@ class Audit:
     def screenshot(self, page, name: str) -> None:
         if SCREENSHOTS_DIR:
             Path(SCREENSHOTS_DIR).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(SCREENSHOTS_DIR) / f"{name}.png"), full_page=True)
+            # caret="initial": hiding the caret makes Playwright inject a <style>, which the CSP
+            # (style-src 'self') blocks and the console check then reports.
+            page.screenshot(path=str(Path(SCREENSHOTS_DIR) / f"{name}.png"), full_page=True, caret="initial")
 
     def assert_clean(self) -> None:
         """Fail with a readable list of everything found so far: every axe-core impact counts."""
