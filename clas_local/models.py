@@ -1,5 +1,6 @@
 """Every model, imported in one place for Alembic and the app factory."""
 
+from clas_local.activity.models import ActivityFigures
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.audit.models import AuditEvent
 from clas_local.auth.models import LoginThrottle, Membership, Role, User
@@ -24,6 +25,7 @@ from clas_local.projects.models import Collectif, Project, ProjectPartner, Proje
 
 __all__ = [
     "KEY_MOMENTS",
+    "ActivityFigures",
     "SCHOOL_KINDS",
     "TERRITORY_KINDS",
     "Answer",
