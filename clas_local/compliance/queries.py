@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, inspect, or_, select, union_all
+from sqlalchemy import and_, case, inspect, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -63,17 +63,24 @@ def meeting_facts(
     answered: dict[int, set[int]] = defaultdict(set)
     en_invited: set[int] = set()
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    # Who was invited is read even without `detail`: the obligations and the committee's
-    # Éducation nationale criterion depend on it, on the dashboard as in the dossier.
-    for meeting_id, partner_id, answer, partner_kind in () if not (invitations or detail) else db.session.execute(
-        select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer, Partner.kind)
+    # Who was invited is read even without `detail`: the rules ask it of the meetings still
+    # planned (the schools not yet invited) and of the comités (the Éducation nationale
+    # criterion). Without `detail` no proof is shown, so a project meeting already held or
+    # cancelled is left out: its « Réponses : x sur y » is never read there.
+    if not detail:
+        scoped_ids = scoped_ids.where(or_(Meeting.status == MeetingStatus.PLANNED, Meeting.project_id.is_(None)))
+    # Booleans computed by the database: no enum to convert for each of thousands of rows.
+    has_answer = Invitation.answer != Answer.PENDING
+    is_education_nationale = Partner.kind == PartnerKind.EDUCATION_NATIONALE
+    for meeting_id, partner_id, answer_given, education_nationale in () if not (invitations or detail) else db.session.execute(
+        select(Invitation.meeting_id, Invitation.partner_id, has_answer, is_education_nationale)
         .join(Partner, Invitation.partner_id == Partner.id)
         .where(Invitation.meeting_id.in_(scoped_ids))
     ):
         invited[meeting_id].add(partner_id)
-        if answer is not Answer.PENDING:
+        if answer_given:
             answered[meeting_id].add(partner_id)
-        if partner_kind is PartnerKind.EDUCATION_NATIONALE:
+        if education_nationale:
             en_invited.add(meeting_id)
     if detail:
         rows = (
@@ -95,8 +102,8 @@ def meeting_facts(
     rows = db.session.execute(
         select(
             Meeting.id, Meeting.project_id, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.title,
-            Minutes.id.label("minutes_id"), Partner.id.label("partner_id"), Partner.kind.label("partner_kind"),
-            Partner.name.label("partner_name"),
+            Minutes.id.label("minutes_id"), Partner.id.label("partner_id"),
+            case((is_education_nationale, Partner.name)).label("education_nationale_name"),
         )  # fmt: skip
         .outerjoin(Minutes, and_(Minutes.meeting_id == Meeting.id, Minutes.body != ""))
         .outerjoin(Attendance, and_(Attendance.meeting_id == Meeting.id, Attendance.presence == Presence.PRESENT))
@@ -111,8 +118,8 @@ def meeting_facts(
         meetings.setdefault(row.id, row)
         if row.partner_id is not None:
             present[row.id].add(row.partner_id)
-            if row.partner_kind is PartnerKind.EDUCATION_NATIONALE:
-                en_present[row.id].append(row.partner_name)
+            if row.education_nationale_name is not None:
+                en_present[row.id].append(row.education_nationale_name)
     facts = []
     for meeting_id, row in meetings.items():
         fact = MeetingFact(
