@@ -57,6 +57,8 @@ PAGES: tuple[Page, ...] = (
     # shows how the time grows with a dossier nearly twice that size.
     Page("dossier.pdf, busiest", "porteur", kind="pdf", path="/c/{slug}/projects/{project_id}/dossier.pdf",
          budget=False, cold=True),
+    # The sign-in sheet of a meeting, built at each download (PDF/UA like the dossier).
+    Page("emargement.pdf", "host", kind="pdf", path=M + "/emargement.pdf", cold=True),
 )  # fmt: skip
 
 
