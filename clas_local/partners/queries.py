@@ -14,6 +14,7 @@ from clas_local.meetings.models import Meeting
 from clas_local.partners.models import Contact, EducationPrioritaire, Partner, PartnerKind
 from clas_local.partners.validation import search_terms
 from clas_local.projects.models import Project, ProjectPartner, ProjectSchool
+from clas_local.url_numbers import paginate
 from clas_local.visibility import visible_meetings, visible_projects
 
 PER_PAGE = 25
@@ -134,19 +135,20 @@ class MeetingRecord:
     attendance: Attendance | None
 
 
-def meeting_history(user, partner: Partner) -> list[MeetingRecord]:
-    """The meetings the partner was invited to or attended, newest first, with the answers
-    and the attendance (three queries whatever the number of meetings)."""
+def meeting_history(user, partner: Partner):
+    """The meetings the partner was invited to or attended, newest first, one page of them (the
+    query string's `page`), each with the answers and the attendance: four queries whatever the
+    number of meetings. `.items` holds the MeetingRecords."""
     invited = select(Invitation.meeting_id).where(Invitation.partner_id == partner.id)
     attended = select(Attendance.meeting_id).where(Attendance.partner_id == partner.id)
-    meetings = db.session.scalars(
+    history = paginate(
         visible_meetings(user, partner.committee)
         .where(or_(Meeting.id.in_(invited), Meeting.id.in_(attended)))
         .options(joinedload(Meeting.project))
-        .order_by(Meeting.starts_at.desc())
-        .limit(200)
-    ).all()
-    ids = [meeting.id for meeting in meetings]
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()),
+        PER_PAGE,
+    )
+    ids = [meeting.id for meeting in history.items]
     invitations: dict[int, list[Invitation]] = {}
     attendances: dict[int, Attendance] = {}
     if ids:
@@ -163,7 +165,8 @@ def meeting_history(user, partner: Partner) -> list[MeetingRecord]:
             .options(joinedload(Attendance.people).joinedload(Attendee.contact))
         ).unique():
             attendances[attendance.meeting_id] = attendance
-    return [MeetingRecord(m, invitations.get(m.id, []), attendances.get(m.id)) for m in meetings]
+    history.items = [MeetingRecord(m, invitations.get(m.id, []), attendances.get(m.id)) for m in history.items]
+    return history
 
 
 # -- a contact's personal data (RGPD right of access) -------------------------------------

@@ -91,3 +91,21 @@ def test_htmx_request_for_the_page_gets_the_page(client, login_as, make_partner)
     login_as("host")
     response = htmx_get(client, f"/c/rennes/partners/{partner.id}")
     assert response.status_code == 200 and "Association Bleu Blosne" in page_text(response)
+
+
+def test_a_long_history_is_shown_page_by_page_newest_first(
+    client, login_as, make_partner, make_contact, make_project, make_meeting, make_invitation, link_territory_partner
+):
+    """Every meeting can be reached (the page used to stop at the latest 200), 25 at a time."""
+    school, *_ = _history_scene(make_partner, make_contact, make_project, make_meeting, make_invitation,
+                                link_territory_partner, meetings=27)  # fmt: skip
+    login_as("host")
+    first = page_text(client.get(f"/c/rennes/partners/{school.id}"))
+    assert first.count("Suivi n° ") == 25
+    assert "Suivi n° 27</a>" in first and "Suivi n° 3</a>" in first and "Suivi n° 2</a>" not in first
+    assert "27 réunions, des plus récentes aux plus anciennes, 25 par page." in first
+    assert "Page 1 sur 2" in first and f'href="/c/rennes/partners/{school.id}?page=2" rel="next"' in first
+    second = page_text(client.get(f"/c/rennes/partners/{school.id}?page=2"))
+    assert second.count("Suivi n° ") == 2 and "Suivi n° 1</a>" in second and "Page 2 sur 2" in second
+    # A page number out of range or not a number gives the first page, never an error.
+    assert page_text(client.get(f"/c/rennes/partners/{school.id}?page=deux")).count("Suivi n° ") == 25
