@@ -160,7 +160,12 @@ def version_stamp(user, scope: FeedScope, start: datetime) -> str:
                 func.coalesce(func.sum(visible.c.id), 0),
                 func.max(visible.c.raw_updated_at),
                 func.max(type_coerce(Project.updated_at, DateTime())),
-            ).select_from(visible.outerjoin(Project, Project.id == visible.c.project_id))
+            ).select_from(visible.outerjoin(
+                # Naming the committees lets PostgreSQL read their projects on the committee
+                # index rather than hash the whole project table (national scale).
+                Project,
+                and_(Project.id == visible.c.project_id, Project.committee_id.in_([c.id for c in committees])),
+            ))
         ).one()
     about = [(c.id, c.slug, c.name, c.timezone, str(c.updated_at)) for c in committees]
     key = repr((FEED_FORMAT, current_app.config["BASE_URL"], scope.name, scope.timezone, start.date().isoformat(),

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, inspect, or_, select, union_all
+from sqlalchemy import and_, case, inspect, or_, select, union, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -298,29 +298,26 @@ def project_page_files(project: Project) -> list[EvidenceFile]:
     (for the evidence panel, in its order, meeting and uploader loaded) and those of the
     comités locaux of its year (for the checklist's proofs)."""
     tz = ZoneInfo(project.committee.timezone or "Europe/Paris")
+    # The files' ids first, each side on evidence_file's own indexes (the meetings' side within
+    # the committee's files), then the files joined to them by primary key: PostgreSQL scanned
+    # every file for « project OR meeting IN », and every file of every committee for the
+    # meetings' side alone at national scale.
+    ids = union(
+        select(EvidenceFile.id).where(EvidenceFile.project_id == project.id),
+        select(EvidenceFile.id).where(
+            EvidenceFile.committee_id == project.committee_id,
+            EvidenceFile.meeting_id.in_(
+                select(Meeting.id).where(
+                    or_(Meeting.project_id == project.id, comite_condition(project.committee, {project.school_year}, tz))
+                )
+            )
+        ),
+    ).subquery()
     return list(
         db.session.scalars(
             select(EvidenceFile)
+            .join(ids, EvidenceFile.id == ids.c.id)
             .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
-            .where(
-                # Both sides on evidence_file's own indexes (a condition on the joined meeting scanned
-                # every file), as a union: PostgreSQL scanned every file for « project OR meeting IN ».
-                EvidenceFile.id.in_(
-                    union_all(
-                        select(EvidenceFile.id).where(EvidenceFile.project_id == project.id),
-                        select(EvidenceFile.id).where(
-                            EvidenceFile.meeting_id.in_(
-                                select(Meeting.id).where(
-                                    or_(
-                                        Meeting.project_id == project.id,
-                                        comite_condition(project.committee, {project.school_year}, tz),
-                                    )
-                                )
-                            )
-                        ),
-                    )
-                )
-            )
             .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
             .order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, EvidenceFile.created_at, EvidenceFile.id)
         ).unique()
