@@ -133,6 +133,29 @@ def test_the_home_page_to_do_items_come_and_go(new_page, audit, journey):
     audit.assert_clean()
 
 
+def test_the_host_enters_the_holidays_of_a_year_the_calendar_does_not_know(new_page, audit, journey):
+    """The school calendar page, by keyboard: a year past the packaged calendar, an error in
+    place, then the Toussaint entered and the activity's default start following it."""
+    host = _host(new_page, audit, journey)
+    host.goto(f"/c/{journey.slug}/calendrier-scolaire?school_year=2029-2030")
+    expect(host.locator("h2#calendar-year-title")).to_contain_text("Vacances scolaires 2029-2030")
+    expect(host.locator("#school-calendar")).to_contain_text("Aucune période de vacances saisie pour 2029-2030.")
+    audit.check(host, "Calendrier scolaire : année inconnue")
+    host.locator("#name").fill("Vacances de la Toussaint")
+    host.locator("#first_day").fill("2029-10-27")
+    host.locator("#last_day").fill("2029-10-20")
+    host.locator("#last_day").press("Enter")
+    expect(host.locator("#school-calendar .error-summary, #school-calendar [role=alert]").first).to_be_visible()
+    audit.check(host, "Calendrier scolaire : erreur en place")
+    host.locator("#last_day").fill("2029-11-11")
+    host.get_by_role("button", name="Ajouter les vacances").focus()
+    host.keyboard.press("Enter")
+    expect(host.locator("#school-calendar table")).to_contain_text("Vacances de la Toussaint")
+    expect(host.locator("#school-calendar dl.details")).to_contain_text("lundi 12 novembre 2029")
+    audit.check(host, "Calendrier scolaire : vacances saisies")
+    audit.assert_clean()
+
+
 def test_a_new_committee_is_guided_from_its_first_page(new_page, live_server, audit):
     """The admin creates a committee with its communes; its host's home shows the first steps,
     each a link to where it is done, and the empty project form says what is missing."""
