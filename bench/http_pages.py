@@ -268,6 +268,8 @@ def main(argv=None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a budget is missed")
     parser.add_argument("--database-url", help="an already filled database (e.g. national, kept by bench/explain.py --keep)")
     parser.add_argument("--meta", help="with --database-url: its BenchData JSON")
+    parser.add_argument("--report", type=Path, default=REPORT,
+                        help="where to write the report (e.g. bench/report-http-national.json for a kept national database)")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     pages = [page for page in PAGES if not page.cold and (not args.only or page.name in args.only)]
@@ -319,9 +321,10 @@ def main(argv=None) -> int:
         if misses:
             row["misses"] = misses
             failures += 1
+    engine = "postgresql" if (args.database_url or "").startswith("postgresql") else args.engine
     report = {
-        "engine": args.engine,
-        "scale": {"name": args.scale, **meta["counts"]},
+        "engine": engine,
+        "scale": {"name": meta.get("scale", args.scale), **meta["counts"]},
         "machine": bench.machine(),
         "server": f"gunicorn, {args.workers} sync workers",
         "load_generator": f"wrk, {THREADS} threads, {CONNECTIONS} connections, {args.rounds} rounds of "
@@ -332,7 +335,7 @@ def main(argv=None) -> int:
         "pages": rows,
     }  # fmt: skip
     if not args.only:
-        REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print()
     print(table(report))
     return 1 if failures and args.strict else 0
