@@ -142,7 +142,7 @@ def _obligations_missing(user, committee) -> list[TodoItem]:
         projects = [project for project in projects if project.porteur_id == member.partner_id]
     if not projects:
         return []
-    facts = compliance.load_facts(committee, projects, detail=False)
+    facts = compliance.load_facts(committee, projects, detail=False, obligations_only=True)
     items = []
     for project in projects:
         missing = [check for check in evaluate(facts[project.id]).checks if check.status is Status.MISSING]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
 from clas_local.compliance.rules import (
+    OBLIGATION_MEETING_KINDS,
     Checklist,
     CollectifFact,
     EvidenceFact,
@@ -187,13 +188,16 @@ def load_facts(
     detail: bool = True,
     project_meetings: dict[int, list[MeetingFact]] | None = None,
     evidence_files: list[EvidenceFile] | None = None,
+    obligations_only: bool = False,
 ) -> dict[int, ProjectFacts]:
     """Facts for each project (by id), in a fixed number of queries: four, and three more with
     `detail` (invitations and evidence files for the proofs, collectifs for the warnings), which
     the dashboard and the bilan go without. The porteurs are read from `project.porteur`:
     callers loading many projects eager-load it (see year_projects). `project_meetings`: the
     projects' meeting facts when the caller already holds them (the dossier): only the comité
-    local meetings are then read."""
+    local meetings are then read. `obligations_only` (without `detail`): only the meetings the
+    obligations read (rules.OBLIGATION_MEETING_KINDS, no comité): enough for the statuses of
+    `evaluate(...).checks` (the home page's to-do), not for key moments or evidence."""
     if not projects:
         return {}
     tz = ZoneInfo(committee.timezone or "Europe/Paris")
@@ -201,10 +205,11 @@ def load_facts(
     ids = [project.id for project in projects]
     years = {project.school_year for project in projects}
     comites = comite_condition(committee, years, tz)
-    meeting_scope = and_(
-        Meeting.status != MeetingStatus.CANCELLED,
-        comites if project_meetings is not None else or_(Meeting.project_id.in_(ids), comites),
-    )
+    if obligations_only:
+        meetings = and_(Meeting.project_id.in_(ids), Meeting.kind.in_(OBLIGATION_MEETING_KINDS))
+    else:
+        meetings = comites if project_meetings is not None else or_(Meeting.project_id.in_(ids), comites)
+    meeting_scope = and_(Meeting.status != MeetingStatus.CANCELLED, meetings)
 
     schools: dict[int, list[SchoolFact]] = defaultdict(list)
     territory: dict[int, list[TerritoryFact]] = defaultdict(list)

@@ -615,6 +615,9 @@ RULES = (
     check_territory_partners,
 )
 EVIDENCE = (check_porteur_concertation,)
+# The meetings the obligations read (check_en_amont, check_bilan): a caller that only wants
+# their statuses may load these alone (queries.load_facts(obligations_only=True)).
+OBLIGATION_MEETING_KINDS = (MeetingKind.DIAGNOSTIC, MeetingKind.BILAN)
 
 
 COLLECTIF_RULE_TITLES = {
