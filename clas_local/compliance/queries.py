@@ -64,12 +64,17 @@ def meeting_facts(
     answered: dict[int, set[int]] = defaultdict(set)
     en_invited: set[int] = set()
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    # Who was invited is read even without `detail`: the rules ask it of the meetings still
-    # planned (the schools not yet invited) and of the comités (the Éducation nationale
-    # criterion). Without `detail` no proof is shown, so a project meeting already held or
-    # cancelled is left out: its « Réponses : x sur y » is never read there.
+    # Who was invited is read even without `detail`: the obligations ask it of their meetings
+    # still planned (the schools not yet invited to a diagnostic or a bilan), the committee's
+    # criterion of the comités (the Éducation nationale invited). Without `detail` no proof is
+    # shown, so the other meetings are left out: their « Réponses : x sur y » is never read there.
     if not detail:
-        scoped_ids = scoped_ids.where(or_(Meeting.status == MeetingStatus.PLANNED, Meeting.project_id.is_(None)))
+        scoped_ids = scoped_ids.where(
+            or_(
+                and_(Meeting.status == MeetingStatus.PLANNED, Meeting.kind.in_(OBLIGATION_MEETING_KINDS)),
+                Meeting.project_id.is_(None),
+            )
+        )
     # Booleans computed by the database: no enum to convert for each of thousands of rows.
     has_answer = Invitation.answer != Answer.PENDING
     is_education_nationale = Partner.kind == PartnerKind.EDUCATION_NATIONALE
