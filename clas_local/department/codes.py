@@ -6,6 +6,8 @@ importing the department package's tables.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Code → name, in the order of the official list (Corse as 2A/2B, the DROM as 971–976).
 DEPARTEMENTS: dict[str, str] = {
     "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence", "05": "Hautes-Alpes",
@@ -62,3 +64,16 @@ def departement_label(code: str | None) -> str:
     if not code:
         return "—"
     return f"{DEPARTEMENTS.get(code, code)} ({code})"
+
+
+@dataclass(frozen=True)
+class Department:
+    """A département as its pages show it, with the function of the user looking at it."""
+
+    code: str
+    name: str
+    function: object = None  # DepartmentFunction
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.code})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clas_local.db import NAME_LEN, Base, LabelledEnum, TimestampMixin, UTCDateTime, enum_column
 
@@ -31,10 +31,7 @@ class DepartmentAccess(TimestampMixin, Base):
     departement_code: Mapped[str] = mapped_column(String(3), index=True)
     function: Mapped[DepartmentFunction] = mapped_column(enum_column(DepartmentFunction, "department_function"))
 
-    # Declared from this side so that the accounts page can load it with the memberships.
-    user: Mapped["User"] = relationship(  # noqa: F821
-        backref=backref("department_access", uselist=False, cascade="all, delete-orphan", passive_deletes=True)
-    )
+    user: Mapped["User"] = relationship(back_populates="department_access")  # noqa: F821
 
 
 class FieldVisit(TimestampMixin, Base):
