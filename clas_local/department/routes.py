@@ -23,7 +23,7 @@ from clas_local.department.forms import CommitteeDepartementForm, DepartmentAcce
 from clas_local.department.models import DepartmentFunction, DifficultyStatus
 from clas_local.dossier.csv_export import csv_bytes
 from clas_local.extensions import db
-from clas_local.forms import EmptyWay, choices
+from clas_local.forms import choices
 from clas_local.loaders import load_account, load_department, load_difficulty, refuse
 from clas_local.meetings.models import KEY_MOMENTS
 from clas_local.projects.models import Project
@@ -150,9 +150,6 @@ def difficulties(code: str):
     if request.method == "GET":
         form = DifficultyForm(formdata=None)
     form.committee_id.choices = choices([("", "— Choisir un comité —"), *((c.id, c.name) for c in committees)])
-    form.committee_id.empty_way = EmptyWay(
-        "Aucun comité n'est rattaché à ce département : l'administrateur de l'instance les y rattache.", "", ""
-    )
     form.project_id.choices = choices([("", "— Le comité dans son ensemble —"), *((pid, label) for pid, label, _c in projects)])
     if form.validate_on_submit():
         committee = next(committee for committee in committees if committee.id == form.committee_id.data)
