@@ -80,6 +80,7 @@ class CommitteeForm(CommitteeSettingsForm):
     )
     departement_code = SelectField(
         "Département",
+        default="",
         description="Le CAF et le comité départemental de ce département lisent le comité. "
         "Laissé vide, il est déduit des communes quand elles sont toutes du même département.",
     )

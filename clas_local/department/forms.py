@@ -64,9 +64,11 @@ class DifficultyForm(Form):
 class DepartmentAccessForm(Form):
     """The admin's grant: which département an account reads, in which function."""
 
-    departement_code = SelectField("Département suivi", choices=departement_choices("— Aucun (retirer l'accès) —"))
+    departement_code = SelectField(
+        "Département suivi", choices=departement_choices("— Aucun (retirer l'accès) —"), default=""
+    )
     function = SelectField("Fonction", choices=enum_choices(DepartmentFunction))
 
 
 class CommitteeDepartementForm(Form):
-    departement_code = SelectField("Département du comité", choices=departement_choices("— Non renseigné —"))
+    departement_code = SelectField("Département du comité", choices=departement_choices("— Non renseigné —"), default="")
