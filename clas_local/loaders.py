@@ -123,7 +123,7 @@ def load_evidence(committee: Committee, evidence_id: int, allowed: Callable | No
 
 def load_department(code: str):
     """A département's pages: its department users only; any other code, or any other user, 404."""
-    from clas_local.department.codes import DEPARTEMENTS, Department
+    from clas_local.department.models import DEPARTEMENTS, Department
 
     normalised = (code or "").upper()
     if normalised not in DEPARTEMENTS or not permissions.can_view_department(current_user, normalised):

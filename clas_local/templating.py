@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
 
         return AUDIT.status
 
-    from clas_local.department.codes import departement_label
+    from clas_local.department.models import departement_label
 
     app.add_template_global(departement_label, "departement_label")
 

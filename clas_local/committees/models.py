@@ -62,7 +62,7 @@ class Committee(TimestampMixin, Base):
 
     @validates("departement_code")
     def _check_departement(self, _key: str, code: str | None) -> str | None:
-        from clas_local.department.codes import normalise_code
+        from clas_local.department.models import normalise_code
 
         return normalise_code(code)
 

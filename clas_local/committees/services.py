@@ -27,7 +27,7 @@ def create_committee(slug: str, name: str, zone: str, timezone: str = "Europe/Pa
         raise CommitteeError(f"Fuseau horaire inconnu : {timezone}") from exc
     if not fields.get("departement_code"):
         # The communes usually say which département follows the committee; the admin may correct it.
-        from clas_local.department.codes import departement_of_communes
+        from clas_local.department.models import departement_of_communes
 
         fields["departement_code"] = departement_of_communes(fields.get("insee_codes"))
     try:

@@ -7,8 +7,7 @@ from datetime import date
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from clas_local.department.codes import DEPARTEMENTS
-from clas_local.department.models import DepartmentFunction
+from clas_local.department.models import DEPARTEMENTS, DepartmentFunction
 from clas_local.forms import Form, SelectField, choices, enum_choices
 
 REQUIRED = "Ce champ est obligatoire."

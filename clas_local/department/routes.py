@@ -18,9 +18,8 @@ from clas_local.activity.models import COUNT_FIELDS
 from clas_local.committees.models import Committee
 from clas_local.compliance.rules import CHECKLIST_TITLE, Status
 from clas_local.department import queries, services
-from clas_local.department.codes import DEPARTEMENTS, departement_label
 from clas_local.department.forms import CommitteeDepartementForm, DepartmentAccessForm, DifficultyForm, FieldVisitForm
-from clas_local.department.models import DepartmentFunction, DifficultyStatus
+from clas_local.department.models import DEPARTEMENTS, DepartmentFunction, DifficultyStatus, departement_label
 from clas_local.dossier.csv_export import csv_bytes
 from clas_local.extensions import db
 from clas_local.forms import choices

@@ -8,8 +8,14 @@ from sqlalchemy import select
 
 from clas_local.audit.services import record
 from clas_local.db import utcnow
-from clas_local.department.codes import departement_label
-from clas_local.department.models import DepartmentAccess, DepartmentFunction, Difficulty, DifficultyStatus, FieldVisit
+from clas_local.department.models import (
+    DepartmentAccess,
+    DepartmentFunction,
+    Difficulty,
+    DifficultyStatus,
+    FieldVisit,
+    departement_label,
+)
 from clas_local.extensions import db
 from clas_local.i18n import format_day
 

@@ -4,7 +4,7 @@ sees nothing of other départements."""
 from __future__ import annotations
 
 from clas_local.auth.models import Membership
-from clas_local.department.codes import departement_of_commune, departement_of_communes, normalise_code
+from clas_local.department.models import departement_of_commune, departement_of_communes, normalise_code
 from clas_local.extensions import db
 from tests.conftest import page_text, post
 
