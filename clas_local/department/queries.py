@@ -142,17 +142,6 @@ def difficulties(code: str) -> list[Difficulty]:
     )
 
 
-def project_field_visits(project: Project) -> list[FieldVisit]:
-    """The field visits of one project, for its page (the committee reads them)."""
-    return list(
-        db.session.scalars(
-            select(FieldVisit)
-            .where(FieldVisit.project_id == project.id)
-            .order_by(FieldVisit.visited_on.desc(), FieldVisit.id.desc())
-        )
-    )
-
-
 def recordable_projects(committees: list[Committee]) -> list[tuple[int, str, int]]:
     """The projects a visit or a difficulty may be about: this school year's and last year's, as
     (id, label, committee id), by committee (one query)."""
