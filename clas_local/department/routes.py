@@ -120,7 +120,9 @@ def field_visits(code: str):
     )
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data)
-        committee = next(committee for committee in committees if committee.id == project.committee_id)
+        committee = next((c for c in committees if project is not None and c.id == project.committee_id), None)
+        if committee is None:  # deleted since the form was shown
+            refuse(404, f"Project {form.project_id.data}")
         if not permissions.can_record_for_department(current_user, committee):
             refuse(403, f"field visit in committee {committee.slug}")
         services.record_field_visit(project, visited_on=form.visited_on.data, visitors=form.visitors.data,

@@ -67,3 +67,11 @@ def test_department_pages_are_for_department_users_only(client, committee, login
     assert client.get("/d/35/").status_code == 404
     assert client.get("/d/35/bilan.csv").status_code == 404
     assert 'Département</a>' not in page_text(client.get("/c/rennes/"))
+
+
+def test_the_sitemap_leads_the_department_user_to_its_pages(client, committee, login_department):
+    login_department()
+    page = page_text(client.get("/plan-du-site"))
+    assert '<a href="/d/35/">Tableau de bord du département</a>' in page
+    assert '<a href="/d/35/bilan">Bilan annuel de l\'activité</a>' in page
+    assert "Vous n'êtes membre d'aucun comité" not in page

@@ -99,3 +99,16 @@ def test_the_bilan_queries_do_not_grow_with_the_committees(
         client.get("/d/35/bilan")
         assert "Total Ille-et-Vilaine (35)" in client.get("/d/35/bilan.csv").get_data().decode()
     assert len(few) == len(many)
+
+
+def test_the_year_selector_swaps_the_bilan_as_a_fragment(client, committee, make_project, make_figures,
+                                                         login_department):
+    from tests.conftest import htmx_get
+
+    make_figures(make_project(name="Clas 2025", school_year="2025-2026"), children_college=4)
+    login_department()
+    response = htmx_get(client, "/d/35/bilan?school_year=2025-2026")
+    fragment = page_text(response)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert fragment.startswith('<div id="bilan-departemental">') and "<html" not in fragment
+    assert "Clas 2025" in fragment
