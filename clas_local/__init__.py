@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = (
     "clas_local.compliance.routes",
     "clas_local.dossier.routes",
     "clas_local.audit.routes",
+    "clas_local.department.routes",
 )
 
 

@@ -93,7 +93,7 @@ def demo_command():
 
     logins = seed_demo()
     db.session.commit()
-    click.echo("Comité de démonstration prêt : /c/demo/")
+    click.echo("Comité de démonstration prêt : /c/demo/ (et son département, Ille-et-Vilaine : /d/35/)")
     click.echo("Identifiants de démonstration :")
     for role, email, password in logins:
         click.echo(f"  {role:<10} {email:<32} {password}")

@@ -110,21 +110,28 @@ def _legacy_world() -> dict[str, int]:
 
     from sqlalchemy import column, insert, table
 
-    from clas_local.committees.models import Committee, HolidayZone
+    from clas_local.committees.models import HolidayZone
     from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
     from clas_local.meetings.models import Meeting, MeetingKind
     from clas_local.partners.models import Contact, Partner, PartnerKind
 
-    committee = Committee(slug="rennes", name="Rennes", holiday_zone=HolidayZone.B)
-    partner = Partner(committee=committee, kind=PartnerKind.ASSOCIATION, name="École Volga")
-    contact = Contact(partner=partner, full_name="Isabelle Caradec", function="Directrice", email="i.caradec@ecole.fr")
     start = datetime(2026, 12, 3, 16, 30, tzinfo=timezone.utc)
-    meeting = Meeting(committee=committee, kind=MeetingKind.COMITE_LOCAL, title="Suivi", starts_at=start,
+    # The committee row with that revision's columns too (8a44b4dfb871 adds departement_code).
+    legacy_committee = table("committee", *(column(name) for name in (
+        "id", "slug", "name", "host_organisation", "insee_codes", "holiday_zone", "timezone", "created_at", "updated_at")))
+    committee = SimpleNamespace(id=db.session.execute(
+        insert(legacy_committee).values(slug="rennes", name="Rennes", host_organisation="", insee_codes="[]",
+                                        holiday_zone=HolidayZone.B.value, timezone="Europe/Paris", created_at=start,
+                                        updated_at=start).returning(legacy_committee.c.id)
+    ).scalar_one())
+    partner = Partner(committee_id=committee.id, kind=PartnerKind.ASSOCIATION, name="École Volga")
+    contact = Contact(partner=partner, full_name="Isabelle Caradec", function="Directrice", email="i.caradec@ecole.fr")
+    meeting = Meeting(committee_id=committee.id, kind=MeetingKind.COMITE_LOCAL, title="Suivi", starts_at=start,
                       ends_at=start + timedelta(hours=1))
     attendance = Attendance(meeting=meeting, partner=partner, presence=Presence.PRESENT, invited=True)
     contact_attendee = Attendee(attendance=attendance, contact=contact, full_name="")
     typed_attendee = Attendee(attendance=attendance, full_name="Paul Bénévole")
-    db.session.add_all([committee, partner, contact, meeting, attendance, contact_attendee, typed_attendee])
+    db.session.add_all([partner, contact, meeting, attendance, contact_attendee, typed_attendee])
     db.session.flush()
     # Invitation rows with the columns of that revision only (efc6f0b23db7 adds answer_to_reconfirm).
     legacy = table("invitation", *(column(name) for name in (

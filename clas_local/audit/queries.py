@@ -36,6 +36,7 @@ FAMILIES = {
     "dossier": "Dossiers",
     "calendar_feed": "Agendas (abonnements)",
     "partners": "Annuaire (imports)",
+    "department": "Département (visites, difficultés)",
 }
 
 # Every action the application records, in the words the journal shows (never the code:
@@ -52,6 +53,10 @@ ACTIONS = {
     "calendar_feed.regenerated": "Agendas : adresse d'abonnement renouvelée",
     "committee.create": "Comité : création",
     "committee.update": "Comité : paramètres modifiés",
+    "committee.departement": "Comité : département modifié",
+    "department.difficulty.close": "Département : difficulté close",
+    "department.difficulty.flag": "Département : difficulté signalée au comité départemental",
+    "department.visit": "Département : visite de terrain notée",
     "contact.anonymise": "Annuaire (contacts) : anonymisation",
     "contact.create": "Annuaire (contacts) : création",
     "contact.delete": "Annuaire (contacts) : suppression",
@@ -96,6 +101,7 @@ ACTIONS = {
     "project.school.referent": "Projets : référent d'une école choisi",
     "project.school.remove": "Projets : école retirée",
     "project.update": "Projets : modification",
+    "user.department": "Comptes : accès départemental modifié",
     "user.disable": "Comptes : désactivation",
     "user.enable": "Comptes : réactivation",
     "user.password": "Comptes : mot de passe changé",

@@ -47,6 +47,11 @@ class Project(TimestampMixin, Base):
     collectifs: Mapped[list[Collectif]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Collectif.id"
     )
+    # The département's field visits (department/models.py), newest first; read-only here, the
+    # database deletes them with the project.
+    field_visits: Mapped[list["FieldVisit"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="(FieldVisit.visited_on.desc(), FieldVisit.id.desc())"
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.name} {self.school_year}>"

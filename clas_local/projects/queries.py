@@ -108,6 +108,9 @@ DETAIL_OPTIONS = (
     ),
     selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
     selectinload(Project.collectifs),
+    # The département's field visits, for their panel: a handful a year, so joined as well (the
+    # cross product with the schools stays a few rows) rather than one more query.
+    joinedload(Project.field_visits),
 )
 
 

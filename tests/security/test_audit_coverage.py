@@ -75,6 +75,13 @@ VALID_DATA = {
     "invitations.rsvp": {"answer": "accepted"},
     "evidence.meeting_upload": lambda w: {"kind": "signin_sheet", "file": (io.BytesIO(EVIDENCE_BYTES), "emargement.pdf")},
     "evidence.project_upload": lambda w: {"kind": "convention", "file": (io.BytesIO(EVIDENCE_BYTES), "convention.pdf")},
+    "department.field_visits": lambda w: {"project_id": str(w.ids["project"]),
+                                          "visited_on": (date.today() - timedelta(days=1)).isoformat(),
+                                          "visitors": "Anne Martin, conseillère CAF", "notes": "Séance observée."},
+    "department.difficulties": lambda w: {"committee_id": str(w.committee.id), "project_id": "",
+                                          "text": "Le comité ne s'est pas réuni cette année."},
+    "department.account_department": {"departement_code": "35", "function": "secretariat"},
+    "department.committee_departement": {"departement_code": "22"},
 }
 
 # Routes that may legitimately change nothing in the database (a download, a resend
