@@ -11,7 +11,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local.extensions import db
 from clas_local.holidays.queries import periods_of
-from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
+from clas_local.i18n import of
+from clas_local.partners.models import COVERING_KINDS, SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
 from clas_local.school_year import calendar_known, project_window, school_weeks, school_year_of, unknown_calendar_notice
@@ -263,3 +264,44 @@ def school_projects(committee, partner_id: int | None) -> list[ProjectSchool]:
             .order_by(Project.school_year.desc(), Project.name)
         )
     )
+
+
+# -- territory links ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TerritorySuggestion:
+    """A PRE, PEDT, PEL or cité éducative covering the commune of a school of the project,
+    not linked to it yet."""
+
+    partner: Partner
+    schools: tuple[Partner, ...]
+
+    @property
+    def sentence(self) -> str:
+        names = " et ".join(of(school.name) for school in self.schools)
+        communes = sorted({school.commune_name or f"code INSEE {school.commune_code}" for school in self.schools})
+        where = "des communes" if len(communes) > 1 else "de la commune"
+        return f"{self.partner.name} ({self.partner.kind.label}) couvre {where} {names} ({', '.join(communes)})."
+
+
+def territory_suggestions(committee, project: Project) -> list[TerritorySuggestion]:
+    """One query: the committee's open covering partners; matched in Python with the project's
+    schools (already loaded) by commune code (each partner covers a handful of communes)."""
+    by_commune: dict[str, list[Partner]] = {}
+    for link in project.schools:
+        if link.partner.commune_code:
+            by_commune.setdefault(link.partner.commune_code, []).append(link.partner)
+    linked = {link.partner_id for link in project.territory_partners} | {project.porteur_id}
+    found = []
+    for partner in db.session.scalars(
+        select(Partner)
+        .where(Partner.committee_id == committee.id, Partner.kind.in_(COVERING_KINDS), Partner.is_open.is_(True))
+        .order_by(Partner.name)
+    ):
+        if partner.id in linked:
+            continue
+        schools = [school for code in partner.covered_communes or [] for school in by_commune.get(code, [])]
+        if schools:
+            found.append(TerritorySuggestion(partner, tuple(schools)))
+    return found
