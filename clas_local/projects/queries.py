@@ -11,7 +11,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local.extensions import db
 from clas_local.holidays.queries import periods_of
-from clas_local.i18n import of
 from clas_local.partners.models import COVERING_KINDS, SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
@@ -279,10 +278,13 @@ class TerritorySuggestion:
 
     @property
     def sentence(self) -> str:
-        names = " et ".join(of(school.name) for school in self.schools)
-        communes = sorted({school.commune_name or f"code INSEE {school.commune_code}" for school in self.schools})
-        where = "des communes" if len(communes) > 1 else "de la commune"
-        return f"{self.partner.name} ({self.partner.kind.label}) couvre {where} {names} ({', '.join(communes)})."
+        """« PRE de Rennes couvre Rennes, où se trouvent École Volga et Collège des Hautes-Ourmes. »"""
+        communes = sorted({school.commune_name or f"la commune de code INSEE {school.commune_code}"
+                           for school in self.schools})  # fmt: skip
+        names = [school.name for school in self.schools]
+        schools = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} et {names[-1]}"
+        verb = "se trouve" if len(names) == 1 else "se trouvent"
+        return f"{self.partner.name} couvre {' et '.join(communes)}, où {verb} {schools}."
 
 
 def territory_suggestions(committee, project: Project) -> list[TerritorySuggestion]:
