@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 
 from clas_local.audit.services import record
 from clas_local.extensions import db
-from clas_local.i18n import format_day, of, plural
+from clas_local.i18n import format_day, plural
 from clas_local.projects.models import (
     CafStatus,
     Collectif,
@@ -178,9 +178,9 @@ def cof_warning(project: Project, financing: ProjectFinancing | None) -> str | N
     years = supported_years(project, financing.first_year)
     if years >= 2:
         return None
-    return (f"Une COF est réservée aux porteurs soutenus par la CAF depuis au moins deux ans : Clas Local ne connaît "
-            f"{'aucune année' if years == 0 else plural(years, 'année')} de projet {of(project.porteur.name)} "
-            f"avant {financing.first_year}.")  # fmt: skip
+    known = "ne connaît aucune année" if years == 0 else "ne connaît qu'une année"
+    return (f"Une COF est réservée aux porteurs soutenus par la CAF depuis au moins deux ans : Clas Local {known} "
+            f"de projet du porteur « {project.porteur.name} » avant {financing.first_year}.")
 
 
 def set_financing(project: Project, kind: FinancingKind, first_year: str, last_year: str,
