@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
+from clas_local import permissions
 from clas_local.audit.services import record
 from clas_local.extensions import db
 from clas_local.i18n import format_day, plural
@@ -32,7 +33,6 @@ from clas_local.projects.models import (
     ProjectSchool,
 )
 from clas_local.school_year import school_year_error, school_year_of
-from clas_local.visibility import visible_projects
 
 COPIED_COLLECTIF_FIELDS = (
     "name", "children_count", "animateurs_count", "weekly_sessions", "session_minutes", "planned_weeks", "place",
@@ -50,17 +50,60 @@ def line_condition(line_id: int):
     return or_(Project.id == line_id, Project.first_project_id == line_id)
 
 
-def history(user, project: Project) -> list[Project]:
-    """The line's years the user may see, oldest first (one query)."""
-    query = visible_projects(user, project.committee).where(line_condition(project.line_id))
-    return list(db.session.scalars(query.order_by(Project.school_year)))
+@dataclass(frozen=True)
+class Line:
+    """A project's line as its page reads it, from one query."""
+
+    project: Project
+    # Every year of the line, oldest first (whatever the user may see).
+    projects: list[Project]
+    financings: list[ProjectFinancing]
+    # The porteur's projects of the committee before the project's year (any line): COF support.
+    earlier: list[Project]
+
+    def visible_to(self, user) -> list[Project]:
+        """The years the user may see (a line is a few rows: the rule is asked of each)."""
+        return [year for year in self.projects if permissions.can_view_project(user, year)]
+
+    @property
+    def financing(self) -> ProjectFinancing | None:
+        return covering(self.financings, self.project.school_year)
+
+
+def load_line(project: Project) -> Line:
+    """The line's years and financings, and the porteur's earlier projects, in one query: the
+    financings are joined to the line's first row only, so rows do not multiply."""
+    line_id = project.line_id
+    rows = db.session.execute(
+        select(Project, ProjectFinancing)
+        .outerjoin(ProjectFinancing, and_(Project.id == line_id, ProjectFinancing.line_project_id == line_id))
+        .where(
+            Project.committee_id == project.committee_id,
+            or_(
+                line_condition(line_id),
+                and_(Project.porteur_id == project.porteur_id, Project.school_year < project.school_year),
+            ),
+        )
+        .order_by(Project.school_year, Project.id, ProjectFinancing.first_year)
+    ).all()
+    projects: dict[int, Project] = {}
+    financings: list[ProjectFinancing] = []
+    for year, financing in rows:
+        projects.setdefault(year.id, year)
+        if financing is not None:
+            financings.append(financing)
+    in_line = [year for year in projects.values() if year.line_id == line_id]
+    earlier = [year for year in projects.values()
+               if year.porteur_id == project.porteur_id and year.school_year < project.school_year]  # fmt: skip
+    return Line(project, in_line, financings, earlier)
 
 
 # -- reconduire ---------------------------------------------------------------------------------
 
 
-def reconduction_error(project: Project, today: date) -> str | None:
-    """Why the project cannot be carried on to its next school year, in French, or None (one query)."""
+def reconduction_error(project: Project, today: date, line: Line | None = None) -> str | None:
+    """Why the project cannot be carried on to its next school year, in French, or None (one
+    query, none when the page has loaded the line)."""
     next_year = project.next_school_year
     error = school_year_error(next_year)
     if error:
@@ -71,15 +114,20 @@ def reconduction_error(project: Project, today: date) -> str | None:
                 "n'a pas encore commencé, reconduisez-le plus tard.")  # fmt: skip
     if project.first_year + 1 < current:
         return f"L'année {next_year} est passée : on ne reconduit pas un projet dans le passé."
-    existing = db.session.scalar(
-        select(Project.school_year).where(
-            Project.committee_id == project.committee_id,
-            or_(
-                Project.previous_project_id == project.id,
-                and_(line_condition(project.line_id), Project.school_year == next_year),
-            ),
-        ).limit(1)
-    )
+    if line is not None:
+        following = [year for year in line.projects
+                     if year.previous_project_id == project.id or year.school_year == next_year]  # fmt: skip
+        existing = following[0].school_year if following else None
+    else:
+        existing = db.session.scalar(
+            select(Project.school_year).where(
+                Project.committee_id == project.committee_id,
+                or_(
+                    Project.previous_project_id == project.id,
+                    and_(line_condition(project.line_id), Project.school_year == next_year),
+                ),
+            ).limit(1)
+        )
     if existing is not None:
         return f"Le projet est déjà reconduit : l'année {existing} existe."
     return None
@@ -158,29 +206,24 @@ def financing_errors(
     return {}
 
 
-def supported_years(project: Project, before_year: str) -> int:
+def supported_years(line: Line, before_year: str) -> int:
     """The school years before `before_year` in which the porteur held a project of the
-    committee that the CAF did not refuse (one query)."""
-    return db.session.scalar(
-        select(func.count(func.distinct(Project.school_year))).where(
-            Project.committee_id == project.committee_id,
-            Project.porteur_id == project.porteur_id,
-            Project.school_year < before_year,
-            or_(Project.caf_status.is_(None), Project.caf_status != CafStatus.REFUSED),
-        )
-    ) or 0
+    committee that the CAF did not refuse."""
+    return len({year.school_year for year in line.earlier
+                if year.school_year < before_year and year.caf_status is not CafStatus.REFUSED})  # fmt: skip
 
 
-def cof_warning(project: Project, financing: ProjectFinancing | None) -> str | None:
+def cof_warning(line: Line) -> str | None:
     """A COF is for porteurs « soutenus par la Caf depuis au moins deux ans »: a warning, not a refusal."""
+    financing = line.financing
     if financing is None or financing.kind is not FinancingKind.COF:
         return None
-    years = supported_years(project, financing.first_year)
+    years = supported_years(line, financing.first_year)
     if years >= 2:
         return None
     known = "ne connaît aucune année" if years == 0 else "ne connaît qu'une année"
     return (f"Une COF est réservée aux porteurs soutenus par la CAF depuis au moins deux ans : Clas Local {known} "
-            f"de projet du porteur « {project.porteur.name} » avant {financing.first_year}.")
+            f"de projet du porteur « {line.project.porteur.name} » avant {financing.first_year}.")
 
 
 def set_financing(project: Project, kind: FinancingKind, first_year: str, last_year: str,

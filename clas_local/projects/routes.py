@@ -199,18 +199,17 @@ def _caf_form(project: Project, formdata=None) -> CafDecisionForm:
 
 
 def _line_context(committee, project: Project, can_edit: bool, forms: dict) -> dict:
-    """The line's years, its financing and the CAF's decisions (three or four queries)."""
-    financings = lines.financings_of(project)
-    financing = lines.covering(financings, project.school_year)
+    """The line's years, its financing and the CAF's decisions (one query: lines.load_line)."""
+    line = lines.load_line(project)
     context = {
-        "line_years": lines.line_years(lines.history(current_user, project), financings),
-        "financing": financing,
-        "cof_warning": lines.cof_warning(project, financing),
+        "line_years": lines.line_years(line.visible_to(current_user), line.financings),
+        "financing": line.financing,
+        "cof_warning": lines.cof_warning(line),
     }
     if can_edit:
         context.update(
-            reconduction_error=lines.reconduction_error(project, committee_today(committee)),
-            financing_form=forms.get("financing_form") or _financing_form(financing),
+            reconduction_error=lines.reconduction_error(project, committee_today(committee), line),
+            financing_form=forms.get("financing_form") or _financing_form(line.financing),
             caf_form=forms.get("caf_form") or _caf_form(project),
         )
     return context
@@ -228,12 +227,14 @@ def _context(committee, project: Project, **forms) -> dict:
         "calendar_notice": None if weeks else queries.calendar_notice(project),
         "can_enter_holidays": permissions.can_manage_committee(current_user, committee),
         "collectifs": queries.collectifs_with_warnings(project, weeks),
-        "suggestions": queries.territory_suggestions(committee, project),
         "suggestion_error": forms.get("suggestion_error"),
     }
-    if can_edit:
-        # Both link forms' candidates and every school's contacts, in two queries.
+    if not can_edit:
+        context["suggestions"] = queries.territory_suggestions(committee, project)
+    else:
+        # Both link forms' candidates in one query; the suggestions are among the territory ones.
         schools, territory = queries.link_candidates(committee, project)
+        context["suggestions"] = queries.territory_suggestions(committee, project, territory)
         context.update(
             school_form=forms.get("school_form") or _school_link_form(committee, project, candidates=schools),
             partner_form=forms.get("partner_form") or _partner_link_form(committee, project, candidates=territory),
