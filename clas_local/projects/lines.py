@@ -166,6 +166,20 @@ def reconduct(project: Project) -> Project:
     return new
 
 
+def year_change_error(project: Project, school_year: str) -> str | None:
+    """A year of a line keeps its school year (the line's order and its financing periods read
+    it): the French reason a change is refused, or None (one query when the year changes)."""
+    if school_year == project.school_year:
+        return None
+    reconducted = project.previous_project_id is not None or db.session.scalar(
+        select(Project.id).where(Project.previous_project_id == project.id).limit(1)
+    ) is not None
+    if reconducted:
+        return (f"Ce projet fait partie d'une suite d'années ({project.school_year} et d'autres) : son année scolaire "
+                "ne se change pas. Reconduisez le projet pour l'année suivante.")  # fmt: skip
+    return None
+
+
 # -- financing ----------------------------------------------------------------------------------
 
 

@@ -337,8 +337,12 @@ def _project_form(committee, fixed_porteur: Partner | None, project: Project | N
     return form
 
 
-def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | None:
+def _project_fields(form: ProjectForm, fixed_porteur: Partner | None, project: Project | None = None) -> dict | None:
     """The validated fields, or None after adding a message to the form."""
+    year_error = lines.year_change_error(project, form.school_year.data) if project is not None else None
+    if year_error:
+        form.school_year.errors.append(year_error)
+        return None
     porteur_id = fixed_porteur.id if fixed_porteur is not None else int(form.porteur_id.data)
     coordinator_id = int(form.coordinator_id.data) if form.coordinator_id.data else None
     if coordinator_id is not None and queries.contact_of(porteur_id, coordinator_id) is None:
@@ -397,7 +401,7 @@ def edit(slug: str, project_id: int):
     fixed_porteur = project.porteur if permissions.is_project_porteur(current_user, project) else None
     form = _project_form(committee, fixed_porteur, project)
     if form.validate_on_submit():
-        fields = _project_fields(form, fixed_porteur)
+        fields = _project_fields(form, fixed_porteur, project)
         if fields is not None:
             changed = services.update_project(project, **fields)
             db.session.commit()

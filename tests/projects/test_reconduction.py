@@ -209,3 +209,20 @@ def test_an_anonymised_referent_is_not_copied(client, login_as, full_project, sc
     db.session.commit()
     post(client, f"/c/rennes/projects/{full_project.id}/reconduct")
     assert _next_year(full_project).schools[0].referent_contact_id is None
+
+
+def test_a_reconducted_year_keeps_its_school_year(client, login_as, full_project, porteur_org):
+    login_as("host")
+    post(client, f"/c/rennes/projects/{full_project.id}/reconduct")
+    new = _next_year(full_project)
+    for project in (full_project, new):
+        response = post(client, f"/c/rennes/projects/{project.id}/edit",
+                        {"name": "Clas du Blosne", "school_year": "2030-2031", "porteur_id": str(porteur_org.id)})  # fmt: skip
+        assert response.status_code == 422
+        assert "son année scolaire ne se change pas" in page_text(response)
+    db.session.expire_all()
+    assert [p.school_year for p in db.session.scalars(select(Project).order_by(Project.id))] == ["2026-2027", "2027-2028"]
+    # Renaming is still possible.
+    response = post(client, f"/c/rennes/projects/{new.id}/edit",
+                    {"name": "Clas du Blosne – suite", "school_year": "2027-2028", "porteur_id": str(porteur_org.id)})  # fmt: skip
+    assert response.status_code in (302, 303)
