@@ -8,6 +8,7 @@ from dataclasses import replace
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from clas_local import htmx, panels, permissions
 from clas_local.auth.models import Role
@@ -642,8 +643,14 @@ def reconduct(slug: str, project_id: int):
     form = ReconductForm(meta=NO_CSRF)
     error = lines.reconduction_error(project, committee_today(committee))
     if request.method == "POST" and error is None:
-        new = lines.reconduct(project)
-        db.session.commit()
+        try:
+            new = lines.reconduct(project)
+            db.session.commit()
+        except IntegrityError:  # another request reconducted it first (previous_project_id is unique)
+            db.session.rollback()
+            error = f"Le projet est déjà reconduit en {project.next_school_year}."
+            return htmx.render("projects/reconduct.html", status=422, committee=committee,
+                               project=_reload(project_id), form=form, error=error)  # fmt: skip
         flash(f"Le projet « {new.name} » est reconduit en {new.school_year} : écoles, partenaires et collectifs "
               "sont repris. Saisissez le démarrage de l'activité et la décision de la CAF de cette année.", "success")
         return htmx.redirect(url_for("projects.detail", slug=slug, project_id=new.id))

@@ -226,3 +226,16 @@ def test_a_reconducted_year_keeps_its_school_year(client, login_as, full_project
     response = post(client, f"/c/rennes/projects/{new.id}/edit",
                     {"name": "Clas du Blosne – suite", "school_year": "2027-2028", "porteur_id": str(porteur_org.id)})  # fmt: skip
     assert response.status_code in (302, 303)
+
+
+def test_two_requests_at_once_make_one_next_year(client, login_as, full_project, monkeypatch):
+    """The check passes for both, the database's unique link refuses the second: a French message, no 500."""
+    import clas_local.projects.lines
+
+    login_as("host")
+    post(client, f"/c/rennes/projects/{full_project.id}/reconduct")
+    monkeypatch.setattr(clas_local.projects.lines, "reconduction_error", lambda project, today, line=None: None)
+    response = post(client, f"/c/rennes/projects/{full_project.id}/reconduct")
+    assert response.status_code == 422
+    assert "Le projet est déjà reconduit en 2027-2028." in page_text(response)
+    assert db.session.scalar(select(func.count(Project.id)).where(Project.school_year == "2027-2028")) == 1
