@@ -101,12 +101,14 @@ def unlink_school(link: ProjectSchool) -> None:
 # -- territory partners ---------------------------------------------------------------------
 
 
-def link_partner(project: Project, partner: Partner, relation: str) -> ProjectPartner:
+def link_partner(project: Project, partner: Partner, relation: str, *, suggested: bool = False) -> ProjectPartner:
+    """Link a territory partner; `suggested`: from the page's suggestion (it covers a school's commune)."""
     link = ProjectPartner(partner=partner, relation=relation)
     project.territory_partners.append(link)
     db.session.flush()
-    record("project.partner.add", project, committee=project.committee,
-           summary=f"Partenaire lié au projet {project.name} : {partner.name}", partner_id=partner.id)
+    record("project.partner.suggested" if suggested else "project.partner.add", project, committee=project.committee,
+           summary=f"Partenaire lié au projet {project.name}{' (suggestion du territoire)' if suggested else ''} : "
+                   f"{partner.name}", partner_id=partner.id)  # fmt: skip
     return link
 
 

@@ -140,6 +140,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.edit_collectif", "GET"):         PROJECT_EDIT,
     ("projects.edit_collectif", "POST"):        PROJECT_EDIT,
     ("projects.remove_collectif", "POST"):      PROJECT_EDIT,
+    ("projects.reconduct", "GET"):              PROJECT_EDIT,
+    ("projects.reconduct", "POST"):             PROJECT_EDIT,
+    ("projects.set_financing", "POST"):         PROJECT_EDIT,
+    ("projects.set_caf_decision", "POST"):      PROJECT_EDIT,
+    ("projects.add_suggested_partner", "POST"): PROJECT_EDIT,
     # meetings
     ("meetings.index", "GET"):                  committee(ALL),
     ("meetings.export_csv", "GET"):             committee(ALL),
@@ -194,6 +199,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("evidence.project_upload", "POST"):        PROJECT_EDIT,
     # compliance and dossier
     ("compliance.dashboard", "GET"):            committee(DASHBOARD),
+    ("compliance.renewals", "GET"):             committee(DASHBOARD),
     ("dossier.annual_bilan", "GET"):            committee(DASHBOARD),
     ("dossier.annual_bilan_csv", "GET"):        committee(DASHBOARD),
     ("dossier.page", "GET"):                    PROJECT_READ,
@@ -247,6 +253,7 @@ PARAMS: dict[str, dict] = {
     "projects.remove_school": {"link_id": "school_link"},
     "projects.update_relation": {"link_id": "partner_link"},
     "projects.remove_partner": {"link_id": "partner_link"},
+    "projects.add_suggested_partner": {"partner_id": "territory"},
 }
 
 

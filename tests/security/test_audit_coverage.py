@@ -56,6 +56,10 @@ VALID_DATA = {
     "projects.set_referent": lambda w: {f"school-{w.ids['school_link']}-referent_contact_id": ""},
     "projects.set_orientation": lambda w: {f"orientation-{w.ids['school_link']}-oriented_children_count": "7",
                                            f"orientation-{w.ids['school_link']}-oriented_on": "2026-11-05"},
+    "projects.set_financing": {"financing-kind": "cof", "financing-first_year": "2026-2027",
+                               "financing-last_year": "2029-2030"},
+    "projects.set_caf_decision": {"caf-status": "accorde", "caf-deposited_on": "2026-06-15",
+                                  "caf-decided_on": "2026-07-10"},
     "committees.school_calendar": {"school_year": "2029-2030", "name": "Vacances d'hiver", "first_day": "2030-02-16",
                                    "last_day": "2030-03-03"},
     "meetings.create": {"kind": "comite_local", "title": "Nouveau comité", "day": NEXT_MONTH, "start_time": "17:30",
@@ -89,6 +93,7 @@ VALID_DATA = {
 NO_CHANGE_EXPECTED = {
     "auth.login", "auth.account", "auth.choose_password", "partners.import_directory",
     "partners.export_contact", "projects.add_school", "projects.add_partner", "invitations.send",
+    "projects.add_suggested_partner",  # the world's PRE is already linked (and covers no commune): refused, 422
     "invitations.remind",
     "partners.remove_contact",  # the world's contact is invited and a referent: removal is refused (in use)
     "auth.enable_account",  # the world's accounts are all active: nothing to re-enable
