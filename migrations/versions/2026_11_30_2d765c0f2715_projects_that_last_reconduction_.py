@@ -10,7 +10,7 @@ partner.covered_communes: the INSEE codes a PRE, PEDT, PEL or cité éducative c
 project whose schools lie there is offered the link (issue 17).
 
 Revision ID: 2d765c0f2715
-Revises: 534db305bcaa
+Revises: 8a44b4dfb871
 Create Date: 2026-11-30 00:02:25.669976
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2d765c0f2715'
-down_revision = '534db305bcaa'
+down_revision = '8a44b4dfb871'
 branch_labels = None
 depends_on = None
 
