@@ -22,6 +22,7 @@ from clas_local.extensions import db
 from clas_local.meetings.models import KEY_MOMENTS
 from clas_local.partners.models import Partner
 from clas_local.projects.models import Project
+from clas_local.projects.renewals import RenewalRow, renewals
 from clas_local.school_year import current_school_year
 
 RECENT_VISITS = 20
@@ -94,6 +95,16 @@ def current_projects(committees: list[Committee]) -> list[Project]:
             select(Project).where(condition).options(joinedload(Project.porteur)).order_by(Project.name, Project.id)
         )
     )
+
+
+def renewals_due(lines: list[CommitteeLine]) -> list[RenewalRow]:
+    """The projects of the committees' current year due for renewal or lacking last year's
+    bilan (projects.renewals), one call per school year the committees are in (one, or two
+    when an overseas committee has already started its next year)."""
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for line in lines:
+        by_year[line.school_year].append(line.committee.id)
+    return [row for year, ids in sorted(by_year.items()) for row in renewals(ids, year)]
 
 
 def dashboard_lines(committees: list[Committee]) -> list[CommitteeLine]:

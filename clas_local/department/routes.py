@@ -26,6 +26,7 @@ from clas_local.forms import choices
 from clas_local.loaders import load_account, load_department, load_difficulty, refuse
 from clas_local.meetings.models import KEY_MOMENTS
 from clas_local.projects.models import Project
+from clas_local.projects.renewals import BILAN, RENEWAL
 from clas_local.school_year import is_school_year
 
 bp = Blueprint("department", __name__)
@@ -40,6 +41,7 @@ def dashboard(code: str):
     committees = queries.committees_of(department.code)
     lines = queries.dashboard_lines(committees)
     all_projects = [line for committee_line in lines for line in committee_line.projects]
+    renewal_rows = queries.renewals_due(lines)
     return render_template(
         "department/dashboard.html",
         department=department,
@@ -52,6 +54,8 @@ def dashboard(code: str):
         key_moments=KEY_MOMENTS,
         Status=Status,
         checklist_title=CHECKLIST_TITLE,
+        due=[row for row in renewal_rows if row.kind == RENEWAL],
+        lacking=[row for row in renewal_rows if row.kind == BILAN],
         visits=queries.field_visits(department.code),
         difficulties=queries.difficulties(department.code),
         DifficultyStatus=DifficultyStatus,

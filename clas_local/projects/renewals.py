@@ -1,15 +1,17 @@
 """Which projects are due for renewal, and which lack last year's bilan.
 
 One function for the committee's page and the département's dashboard: it takes committee ids
-and a school year and returns plain rows, in four queries whatever the number of projects.
+and a school year and returns plain rows, in one query whatever the number of projects.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
 
 from clas_local.activity.models import COUNT_FIELDS, QUALITATIVE_FIELDS, ActivityFigures
 from clas_local.committees.models import Committee
@@ -58,57 +60,43 @@ def renewals(committee_ids: list[int], school_year: str, today: date | None = No
     today = today or date.today()
     under_way = school_year <= school_year_of(today)
 
-    projects = db.session.execute(
-        select(Project.id, Project.name, Project.committee_id, Project.first_project_id, Project.previous_project_id,
-               Partner.name.label("porteur_name"), Committee.slug, Committee.name.label("committee_name"))
+    # One query: the year's projects with the CAF decision of the next year's project reconducted
+    # from each (at most one: previous_project_id is unique), the previous year's figures (None:
+    # no row at all) and, a row each, their line's financings covering this year or the next.
+    following = aliased(Project)
+    next_decision = (
+        select(following.caf_status).where(following.previous_project_id == Project.id).scalar_subquery()
+    )
+    line_id = func.coalesce(Project.first_project_id, Project.id)
+    result = db.session.execute(
+        select(Project.id, Project.name, Project.committee_id, Project.previous_project_id,
+               Partner.name.label("porteur_name"), Committee.slug, Committee.name.label("committee_name"),
+               next_decision.label("next_decision"), ActivityFigures, ProjectFinancing)
         .join(Partner, Project.porteur_id == Partner.id)
         .join(Committee, Project.committee_id == Committee.id)
+        .outerjoin(ActivityFigures, ActivityFigures.project_id == Project.previous_project_id)
+        .outerjoin(ProjectFinancing, and_(ProjectFinancing.line_project_id == line_id,
+                                          ProjectFinancing.first_year <= next_year,
+                                          ProjectFinancing.last_year >= school_year))
         .where(Project.committee_id.in_(committee_ids), Project.school_year == school_year)
-        .order_by(Committee.name, Project.name, Project.id)
+        .order_by(Committee.name, Project.name, Project.id, ProjectFinancing.first_year)
     ).all()  # fmt: skip
-    if not projects:
-        return []
-    ids = [row.id for row in projects]
-    line_ids = {row.id: row.first_project_id or row.id for row in projects}
-
-    # The financings covering this year or the next, of these lines.
-    financings: dict[int, list[ProjectFinancing]] = {}
-    for financing in db.session.scalars(
-        select(ProjectFinancing).where(
-            ProjectFinancing.line_project_id.in_(set(line_ids.values())),
-            ProjectFinancing.first_year <= next_year,
-            ProjectFinancing.last_year >= school_year,
-        )
-    ):
-        financings.setdefault(financing.line_project_id, []).append(financing)
-
-    # The next year's projects reconducted from these, and their CAF decision.
-    next_decisions = dict(
-        db.session.execute(
-            select(Project.previous_project_id, Project.caf_status).where(Project.previous_project_id.in_(ids))
-        ).all()
-    )
-
-    # The previous years' figures (None: no row at all).
-    previous_ids = [row.previous_project_id for row in projects if row.previous_project_id]
-    previous_figures: dict[int, ActivityFigures | None] = {}
-    if previous_ids:
-        for project_id, figures in db.session.execute(
-            select(Project.id, ActivityFigures)
-            .outerjoin(ActivityFigures, ActivityFigures.project_id == Project.id)
-            .where(Project.id.in_(previous_ids))
-        ):
-            previous_figures[project_id] = figures
+    projects: dict[int, object] = {}
+    financings: dict[int, list[ProjectFinancing]] = defaultdict(list)
+    for row in result:
+        projects.setdefault(row.id, row)
+        if row.ProjectFinancing is not None:
+            financings[row.id].append(row.ProjectFinancing)
 
     rows: list[RenewalRow] = []
-    for row in projects:
+    for row in projects.values():
         base = {"committee_id": row.committee_id, "committee_slug": row.slug, "committee_name": row.committee_name,
                 "project_id": row.id, "project_name": row.name, "porteur_name": row.porteur_name,
                 "school_year": school_year}  # fmt: skip
-        line = financings.get(line_ids[row.id], [])
+        line = financings[row.id]
         current = next((f for f in line if f.covers(school_year)), None)
         following = next((f for f in line if f.covers(next_year)), None)
-        decided = next_decisions.get(row.id) is not None
+        decided = row.next_decision is not None
         if current is not None and current.kind is not FinancingKind.ANNUAL:
             if current.last_year == school_year and following is None and not decided:
                 rows.append(RenewalRow(**base, kind=RENEWAL, reason=(
@@ -119,7 +107,7 @@ def renewals(committee_ids: list[int], school_year: str, today: date | None = No
             rows.append(RenewalRow(**base, kind=RENEWAL,
                                    reason=f"{what} : aucune décision de la CAF pour {next_year}."))  # fmt: skip
         if row.previous_project_id:
-            figures = previous_figures.get(row.previous_project_id)
+            figures = row.ActivityFigures
             previous_year = f"{first - 1}-{first}"
             if figures is None or _empty(figures):
                 reason = (f"Bilan {previous_year} non saisi : aucun chiffre ni bilan qualitatif." if figures is None

@@ -81,3 +81,31 @@ def test_the_dashboard_of_a_departement_without_committees_says_so(client, login
     page = page_text(client.get("/d/2A/"))
     assert "<h1>Département : Corse-du-Sud (2A)</h1>" in page
     assert "Aucun comité n'est rattaché à ce département" in page
+
+
+def test_the_dashboard_lists_the_renewals_due_and_the_bilans_missing(
+    client, committee, make_committee, make_project, make_figures, login_department
+):
+    """Issue 17: the département sees which projects are due for renewal and which lack last
+    year's bilan, in every committee of the département and no other."""
+    last_year = make_project(name="Clas du Blosne", school_year="2025-2026")
+    make_project(name="Clas du Blosne", school_year="2026-2027", previous_project_id=last_year.id,
+                 first_project_id=last_year.id)  # fmt: skip
+    with_bilan = make_project(name="Clas Maurepas", school_year="2025-2026")
+    make_figures(with_bilan, children_elementaire=12)
+    make_project(name="Clas Maurepas", school_year="2026-2027", previous_project_id=with_bilan.id,
+                 first_project_id=with_bilan.id)  # fmt: skip
+    fougeres = make_committee(slug="fougeres", name="Comité local de Fougères", departement_code="35")
+    make_project(committee=fougeres, name="Clas du Bourg")
+    brest = make_committee(slug="brest", name="Comité local de Brest", departement_code="29")
+    make_project(committee=brest, name="Clas de Brest")
+    login_department()
+
+    page = page_text(client.get("/d/35/"))
+    due = page[page.index("Projets dont le financement est à renouveler"):page.index("Projets reconduits dont")]
+    assert "Clas du Bourg" in due and "Comité local de Fougères" in due and "Clas de Brest" not in due
+    assert "Financement non renseigné (annuel par défaut) : aucune décision de la CAF pour 2027-2028." in due
+    lacking = page[page.index("Projets reconduits dont le bilan"):page.index('id="visites"')]
+    assert "Clas du Blosne" in lacking and "Bilan 2025-2026 non saisi" in lacking
+    assert f'href="/c/rennes/projects/{last_year.id}"' in lacking
+    assert "Clas Maurepas" not in lacking
