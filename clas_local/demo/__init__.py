@@ -27,6 +27,7 @@ STEPS = (
     "clas_local.demo.invitations",
     "clas_local.demo.attendance",
     "clas_local.demo.history",
+    "clas_local.demo.activity",
 )
 
 
