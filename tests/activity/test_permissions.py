@@ -79,3 +79,27 @@ def test_a_viewer_sees_a_link_to_read_it(client, login_as, project):
     page = page_text(client.get(f"/c/rennes/projects/{project.id}"))
     assert f'href="/c/rennes/projects/{project.id}/activity">Voir le bilan d\'activité</a>' in page
     assert "Non renseigné" in page
+
+
+def test_the_home_to_do_asks_for_the_bilan_once_the_bilan_meeting_is_held(
+    client, login_as, project, make_project, make_meeting, make_partner
+):
+    from clas_local.meetings.models import MeetingKind, MeetingStatus
+
+    from clas_local.school_year import current_school_year
+
+    year = current_school_year(project.committee)  # the home page's year
+    project.school_year = year
+    other = make_project(name="Clas Villejean", school_year=year)  # another porteur's: not on this porteur's list
+    for held in (project, other):
+        make_meeting(held, kind=MeetingKind.BILAN, status=MeetingStatus.HELD)
+    login_as("porteur", partner=project.porteur)
+    home = page_text(client.get("/c/rennes/"))
+    assert ("Clas du Blosne : la réunion de bilan est tenue, le bilan d'activité de l'année n'est pas encore saisi. "
+            f'<a href="/c/rennes/projects/{project.id}/activity">Saisir le bilan d\'activité</a>') in home  # fmt: skip
+    assert "Clas Villejean : la réunion de bilan" not in home
+    login_as("host")
+    assert "Clas Villejean : la réunion de bilan est tenue" in page_text(client.get("/c/rennes/"))
+    login_as("porteur", partner=project.porteur)
+    post(client, url(project), {"children_elementaire": "20"})
+    assert "Clas du Blosne : la réunion de bilan" not in page_text(client.get("/c/rennes/"))
