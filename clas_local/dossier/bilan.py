@@ -2,7 +2,8 @@
 
 Pure functions over the compliance facts (loaded for every project of the year in a fixed
 number of queries): held meetings by kind, schools present, territory partners, the
-Éducation nationale's presence, and the totals.
+Éducation nationale's presence; and each porteur's activity figures (activity.models, read
+for every project in one query, None where not entered); then the totals.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clas_local.activity.models import COUNT_FIELDS
+from clas_local.activity.rules import children_total
 from clas_local.compliance.rules import MeetingFact, ProjectFacts, key_moment
 from clas_local.meetings.models import KEY_MOMENTS, MeetingKind
 
-CHILDREN_FIELDS = ("children_elementaire", "children_college", "children_lycee")
 PROJECT_KINDS = (MeetingKind.DIAGNOSTIC, MeetingKind.LANCEMENT, MeetingKind.SUIVI, MeetingKind.BILAN, MeetingKind.AUTRE)
 
 
@@ -37,8 +38,7 @@ class BilanRow:
 
     @property
     def children_total(self) -> int | None:
-        entered = [self.figures.get(name) for name in CHILDREN_FIELDS if self.figures.get(name) is not None]
-        return sum(entered) if entered else None
+        return children_total(self.figures)
 
     @property
     def held_total(self) -> int:

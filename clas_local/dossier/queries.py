@@ -233,7 +233,7 @@ def load_dossier(project, *, now: datetime | None = None) -> Dossier:
         meetings=items,
         project_files=project_files,
         generated_at=now or datetime.now(timezone.utc),
-        activity=activity_queries.figures_of(project.id),
+        activity=project.activity_figures,  # joined with the project by the dossier's routes
     )
 
 

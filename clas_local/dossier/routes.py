@@ -28,7 +28,8 @@ bp = Blueprint("dossier", __name__)
 PROJECT = "/c/<slug>/projects/<int:project_id>"
 
 
-LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator))
+# The « Bilan d'activité » (one row at most) is joined too: the dossier reads it with no query of its own.
+LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator), joinedload(Project.activity_figures))
 
 
 def _dossier(slug: str, project_id: int) -> Dossier:

@@ -47,6 +47,11 @@ class Project(TimestampMixin, Base):
     collectifs: Mapped[list[Collectif]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Collectif.id"
     )
+    # The year's « Bilan d'activité » (activity.models), read only: joined into the project
+    # page's query so that its panel costs no query; written through activity.services.
+    activity_figures: Mapped["ActivityFigures | None"] = relationship(  # noqa: F821
+        viewonly=True, uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.name} {self.school_year}>"

@@ -108,6 +108,7 @@ DETAIL_OPTIONS = (
     ),
     selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
     selectinload(Project.collectifs),
+    joinedload(Project.activity_figures),  # one row at most: no cross product
 )
 
 
