@@ -109,11 +109,12 @@ def annual_bilan(
     )
 
 
-# The activity figures' columns: each count, then the children enrolled and oriented.
+# The activity figures' columns: each count, then the children enrolled and oriented (the
+# département's bilan may write the same columns with FIGURE_COLUMNS and figure_cells).
 FIGURE_COLUMNS = (*COUNT_FIELDS.values(), "Enfants et jeunes inscrits (total)", "Enfants orientés par les écoles")
 
 
-def _figure_cells(figures: dict, children_total, oriented) -> list:
+def figure_cells(figures: dict, children_total, oriented) -> list:
     """A figure not entered is an empty cell (never 0, which is a figure)."""
     cells = [figures.get(name) for name in COUNT_FIELDS] + [children_total, oriented]
     return ["" if value is None else value for value in cells]
@@ -136,7 +137,7 @@ def csv_rows(bilan: Bilan):
             row.held_total, row.schools_linked, row.schools_present, row.territory_partners,
             row.en_meetings, row.comites_attended,
             *(label for _kind, label in row.moments),
-            *_figure_cells(row.figures, row.children_total, row.oriented),
+            *figure_cells(row.figures, row.children_total, row.oriented),
         ])  # fmt: skip
     totals = bilan.totals
     rows.append([
@@ -145,7 +146,7 @@ def csv_rows(bilan: Bilan):
         totals["held_total"], totals["schools_linked"], totals["schools_present"], totals["territory_partners"],
         totals["en_meetings"], totals["comites_attended"],
         *("" for _kind in KEY_MOMENTS),
-        *_figure_cells(totals["figures"], totals["children_total"], totals["oriented"]),
+        *figure_cells(totals["figures"], totals["children_total"], totals["oriented"]),
     ])  # fmt: skip
     rows.append([])
     rows.append(["Comités locaux tenus", bilan.comites_held])
