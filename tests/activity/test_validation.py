@@ -96,3 +96,16 @@ def test_htmx_save_returns_the_section_with_its_notice(client, login_as, project
     assert text.lstrip().startswith('<div id="bilan-activite">') and "<h1>" not in text
     assert "Le bilan d'activité est enregistré." in text
     assert _figures(project).collectifs_count == 3
+
+
+def test_the_page_is_a_full_page_and_its_section_a_fragment_for_htmx(client, login_as, project):
+    from tests.conftest import htmx_get
+
+    login_as("viewer")
+    full = client.get(url(project))
+    assert "<h1>Bilan d'activité 2026-2027 – Clas du Blosne</h1>" in page_text(full)
+    fragment = htmx_get(client, url(project))
+    text = page_text(fragment)
+    assert fragment.status_code == 200 and "<h1>" not in text
+    assert text.lstrip().startswith('<div id="bilan-activite">')
+    assert "HX-Request" in fragment.headers["Vary"]
