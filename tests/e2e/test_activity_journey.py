@@ -2,7 +2,7 @@
 
 From the project page's panel to the figures page: an absurd figure is refused in French
 without losing what was typed, a plausible draft is saved with the referential's warning,
-and the dossier shows the section. Every page and swap is checked by axe-core (conftest.Audit).
+the dossier shows the section, and the CAF's viewer reads the figures in the annual bilan. Every page and swap is checked by axe-core (conftest.Audit).
 """
 
 from __future__ import annotations
@@ -48,4 +48,13 @@ def test_the_porteur_enters_the_bilan_d_activite(new_page, live_server, audit):
     expect(section).to_contain_text("Semaines de fonctionnement")
     expect(page.locator("main")).to_contain_text("Un second collectif de collégiens.")
     audit.check(page, "Dossier de concertation (bilan d'activité)")
+
+    # The CAF's viewer reads last year's figures in the committee's annual bilan (a wide table
+    # that scrolls inside itself, never the page).
+    viewer = new_page()
+    sign_in(viewer, audit, "caf@demo.clas-local.fr", DEMO_PASSWORD)
+    viewer.goto("/c/demo/bilan?school_year=2025-2026")
+    expect(viewer.locator("#bilan-activite")).to_have_text("Activité des projets")
+    expect(viewer.locator("table.activity-bilan tfoot")).to_contain_text("Total")
+    audit.check(viewer, "Bilan annuel (activité des projets)")
     audit.assert_clean()
