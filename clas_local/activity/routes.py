@@ -60,6 +60,7 @@ def _render(committee, project, figures, form=None, *, status: int = 200, notice
         orientations=orientations,
         oriented_total=queries.oriented_total(orientations),
         warnings=rules.warnings(counts, rural=project.is_rural),
+        checkable=rules.checkable(counts),
         can_edit=can_edit,
         form=(form or _form(figures)) if can_edit else None,
         notice=notice,

@@ -207,6 +207,19 @@ def sessions_warning(figures: Figures, *, rural: bool) -> RuleResult | None:
     )
 
 
+# The figures every rule needs: until they are all entered, « conforme » would say too much.
+CHECKED_FIELDS = ("collectifs_count", "sessions_held", "weeks_run")
+
+
+def checkable(figures: Figures) -> bool:
+    """Whether every rule can be read: children, collectifs, sessions, weeks and intervenants entered."""
+    return (
+        all(figures.get(name) is not None for name in CHECKED_FIELDS)
+        and children_total(figures) is not None
+        and intervenants_total(figures) is not None
+    )
+
+
 def warnings(figures: Figures, *, rural: bool) -> list[RuleResult]:
     """The referential's rules the figures do not meet, in a stable order (children, weeks,
     intervenants, sessions); empty when they meet them all or are not entered yet."""

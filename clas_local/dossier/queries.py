@@ -109,6 +109,7 @@ class Dossier:
             "children_total": activity_rules.children_total(counts),
             "oriented_total": sum(oriented) if oriented else None,
             "warnings": activity_rules.warnings(counts, rural=self.facts.rural),
+            "checkable": activity_rules.checkable(counts),
         }
 
     @property

@@ -75,3 +75,17 @@ def test_warnings_are_shown_with_their_rule_and_do_not_block(client, login_as, p
     assert f"<blockquote lang=\"fr\">« {SOURCE_SESSIONS} »</blockquote>" in page
     project_page = page_text(client.get(f"/c/rennes/projects/{project.id}"))
     assert "1 point à vérifier au regard du référentiel." in project_page
+
+
+def test_conforme_is_said_only_once_every_figure_the_rules_need_is_entered(client, login_as, project):
+    assert rules.checkable(GOOD)
+    assert not rules.checkable({**GOOD, "sessions_held": None})
+    assert not rules.checkable({**GOOD, "paid_intervenants": None, "volunteer_intervenants": None})
+    login_as("porteur", partner=project.porteur)
+    post(client, url(project), {"children_elementaire": "24", "collectifs_count": "3"})
+    page = page_text(client.get(url(project)))
+    assert "à compléter</span> Les règles du référentiel sur les collectifs se vérifient une fois saisis" in page
+    assert "respectent les règles du référentiel" not in page
+    post(client, url(project), VALID)
+    page = page_text(client.get(url(project)))
+    assert "conforme</span> Les chiffres de l'année respectent les règles du référentiel sur les collectifs." in page
