@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, StopValidation
 
 from clas_local.activity.models import COUNT_FIELDS, QUALITATIVE_FIELDS
 from clas_local.activity.rules import MAXIMA, range_message
@@ -54,6 +54,10 @@ class CountField(IntegerField):
             self.data = None
             raise ValueError(NOT_A_NUMBER)
         self.data = int(raw)
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: its own message only, not the range's too
+            raise StopValidation()
 
 
 def _strip(value):

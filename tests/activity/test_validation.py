@@ -36,6 +36,8 @@ def test_bad_figures_are_refused_in_french_and_nothing_is_saved(client, login_as
     text = page_text(response)
     assert message in text
     assert f'id="{field}-error"' in text and "Le formulaire contient 1 erreur" in text
+    error = text.split(f'id="{field}-error">')[1].split("</p>")[0]
+    assert error.count("Erreur :") == 1, error  # one message, the one that says what is wrong
     assert _figures(project) is None
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action.like("activity.%"))) == 0
 
