@@ -145,3 +145,13 @@ def test_the_activity_page_queries_do_not_grow_with_schools(client, login_as, pr
         page = page_text(client.get(page_url))
     assert page.count(" orientés le ") + page.count(" orienté le ") == 0 and "4 enfants orientés" in page
     assert len(few) == len(many) <= 8
+
+
+def test_the_bilan_says_in_french_how_many_projects_entered_their_figures(client, login_as, make_project):
+    blosne = make_project(name="Clas du Blosne")
+    make_project(name="Clas Maurepas")
+    login_as("viewer")
+    assert "(aucun projet ne l'a encore saisi)" in page_text(client.get(BILAN))
+    db.session.add(ActivityFigures(project=blosne, weeks_run=28))
+    db.session.commit()
+    assert "(1 projet sur 2 l'a saisi)" in page_text(client.get(BILAN))
