@@ -89,3 +89,11 @@ def test_conforme_is_said_only_once_every_figure_the_rules_need_is_entered(clien
     post(client, url(project), VALID)
     page = page_text(client.get(url(project)))
     assert "conforme</span> Les chiffres de l'année respectent les règles du référentiel sur les collectifs." in page
+
+
+def test_an_empty_bilan_is_one_with_no_figure_and_no_heading():
+    """The one definition of « not entered » (the renewals' « lacks last year's bilan » may read it)."""
+    assert rules.is_empty({}, {})
+    assert rules.is_empty(dict.fromkeys(GOOD), {"bilan_outlook": ""})
+    assert not rules.is_empty({**dict.fromkeys(GOOD), "weeks_run": 0}, {})  # 0 is a figure
+    assert not rules.is_empty({}, {"bilan_outlook": "Un collectif de plus."})
