@@ -41,6 +41,7 @@ PAGES: tuple[Page, ...] = (
     Page("project list", "host", endpoint="projects.index"),
     Page("project page", "host", path="/c/{slug}/projects/{project_id}"),
     Page("dossier page", "porteur", path="/c/{slug}/projects/{project_id}/dossier"),
+    Page("activity page", "porteur", path="/c/{slug}/projects/{project_id}/activity"),
     Page("meeting list", "host", endpoint="meetings.index"),
     Page("meeting page", "host", path=M),
     Page("attendance row (HTMX)", "host", kind="fragment", path=M + "/attendance/partners/{attendance_partner_id}",

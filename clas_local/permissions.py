@@ -150,6 +150,19 @@ def can_create_project(user: User | None, committee: Committee) -> bool:
     return role(user, committee) in (Role.HOST, Role.PORTEUR)
 
 
+# -- activity figures (the project's « Bilan d'activité ») ------------------------------------
+
+
+def can_view_activity(user: User | None, project) -> bool:
+    """Whoever reads the project reads its figures and qualitative bilan (not schools)."""
+    return can_view_project(user, project)
+
+
+def can_edit_activity(user: User | None, project) -> bool:
+    """The project's porteur enters them; the host may correct them."""
+    return role(user, project.committee) is Role.HOST or is_project_porteur(user, project)
+
+
 # -- meetings ----------------------------------------------------------------------------
 
 

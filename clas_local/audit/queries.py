@@ -24,6 +24,7 @@ FAMILIES = {
     "partner": "Annuaire (organisations)",
     "contact": "Annuaire (contacts)",
     "project": "Projets",
+    "activity": "Bilans d'activité",
     "collectif": "Collectifs",
     "meeting": "Réunions",
     "invitation": "Invitations",
@@ -42,6 +43,8 @@ FAMILIES = {
 # Every action the application records, in the words the journal shows (never the code:
 # the journal reads in French). tests/audit checks that each recorded action has its label.
 ACTIONS = {
+    "activity.create": "Bilans d'activité : saisie",
+    "activity.update": "Bilans d'activité : modification",
     "attendance.add": "Présences : organisation non invitée ajoutée",
     "attendance.clear": "Présences : organisation remise à « non renseignée »",
     "attendance.remove": "Présences : organisation retirée",

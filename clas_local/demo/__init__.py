@@ -28,6 +28,7 @@ STEPS = (
     "clas_local.demo.attendance",
     "clas_local.demo.history",
     "clas_local.demo.lines",
+    "clas_local.demo.activity",
     "clas_local.demo.department",
 )
 

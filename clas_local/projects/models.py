@@ -91,6 +91,11 @@ class Project(TimestampMixin, Base):
     field_visits: Mapped[list["FieldVisit"]] = relationship(  # noqa: F821
         viewonly=True, order_by="(FieldVisit.visited_on.desc(), FieldVisit.id.desc())"
     )
+    # The year's « Bilan d'activité » (activity.models), read only: joined into the project
+    # page's query so that its panel costs no query; written through activity.services.
+    activity_figures: Mapped["ActivityFigures | None"] = relationship(  # noqa: F821
+        viewonly=True, uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.name} {self.school_year}>"

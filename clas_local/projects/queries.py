@@ -111,6 +111,7 @@ DETAIL_OPTIONS = (
     # The département's field visits, for their panel: a handful a year, so joined as well (the
     # cross product with the schools stays a few rows) rather than one more query.
     joinedload(Project.field_visits),
+    joinedload(Project.activity_figures),  # one row at most: no cross product
 )
 
 

@@ -83,6 +83,7 @@ def set_orientation(link: ProjectSchool, children: int | None, day) -> bool:
         return False
     link.oriented_children_count, link.oriented_on = children, day
     project = link.project
+    project.updated_at = utcnow()  # the dossier's « Bilan d'activité » shows the count: its version reads the project's
     db.session.flush()
     record("project.school.orientation", project, committee=project.committee,
            summary=f"Orientation des enfants par {link.partner.name} : {children if children is not None else 'non notée'}",

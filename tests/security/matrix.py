@@ -205,6 +205,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("dossier.page", "GET"):                    PROJECT_READ,
     ("dossier.pdf", "GET"):                     PROJECT_READ,
     ("dossier.archive", "GET"):                 PROJECT_READ,
+    # the project's « Bilan d'activité »: its readers read it, its porteur and the host enter it
+    ("activity.page", "GET"):                   PROJECT_READ,
+    ("activity.save", "POST"):                  PROJECT_EDIT,
     # département
     ("department.dashboard", "GET"):            DEPARTMENT_ONLY,
     ("department.bilan", "GET"):                DEPARTMENT_ONLY,

@@ -54,6 +54,8 @@ VALID_DATA = {
                                 "collectif-session_minutes": "90", "collectif-planned_weeks": "27"},
     "projects.update_relation": lambda w: {f"partner-{w.ids['partner_link']}-relation": "Relation décrite autrement."},
     "projects.set_referent": lambda w: {f"school-{w.ids['school_link']}-referent_contact_id": ""},
+    "activity.save": {"children_elementaire": "24", "collectifs_count": "3", "weeks_run": "28",
+                      "bilan_outlook": "Un collectif de plus à la rentrée."},
     "projects.set_orientation": lambda w: {f"orientation-{w.ids['school_link']}-oriented_children_count": "7",
                                            f"orientation-{w.ids['school_link']}-oriented_on": "2026-11-05"},
     "projects.set_financing": {"financing-kind": "cof", "financing-first_year": "2026-2027",
