@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from clas_local.activity.models import COUNT_FIELDS, QUALITATIVE_FIELDS, ActivityFigures
 from clas_local.auth.models import User
+from clas_local.committees.models import Committee
 from clas_local.demo import seed_demo
 from clas_local.extensions import db
 from clas_local.projects.models import Project
@@ -19,7 +20,10 @@ def test_every_past_project_has_its_bilan_and_the_current_year_is_partly_entered
     db.session.commit()
     seed_demo()  # idempotent: nothing added the second time
     db.session.commit()
-    projects = db.session.scalars(select(Project).order_by(Project.school_year, Project.id)).all()
+    # The demo committee's projects (the second committee of its département has its own figures).
+    projects = db.session.scalars(
+        select(Project).join(Committee).where(Committee.slug == "demo").order_by(Project.school_year, Project.id)
+    ).all()
     figures = {row.project_id: row for row in db.session.scalars(select(ActivityFigures))}
     current = current_school_year(projects[0].committee)
     past = [project for project in projects if project.school_year < current]
