@@ -53,7 +53,7 @@ def test_the_admin_grants_changes_and_withdraws_a_department_access(client, make
     access = db.session.scalar(select(DepartmentAccess))
     assert (access.user_id, access.departement_code, access.function) == (conseillere.id, "35", DepartmentFunction.CAF)
     accounts = page_text(client.get("/admin/comptes?q=conseillere"))
-    assert "Département Ille-et-Vilaine (35) : conseiller ou conseillère caf" in accounts
+    assert "Département Ille-et-Vilaine (35) : conseiller ou conseillère CAF" in accounts
     assert post(client, url, {"departement_code": "35", "function": "secretariat"}).status_code == 303
     db.session.refresh(access)
     assert access.function is DepartmentFunction.SECRETARIAT
