@@ -31,6 +31,7 @@ from clas_local.auth.models import Membership, Role, User
 from clas_local.calendar.feeds import hash_token
 from clas_local.calendar.models import CalendarFeed
 from clas_local.committees.models import Committee, HolidayZone
+from clas_local.department.models import DepartmentAccess, DepartmentFunction, FieldVisit
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
 from clas_local.extensions import db
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
@@ -122,6 +123,13 @@ class CommitteeSize:
 class Scale:
     name: str
     committees: tuple[CommitteeSize, ...]
+    # Committees of one département, in order: a department dataset is one département of 40
+    # committees, a national one ten of them; each département has its department user.
+    committees_per_departement: int = 40
+
+
+# The départements the datasets' committees belong to, in order.
+DEPARTEMENT_CODES = ("35", "22", "29", "56", "44", "49", "53", "72", "85", "50")
 
 
 def _department() -> Scale:
@@ -157,6 +165,8 @@ SCALES = {
             CommitteeSize(8, 16, 2, 2, 24, 3, 1, 8, schools_per_project=2, partners_per_project=2),
             CommitteeSize(24, 48, 2, 6, 72, 9, 3, 24, schools_per_project=6, partners_per_project=6),
         ),
+        # One committee per département: the second département's pages read three times the rows.
+        committees_per_departement=1,
     ),
 }
 
@@ -240,7 +250,7 @@ class _Ids:
 
 MODELS = (
     Committee, User, Partner, Contact, Membership, Project, ProjectSchool, ProjectPartner, Collectif,
-    Meeting, Minutes, Invitation, Attendance, Attendee, EvidenceFile, CalendarFeed,
+    Meeting, Minutes, Invitation, Attendance, Attendee, EvidenceFile, CalendarFeed, DepartmentAccess, FieldVisit,
 )  # fmt: skip
 
 
@@ -296,6 +306,7 @@ class _Builder:
             if len(self.rows[Invitation]) > FLUSH_ROWS:
                 self.flush(final=False)  # a national dataset does not fit in memory at once
         self.cross_committee_roles(users_by_committee)
+        self.department_users(users_by_committee)
         self.data.counts = {model.__tablename__: self.written[model] + len(self.rows[model]) for model in MODELS}
         return self.data
 
@@ -304,6 +315,7 @@ class _Builder:
         commune = COMMUNES[index % len(COMMUNES)]
         suffix = f"-{index // len(COMMUNES) + 1}" if index >= len(COMMUNES) else ""
         slug = _slugify(commune) + suffix + self.suffix
+        departement_code = DEPARTEMENT_CODES[(index // self.scale.committees_per_departement) % len(DEPARTEMENT_CODES)]
         committee_id = self.add(
             Committee,
             slug=slug,
@@ -314,6 +326,7 @@ class _Builder:
             holiday_zone=HolidayZone.B,
             timezone="Europe/Paris",
             sender_email=None,
+            departement_code=departement_code,
         )
         # Directory: schools (UAI with its check letter, a REP/REP+ share), then territory partners.
         schools, territory, contacts_of = [], [], {}
@@ -351,7 +364,7 @@ class _Builder:
         school_ids = [pid for pid, _ in schools]
 
         # Users: a host, a viewer, a porteur per porteur organisation, three school users.
-        users = {"committee_id": committee_id, "slug": slug}
+        users = {"committee_id": committee_id, "slug": slug, "departement_code": departement_code}
         users["host"] = self.user(f"hote@{slug}.bench.example.fr", f"Hôte {commune}", committee_id, Role.HOST)
         users["viewer"] = self.user(f"caf@{slug}.bench.example.fr", f"Conseillère CAF {commune}", committee_id, Role.VIEWER)
         users["porteurs"] = {
@@ -392,6 +405,14 @@ class _Builder:
                              place=f"Salle polyvalente, {commune}")
                 projects.append({"id": project_id, "year": year, "porteur": porteur, "schools": project_schools,
                                  "partners": project_partners, "meetings": []})
+
+        # A field visit of the département to this year's first project, and one to last year's.
+        for year, day in ((SCHOOL_YEARS[2], date(2026, 11, 19)), (SCHOOL_YEARS[1], date(2026, 3, 12))):
+            visited = next((p for p in projects if p["year"] == year), None)
+            if visited is not None:
+                self.add(FieldVisit, committee_id=committee_id, project_id=visited["id"], visited_on=day,
+                         visitors="Conseillère CAF, animateur REAAP", notes="Séance observée avec l'équipe.",
+                         recorded_by_id=None)  # fmt: skip
 
         # Meetings: each project's key moments first, the rest suivi and comité local meetings.
         meetings = self.meetings(committee_id, size, projects, users["host"]["id"])
@@ -585,6 +606,24 @@ class _Builder:
                      token_hash=feed_hash(committee_token), created_at=self.stamps["created_at"], last_used_at=None)
             self.data.targets[position]["person_feed_token"] = person_token
             self.data.targets[position]["committee_feed_token"] = committee_token
+
+    def department_users(self, users_by_committee) -> None:
+        """One department user (a CAF conseillère) per département, no membership anywhere: the
+        benchmark opens the département's pages as that of each target's committee."""
+        accounts = {}
+        for users in users_by_committee:
+            code = users["departement_code"]
+            if code in accounts:
+                continue
+            session_token = _token(self.rng, 24)
+            user_id = self.add(User, email=f"caf-{code}{self.suffix}@departement.bench.example.fr",
+                               full_name=f"Conseillère CAF ({code})", password_hash=self.password_hash, is_admin=False,
+                               is_active_account=True, session_token=session_token, last_login_at=None)  # fmt: skip
+            self.add(DepartmentAccess, user_id=user_id, departement_code=code, function=DepartmentFunction.CAF)
+            accounts[code] = {"id": user_id, "session_token": session_token, "partner_id": None}
+        for position, users in enumerate(users_by_committee[:2]):
+            self.data.targets[position]["department"] = accounts[users["departement_code"]]
+            self.data.targets[position]["departement_code"] = users["departement_code"]
 
     def targets(self, users, projects, meetings, contacts_of) -> dict:
         """What the benchmark opens in this committee: the fullest objects, so the pages do the most work."""

@@ -18,7 +18,7 @@ MAX_QUERIES = 12  # every page, at any size
 @dataclass(frozen=True)
 class Page:
     name: str
-    role: str | None  # "host", "viewer", "porteur", "school" (targets' users), None: anonymous
+    role: str | None  # "host", "viewer", "porteur", "school", "department" (targets' users), None: anonymous
     kind: str = "html"  # html | fragment | feed | pdf
     endpoint: str | None = None  # a page that takes only the committee's slug
     path: str | None = None  # else a URL template filled from the targets
@@ -41,6 +41,7 @@ PAGES: tuple[Page, ...] = (
     Page("project list", "host", endpoint="projects.index"),
     Page("project page", "host", path="/c/{slug}/projects/{project_id}"),
     Page("dossier page", "porteur", path="/c/{slug}/projects/{project_id}/dossier"),
+    Page("activity page", "porteur", path="/c/{slug}/projects/{project_id}/activity"),
     Page("meeting list", "host", endpoint="meetings.index"),
     Page("meeting page", "host", path=M),
     Page("attendance row (HTMX)", "host", kind="fragment", path=M + "/attendance/partners/{attendance_partner_id}",
@@ -59,6 +60,11 @@ PAGES: tuple[Page, ...] = (
          budget=False, cold=True),
     # The sign-in sheet of a meeting, built at each download (PDF/UA like the dossier).
     Page("emargement.pdf", "host", kind="pdf", path=M + "/emargement.pdf", cold=True),
+    # The département of the target committee (at department scale, 40 committees), as its CAF conseillère.
+    Page("department dashboard", "department", path="/d/{departement_code}/"),
+    Page("department bilan", "department", path="/d/{departement_code}/bilan"),
+    # A download judged by the pages' budgets (queries, cost against the anchor).
+    Page("department bilan.csv", "department", path="/d/{departement_code}/bilan.csv"),
 )  # fmt: skip
 
 

@@ -26,7 +26,9 @@ BLUEPRINT_MODULES = (
     "clas_local.mail.routes",
     "clas_local.compliance.routes",
     "clas_local.dossier.routes",
+    "clas_local.activity.routes",
     "clas_local.audit.routes",
+    "clas_local.department.routes",
 )
 
 

@@ -93,10 +93,12 @@ def demo_command():
 
     logins = seed_demo()
     db.session.commit()
-    click.echo("Comité de démonstration prêt : /c/demo/")
+    click.echo("Comité de démonstration prêt : /c/demo/ (et son département, Ille-et-Vilaine : /d/35/)")
     click.echo("Identifiants de démonstration :")
+    role_width = max(len(role) for role, _email, _password in logins)
+    email_width = max(len(email) for _role, email, _password in logins)
     for role, email, password in logins:
-        click.echo(f"  {role:<10} {email:<32} {password}")
+        click.echo(f"  {role:<{role_width}}  {email:<{email_width}}  {password}")
 
 
 @clas.command("backup")

@@ -119,3 +119,28 @@ def load_evidence(committee: Committee, evidence_id: int, allowed: Callable | No
     return load_in_committee(
         EvidenceFile, committee, evidence_id, can_view=permissions.can_view_evidence, allowed=allowed
     )
+
+
+def load_department(code: str):
+    """A département's pages: its department users only; any other code, or any other user, 404."""
+    from clas_local.department.models import DEPARTEMENTS, Department
+
+    normalised = (code or "").upper()
+    if normalised not in DEPARTEMENTS or not permissions.can_view_department(current_user, normalised):
+        refuse(404, f"département {code}")
+    access = permissions.department_access(current_user)
+    return Department(normalised, DEPARTEMENTS[normalised], access.function)
+
+
+def load_difficulty(department, difficulty_id: int):
+    """A difficulty flagged about a committee of `department` (another département's: 404)."""
+    from clas_local.department.models import Difficulty
+
+    difficulty = db.session.scalar(
+        select(Difficulty)
+        .join(Committee, Difficulty.committee_id == Committee.id)
+        .where(Difficulty.id == difficulty_id, Committee.departement_code == department.code)
+    )
+    if difficulty is None:
+        refuse(404, f"Difficulty {difficulty_id}")
+    return difficulty

@@ -6,6 +6,7 @@ from clas_local.audit.models import AuditEvent
 from clas_local.auth.models import LoginThrottle, Membership, Role, User
 from clas_local.calendar.models import CalendarFeed
 from clas_local.committees.models import Committee, HolidayZone
+from clas_local.department.models import DepartmentAccess, DepartmentFunction, Difficulty, FieldVisit
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
 from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.invitations.models import Answer, AnswerChannel, Invitation
@@ -37,6 +38,10 @@ __all__ = [
     "Collectif",
     "Committee",
     "Contact",
+    "DepartmentAccess",
+    "DepartmentFunction",
+    "Difficulty",
+    "FieldVisit",
     "EducationPrioritaire",
     "EvidenceFile",
     "EvidenceKind",

@@ -41,3 +41,9 @@ def committee_navigation(committee) -> list[dict]:
         url = url_for(item.endpoint, slug=committee.slug)
         items.append({"url": url, "label": item.label, "current": request.endpoint == item.endpoint})
     return items
+
+
+def department_url() -> str | None:
+    """The department dashboard, for a department user's « Département » menu entry."""
+    code = permissions.department_code(current_user)
+    return url_for("department.dashboard", code=code) if code else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 SLOTS: dict[str, tuple[str, ...]] = {
     "meeting": ("invitations", "attendance", "evidence"),
-    "project": ("meetings", "compliance", "evidence"),
+    "project": ("meetings", "compliance", "activity", "department", "evidence"),
 }
 
 

@@ -7,6 +7,12 @@ see, of those meetings, their own school's invitations and attendance and the mi
 (not the other organisations' people, nor evidence files). The
 instance admin creates committees and appoints hosts, and sees no committee's
 content without a membership.
+
+A department user (DepartmentAccess: a CAF conseiller, the secrétariat of the comité
+départemental) is a member of no committee: in each committee of their département they get a
+transient *viewer* membership (never added to the session), so that every read rule, the SQL
+twins of visibility.py and every write refusal hold for them as for a viewer; committees of
+other départements stay invisible (404). What they write is department-level only.
 """
 
 from __future__ import annotations
@@ -21,16 +27,35 @@ from clas_local.partners.models import TERRITORY_KINDS, Partner, PartnerKind
 
 
 def membership(user: User | None, committee: Committee) -> Membership | None:
-    """The user's membership in the committee, looked up once per request."""
+    """The user's membership in the committee, looked up once per request; for a department
+    user in a committee of their département, a read-only viewer membership of the moment."""
     if user is None or not user.is_authenticated:
         return None
     cache: dict = g.setdefault("_memberships", {})
     key = (user.id, committee.id)
     if key not in cache:
-        cache[key] = db.session.scalar(
+        found = db.session.scalar(
             select(Membership).where(Membership.user_id == user.id, Membership.committee_id == committee.id)
         )
+        if found is None and committee.departement_code and department_code(user) == committee.departement_code:
+            # Ids and the committee only: setting `user` would append it to user.memberships and
+            # the cascade would save it.
+            found = Membership(user_id=user.id, committee_id=committee.id, committee=committee, role=Role.VIEWER)
+        cache[key] = found
     return cache[key]
+
+
+def department_access(user: User | None):
+    """The user's DepartmentAccess, or None (loaded with the signed-in user: no query)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return user.department_access
+
+
+def department_code(user: User | None) -> str | None:
+    """The département whose committees the user reads as a department user, or None."""
+    access = department_access(user)
+    return access.departement_code if access is not None else None
 
 
 def role(user: User | None, committee: Committee) -> Role | None:
@@ -49,6 +74,20 @@ def _partner_id(user: User | None, committee: Committee) -> int | None:
 def can_manage_accounts(user: User | None) -> bool:
     """List accounts, disable and re-enable them, send them a password link: the instance admin."""
     return user is not None and user.is_authenticated and user.is_admin
+
+
+# -- département --------------------------------------------------------------------------
+
+
+def can_view_department(user: User | None, code: str) -> bool:
+    """The department pages of a code: its department users only (the admin sees no content)."""
+    return code is not None and department_code(user) == code
+
+
+def can_record_for_department(user: User | None, committee: Committee) -> bool:
+    """Field visits and difficulties, about a committee of the user's département: the
+    department-level writes, the only ones a department user makes."""
+    return bool(committee.departement_code) and department_code(user) == committee.departement_code
 
 
 # -- committee ---------------------------------------------------------------------------
@@ -109,6 +148,19 @@ def can_edit_project(user: User | None, project) -> bool:
 
 def can_create_project(user: User | None, committee: Committee) -> bool:
     return role(user, committee) in (Role.HOST, Role.PORTEUR)
+
+
+# -- activity figures (the project's « Bilan d'activité ») ------------------------------------
+
+
+def can_view_activity(user: User | None, project) -> bool:
+    """Whoever reads the project reads its figures and qualitative bilan (not schools)."""
+    return can_view_project(user, project)
+
+
+def can_edit_activity(user: User | None, project) -> bool:
+    """The project's porteur enters them; the host may correct them."""
+    return role(user, project.committee) is Role.HOST or is_project_porteur(user, project)
 
 
 # -- meetings ----------------------------------------------------------------------------

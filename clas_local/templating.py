@@ -51,9 +51,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        from clas_local.navigation import committee_navigation
+        from clas_local.navigation import committee_navigation, department_url
 
-        return {"committee_navigation": committee_navigation, "current_user": current_user}
+        return {"committee_navigation": committee_navigation, "department_url": department_url,
+                "current_user": current_user}
 
     @app.template_global()
     def accessibility_status() -> str:
@@ -61,6 +62,10 @@ def init_app(app: Flask) -> None:
         from clas_local.accessibility import AUDIT
 
         return AUDIT.status
+
+    from clas_local.department.models import departement_label
+
+    app.add_template_global(departement_label, "departement_label")
 
     @app.template_global()
     def static_url(filename: str) -> str:

@@ -55,7 +55,7 @@ def test_demo_is_idempotent_and_prints_working_logins(app, client):
     from tests.conftest import post
 
     logins = [line.split() for line in first.output.splitlines() if "@demo.clas-local.fr" in line]
-    assert {login[0] for login in logins} == {"host", "porteur", "school", "viewer", "admin"}
+    assert {login[0] for login in logins} == {"host", "porteur", "school", "viewer", "admin", "department"}
     for _role, email, password in logins:
         browser = app.test_client()
         response = post(browser, "/login", {"email": email, "password": password})

@@ -101,8 +101,8 @@ def test_the_upgrade_rewrites_audit_rows_that_named_a_contact(database_template,
 
 def _legacy_world() -> dict[str, int]:
     """A contact invited, answering and present, written at the previous revision (none of
-    these tables changes in f028daae8902, so the models can write them; invitation rows are
-    written with that revision's columns, as efc6f0b23db7 adds one)."""
+    these tables changes in f028daae8902, so the models can write them; invitation and partner
+    rows are written with that revision's columns, as efc6f0b23db7 and 2d765c0f2715 add some)."""
     from datetime import datetime, timedelta, timezone
 
     from clas_local.attendance.models import Attendance, Attendee, Presence
@@ -110,21 +110,40 @@ def _legacy_world() -> dict[str, int]:
 
     from sqlalchemy import column, insert, table
 
-    from clas_local.committees.models import Committee, HolidayZone
+    from clas_local.committees.models import HolidayZone
     from clas_local.mail.models import MessageKind, MessageStatus, OutgoingMessage
     from clas_local.meetings.models import Meeting, MeetingKind
-    from clas_local.partners.models import Contact, Partner, PartnerKind
+    from clas_local.partners.models import Contact, PartnerKind
 
-    committee = Committee(slug="rennes", name="Rennes", holiday_zone=HolidayZone.B)
-    partner = Partner(committee=committee, kind=PartnerKind.ASSOCIATION, name="École Volga")
-    contact = Contact(partner=partner, full_name="Isabelle Caradec", function="Directrice", email="i.caradec@ecole.fr")
     start = datetime(2026, 12, 3, 16, 30, tzinfo=timezone.utc)
-    meeting = Meeting(committee=committee, kind=MeetingKind.COMITE_LOCAL, title="Suivi", starts_at=start,
+    # The committee row with that revision's columns too (8a44b4dfb871 adds departement_code).
+    legacy_committee = table("committee", *(column(name) for name in (
+        "id", "slug", "name", "host_organisation", "insee_codes", "holiday_zone", "timezone", "created_at", "updated_at")))
+    committee = SimpleNamespace(id=db.session.execute(
+        insert(legacy_committee).values(slug="rennes", name="Rennes", host_organisation="", insee_codes="[]",
+                                        holiday_zone=HolidayZone.B.value, timezone="Europe/Paris", created_at=start,
+                                        updated_at=start).returning(legacy_committee.c.id)
+    ).scalar_one())
+    # The partner row with that revision's columns (2d765c0f2715 adds covered_communes).
+    legacy_partner = table("partner", *(column(name) for name in (
+        "id", "committee_id", "kind", "name", "education_prioritaire", "address", "postcode", "commune_code",
+        "commune_name", "phone", "email", "website", "circonscription", "is_open", "notes", "search_text",
+        "created_at", "updated_at")))
+    partner_id = db.session.execute(
+        insert(legacy_partner).values(
+            committee_id=committee.id, kind=PartnerKind.ASSOCIATION.value, name="École Volga", education_prioritaire="none",
+            address="", postcode="", commune_code="", commune_name="", phone="", email="", website="",
+            circonscription="", is_open=True, notes="", search_text="", created_at=start, updated_at=start,
+        ).returning(legacy_partner.c.id)
+    ).scalar_one()
+    partner = SimpleNamespace(id=partner_id)
+    contact = Contact(partner_id=partner_id, full_name="Isabelle Caradec", function="Directrice", email="i.caradec@ecole.fr")
+    meeting = Meeting(committee_id=committee.id, kind=MeetingKind.COMITE_LOCAL, title="Suivi", starts_at=start,
                       ends_at=start + timedelta(hours=1))
-    attendance = Attendance(meeting=meeting, partner=partner, presence=Presence.PRESENT, invited=True)
+    attendance = Attendance(meeting=meeting, partner_id=partner_id, presence=Presence.PRESENT, invited=True)
     contact_attendee = Attendee(attendance=attendance, contact=contact, full_name="")
     typed_attendee = Attendee(attendance=attendance, full_name="Paul Bénévole")
-    db.session.add_all([committee, partner, contact, meeting, attendance, contact_attendee, typed_attendee])
+    db.session.add_all([contact, meeting, attendance, contact_attendee, typed_attendee])
     db.session.flush()
     # Invitation rows with the columns of that revision only (efc6f0b23db7 adds answer_to_reconfirm).
     legacy = table("invitation", *(column(name) for name in (

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, current_app, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from clas_local.extensions import db, login_manager
 
@@ -23,7 +24,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
-        user = db.session.scalar(select(User).where(User.session_token == session_token))
+        # The department access comes in the same query: permissions and the menu read it on every page.
+        user = db.session.scalar(
+            select(User).where(User.session_token == session_token).options(joinedload(User.department_access))
+        )
         if user is None or not user.is_active:
             return None
         # No cookie outlives the login that issued it by more than the remember duration.

@@ -45,6 +45,10 @@ class User(UserMixin, TimestampMixin, Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
     )
+    # A department user's reading right (department/models.py); loaded with the user on each request.
+    department_access: Mapped["DepartmentAccess | None"] = relationship(  # noqa: F821
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

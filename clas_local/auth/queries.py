@@ -10,7 +10,9 @@ from clas_local.auth.models import Membership, User
 
 def accounts(search: str = "") -> Select:
     """Every account (or those whose address or name contains `search`), memberships and committees loaded."""
-    query = select(User).options(selectinload(User.memberships).selectinload(Membership.committee))
+    query = select(User).options(
+        selectinload(User.memberships).selectinload(Membership.committee), selectinload(User.department_access)
+    )
     if search:
         query = query.where(User.email.icontains(search, autoescape=True)
                             | User.full_name.icontains(search, autoescape=True))

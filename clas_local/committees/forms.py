@@ -62,6 +62,12 @@ class CommitteeSettingsForm(Form):
 
 
 class CommitteeForm(CommitteeSettingsForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from clas_local.department.forms import departement_choices
+
+        self.departement_code.choices = departement_choices("— D'après les communes —")
+
     name = StringField("Nom du comité", validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = StringField(
         "Identifiant (dans les adresses)",
@@ -71,6 +77,12 @@ class CommitteeForm(CommitteeSettingsForm):
             Length(min=2, max=60),
             Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Minuscules, chiffres et tirets uniquement."),
         ],
+    )
+    departement_code = SelectField(
+        "Département",
+        default="",
+        description="Le CAF et le comité départemental de ce département lisent le comité. "
+        "Laissé vide, il est déduit des communes quand elles sont toutes du même département.",
     )
     host_email = EmailField(
         "E-mail de l'animateur du comité",

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from clas_local import permissions
+from clas_local.activity import queries as activity_queries
 from clas_local.auth.models import Role
 from clas_local.compliance import queries as compliance
 from clas_local.compliance.rules import Status, evaluate
@@ -159,6 +160,24 @@ def _obligations_missing(user, committee) -> list[TodoItem]:
     return items
 
 
+def _bilans_to_enter(user, committee) -> list[TodoItem]:
+    """After the year's bilan meeting with the schools, the porteur's « Bilan d'activité » (one query)."""
+    member = permissions.membership(user, committee)
+    if member is None or member.role not in (Role.HOST, Role.PORTEUR):
+        return []
+    porteur_id = member.partner_id if member.role is Role.PORTEUR else None
+    if member.role is Role.PORTEUR and porteur_id is None:
+        return []
+    return [
+        TodoItem(
+            f"{project.name} : la réunion de bilan est tenue, le bilan d'activité de l'année n'est pas encore saisi.",
+            url_for("activity.page", slug=committee.slug, project_id=project.id),
+            "Saisir le bilan d'activité",
+        )
+        for project in activity_queries.bilans_to_enter(committee, current_school_year(committee), porteur_id, LIMIT)
+    ]
+
+
 def _setup_counts(committee) -> dict[str, int]:
     """How far a new committee has got, and its failed e-mails, in one query."""
     partners = select(func.count(Partner.id)).where(Partner.committee_id == committee.id)
@@ -204,6 +223,7 @@ def home_context(user, committee, upcoming: list[Meeting], now: datetime) -> Hom
     context.todo += _to_complete(user, committee, now)
     context.todo += _unanswered(user, committee, upcoming, now)
     context.todo += _obligations_missing(user, committee)
+    context.todo += _bilans_to_enter(user, committee)
     if permissions.can_manage_committee(user, committee):
         counts = _setup_counts(committee)
         if counts["failed_mail"]:

@@ -30,6 +30,9 @@ class Committee(TimestampMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     # Sender shown as ORGANIZER and From: in invitations; falls back to MAIL_DEFAULT_SENDER.
     sender_email: Mapped[str | None] = mapped_column(String(254))
+    # The département whose comité départemental and CAF follow this committee (« 35 », « 2A »,
+    # « 974 »): the department role reads every committee of its code. None: not set yet.
+    departement_code: Mapped[str | None] = mapped_column(String(3), index=True)
 
     def __repr__(self) -> str:
         return f"<Committee {self.slug}>"
@@ -56,6 +59,12 @@ class Committee(TimestampMixin, Base):
             if not INSEE_RE.match(code):
                 raise ValueError(f"Code INSEE invalide : {code}")
         return list(codes or [])
+
+    @validates("departement_code")
+    def _check_departement(self, _key: str, code: str | None) -> str | None:
+        from clas_local.department.models import normalise_code
+
+        return normalise_code(code)
 
     @validates("epci_siren")
     def _check_siren(self, _key: str, siren: str | None) -> str | None:

@@ -62,7 +62,11 @@ def index():
         .join(Committee)
         .order_by(Committee.name)
     ).all()
-    if len(memberships) == 1 and not current_user.is_admin:
+    department_code = permissions.department_code(current_user)
+    if department_code and not memberships:
+        # A department user (CAF conseiller, secrétariat) lands on their département's dashboard.
+        return redirect(url_for("department.dashboard", code=department_code))
+    if len(memberships) == 1 and not current_user.is_admin and not department_code:
         return redirect(url_for("committees.home", slug=memberships[0].committee.slug))
     if not memberships and current_user.is_admin:
         # An instance admin belongs to no committee: their landing page is the administration.
@@ -292,6 +296,7 @@ def admin():
                 form.timezone.data,
                 host_organisation=form.host_organisation.data or "",
                 insee_codes=parse_insee_codes(form.insee_codes.data or ""),
+                departement_code=form.departement_code.data or None,
             )
         except CommitteeError as exc:
             form.slug.errors.append(str(exc))

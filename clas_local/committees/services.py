@@ -25,6 +25,11 @@ def create_committee(slug: str, name: str, zone: str, timezone: str = "Europe/Pa
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise CommitteeError(f"Fuseau horaire inconnu : {timezone}") from exc
+    if not fields.get("departement_code"):
+        # The communes usually say which département follows the committee; the admin may correct it.
+        from clas_local.department.models import departement_of_communes
+
+        fields["departement_code"] = departement_of_communes(fields.get("insee_codes"))
     try:
         committee = Committee(slug=slug, name=name, holiday_zone=holiday_zone, timezone=timezone, **fields)
     except ValueError as exc:

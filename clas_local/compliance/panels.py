@@ -49,5 +49,6 @@ def project_panel(project, user) -> dict | None:
     files = project_page_files(project)
     g.setdefault("project_page_files", {})[project.id] = files
     facts, checklist = project_checklist(project, evidence_files=files)
+    g.setdefault("project_facts", {})[project.id] = facts  # the activity panel reads its bilan meeting there
     view = checklist_view(checklist, project.committee, project.id, can_act=permissions.can_edit_project(user, project))
     return {"project": project, "committee": project.committee, "facts": facts, **view}

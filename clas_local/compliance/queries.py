@@ -229,24 +229,8 @@ def load_facts(
                 TerritoryFact(link.partner.id, link.partner.name, link.relation or "") for link in project.territory_partners
             ]
             collectifs[project.id] = [_collectif_fact(collectif) for collectif in project.collectifs] if detail else []
-    for project_id, partner_id, name, contact_name, anonymised_at, oriented, oriented_on in () if preloaded else db.session.execute(
-        select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at,
-               ProjectSchool.oriented_children_count, ProjectSchool.oriented_on)
-        .join(Partner, ProjectSchool.partner_id == Partner.id)
-        .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
-        .where(ProjectSchool.project_id.in_(ids))
-        .order_by(ProjectSchool.id)
-    ):
-        named = contact_name.strip() if contact_name and anonymised_at is None else None
-        schools[project_id].append(SchoolFact(partner_id, name, named or None, oriented, oriented_on))
-
-    for project_id, partner_id, name, relation in () if preloaded else db.session.execute(
-        select(ProjectPartner.project_id, Partner.id, Partner.name, ProjectPartner.relation)
-        .join(Partner, ProjectPartner.partner_id == Partner.id)
-        .where(ProjectPartner.project_id.in_(ids))
-        .order_by(ProjectPartner.id)
-    ):
-        territory[project_id].append(TerritoryFact(partner_id, name, relation or ""))
+    else:
+        schools, territory = _link_facts(ids)
 
     by_project: dict[int, list[MeetingFact]] = defaultdict(list, project_meetings or {})
     comite_by_year: dict[str, list[MeetingFact]] = defaultdict(list)
@@ -267,32 +251,135 @@ def load_facts(
 
     # The holidays the host entered, for a year the packaged calendar does not know (no query otherwise).
     periods = holiday_periods(committee, years)
-    facts: dict[int, ProjectFacts] = {}
-    for project in projects:
-        year_periods = periods.get(project.school_year, ())
-        start, end = project_window(project.school_year, committee.holiday_zone, project.activity_start, year_periods)
-        facts[project.id] = ProjectFacts(
-            project_id=project.id,
-            name=project.name,
-            school_year=project.school_year,
-            porteur_id=project.porteur_id,
-            porteur_name=project.porteur.name,
-            rural=bool(project.is_rural),
-            activity_start=start,
-            activity_end=end,
-            today=today,
-            schools=tuple(schools[project.id]),
-            territory=tuple(territory[project.id]),
-            meetings=tuple(by_project[project.id]),
-            comite_meetings=tuple(comite_by_year[project.school_year]),
-            collectifs=tuple(collectifs[project.id]),
-            available_weeks=(
-                school_weeks(project.school_year, committee.holiday_zone, project.activity_start, year_periods)
-                if detail
-                else None
-            ),
+    return {
+        project.id: _project_facts(
+            committee, project, today=today, detail=detail, periods=periods.get(project.school_year, ()),
+            schools=schools[project.id], territory=territory[project.id], meetings=by_project[project.id],
+            comites=comite_by_year[project.school_year], collectifs=collectifs[project.id],
         )
+        for project in projects
+    }
+
+
+def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, list[TerritoryFact]]]:
+    """The projects' schools (with their named referent) and territory partners, in two queries."""
+    schools: dict[int, list[SchoolFact]] = defaultdict(list)
+    territory: dict[int, list[TerritoryFact]] = defaultdict(list)
+    for project_id, partner_id, name, contact_name, anonymised_at, oriented, oriented_on in db.session.execute(
+        select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at,
+               ProjectSchool.oriented_children_count, ProjectSchool.oriented_on)
+        .join(Partner, ProjectSchool.partner_id == Partner.id)
+        .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
+        .where(ProjectSchool.project_id.in_(ids))
+        .order_by(ProjectSchool.id)
+    ):
+        named = contact_name.strip() if contact_name and anonymised_at is None else None
+        schools[project_id].append(SchoolFact(partner_id, name, named or None, oriented, oriented_on))
+
+    for project_id, partner_id, name, relation in db.session.execute(
+        select(ProjectPartner.project_id, Partner.id, Partner.name, ProjectPartner.relation)
+        .join(Partner, ProjectPartner.partner_id == Partner.id)
+        .where(ProjectPartner.project_id.in_(ids))
+        .order_by(ProjectPartner.id)
+    ):
+        territory[project_id].append(TerritoryFact(partner_id, name, relation or ""))
+    return schools, territory
+
+
+def _project_facts(committee, project: Project, *, today: date, detail: bool, periods, schools, territory, meetings,
+                   comites, collectifs) -> ProjectFacts:  # fmt: skip
+    start, end = project_window(project.school_year, committee.holiday_zone, project.activity_start, periods)
+    return ProjectFacts(
+        project_id=project.id,
+        name=project.name,
+        school_year=project.school_year,
+        porteur_id=project.porteur_id,
+        porteur_name=project.porteur.name,
+        rural=bool(project.is_rural),
+        activity_start=start,
+        activity_end=end,
+        today=today,
+        schools=tuple(schools),
+        territory=tuple(territory),
+        meetings=tuple(meetings),
+        comite_meetings=tuple(comites),
+        collectifs=tuple(collectifs),
+        available_weeks=(
+            school_weeks(project.school_year, committee.holiday_zone, project.activity_start, periods)
+            if detail
+            else None
+        ),
+    )
+
+
+def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, ProjectFacts]:
+    """The dashboard's facts (load_facts without `detail`) of projects spread over many
+    committees (a département's), in a fixed number of queries whatever the number of
+    committees: the projects' schools and partners (two), per time zone the meetings with
+    their invitations (two) and the committee of each comité local (one), and the holidays
+    entered for years the packaged calendar does not know (one at most). The porteurs are read
+    from `project.porteur` (eager-load them)."""
+    if not projects:
+        return {}
+    by_id = {committee.id: committee for committee in committees}
+    ids = [project.id for project in projects]
+    schools, territory = _link_facts(ids)
+    years = {project.school_year for project in projects}
+
+    by_project: dict[int, list[MeetingFact]] = defaultdict(list)
+    comites: dict[tuple[int, str], list[MeetingFact]] = defaultdict(list)
+    zones: dict[str, list[int]] = defaultdict(list)
+    for committee in committees:
+        zones[committee.timezone or "Europe/Paris"].append(committee.id)
+    for zone, committee_ids in sorted(zones.items()):
+        tz = ZoneInfo(zone)
+        ranges = [and_(Meeting.starts_at >= start, Meeting.starts_at < end)
+                  for start, end in (school_year_bounds(year, tz) for year in sorted(years))]  # fmt: skip
+        comite_scope = and_(
+            Meeting.committee_id.in_(committee_ids), Meeting.project_id.is_(None),
+            Meeting.kind.in_(CONCERTATION_KINDS), or_(*ranges),
+        )  # fmt: skip
+        zone_projects = [project.id for project in projects if project.committee_id in committee_ids]
+        scope = and_(Meeting.status != MeetingStatus.CANCELLED, or_(Meeting.project_id.in_(zone_projects), comite_scope))
+        comite_committee = dict(db.session.execute(select(Meeting.id, Meeting.committee_id).where(scope, comite_scope)).all())
+        for project_id, fact in meeting_facts(scope, tz, detail=False):
+            if project_id is None:
+                comites[(comite_committee[fact.id], school_year_of(fact.day))].append(fact)
+            else:
+                by_project[project_id].append(fact)
+
+    periods = _entered_holidays(committees, years)
+    facts = {}
+    for project in projects:
+        committee = by_id[project.committee_id]
+        facts[project.id] = _project_facts(
+            committee, project, today=committee_today(committee), detail=False,
+            periods=periods.get((committee.id, project.school_year), ()), schools=schools[project.id],
+            territory=territory[project.id], meetings=by_project[project.id],
+            comites=comites[(committee.id, project.school_year)], collectifs=(),
+        )  # fmt: skip
     return facts
+
+
+def _entered_holidays(committees, years: set[str]) -> dict[tuple[int, str], tuple]:
+    """holiday_periods() of many committees in one query (none when the packaged calendar knows every year)."""
+    from clas_local.holidays.models import SchoolHolidayPeriod
+    from clas_local.school_year import HolidayPeriod, package_knows
+
+    wanted = {(committee.id, year) for committee in committees for year in years
+              if not package_knows(year, committee.holiday_zone)}  # fmt: skip
+    if not wanted:
+        return {}
+    found: dict[tuple[int, str], list] = defaultdict(list)
+    for row in db.session.scalars(
+        select(SchoolHolidayPeriod)
+        .where(SchoolHolidayPeriod.committee_id.in_({committee_id for committee_id, _year in wanted}),
+               SchoolHolidayPeriod.school_year.in_({year for _committee_id, year in wanted}))
+        .order_by(SchoolHolidayPeriod.first_day, SchoolHolidayPeriod.id)
+    ):  # fmt: skip
+        if (row.committee_id, row.school_year) in wanted:
+            found[(row.committee_id, row.school_year)].append(HolidayPeriod(row.name, row.first_day, row.last_day))
+    return {key: tuple(periods) for key, periods in found.items()}
 
 
 def project_checklist(

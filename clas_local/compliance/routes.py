@@ -94,3 +94,22 @@ def dashboard(slug: str):
         "comite_state": _comite_state(committee),
     }
     return htmx.render("compliance/dashboard.html", "compliance/_dashboard.html", **context)
+
+
+@bp.get("/c/<slug>/renouvellements")
+@login_required
+def renewals(slug: str):
+    """« Renouvellements »: the year's projects whose financing is to renew, and those lacking last year's bilan."""
+    from clas_local.projects.renewals import BILAN, RENEWAL, renewals as renewal_rows
+
+    committee = load_committee(slug, permissions.can_view_dashboard)
+    years, school_year = year_choices(committee)
+    rows = renewal_rows([committee.id], school_year, committee_today(committee))
+    return htmx.render(
+        "compliance/renewals.html",
+        committee=committee,
+        years=years,
+        school_year=school_year,
+        due=[row for row in rows if row.kind == RENEWAL],
+        lacking=[row for row in rows if row.kind == BILAN],
+    )

@@ -27,6 +27,9 @@ STEPS = (
     "clas_local.demo.invitations",
     "clas_local.demo.attendance",
     "clas_local.demo.history",
+    "clas_local.demo.lines",
+    "clas_local.demo.activity",
+    "clas_local.demo.department",
 )
 
 
@@ -47,6 +50,7 @@ def demo_committee() -> Committee:
             name="Comité local d'accompagnement à la scolarité de Rennes Métropole",
             host_organisation="Rennes Métropole – direction Éducation Enfance",
             insee_codes=["35238", "35315", "35351"],
+            departement_code="35",
             epci_siren="243500139",
             holiday_zone=HolidayZone.B,
             timezone="Europe/Paris",

@@ -31,7 +31,7 @@ PARIS = ZoneInfo("Europe/Paris")
 PROJECTS = (
     {
         "key": "blosne",
-        "name": "Clas du Blosne – « Coup de pouce » (2025-2026)",
+        "name": "Clas du Blosne – « Coup de pouce »",
         "porteur": "ts-blosne",
         "rural": False,
         "schools": ("0352258P", "0352199A"),
@@ -44,7 +44,7 @@ PROJECTS = (
     },
     {
         "key": "maurepas",
-        "name": "Clas Maurepas – Gantelles (2025-2026)",
+        "name": "Clas Maurepas – Gantelles",
         "porteur": "paul-bert",
         "rural": False,
         "schools": ("0352668K", "0352209L"),
@@ -54,7 +54,7 @@ PROJECTS = (
     },
     {
         "key": "verger",
-        "name": "Clas rural du Verger (2025-2026)",
+        "name": "Clas rural du Verger",
         "porteur": "familles-verger",
         "rural": True,
         "schools": ("0350671P",),

@@ -58,7 +58,12 @@ PROJECTS = (
 
 def seed(context) -> None:
     committee = context.committee
-    existing = {p.name: p for p in db.session.scalars(select(Project).where(Project.committee_id == committee.id))}
+    existing = {
+        p.name: p
+        for p in db.session.scalars(
+            select(Project).where(Project.committee_id == committee.id, Project.school_year == SCHOOL_YEAR)
+        )
+    }
     for spec in PROJECTS:
         project = existing.get(spec["name"])
         if project is None:

@@ -5,7 +5,8 @@ The version is a stamp read in the same query as the project (`with_expression` 
 number of its rows, their highest id and their latest `updated_at`. An insert raises a count
 and an id, a deletion lowers a count, an edit moves an `updated_at`; rows without a timestamp
 (attendees, the project's school and partner links) are only ever added or removed, or touch
-their project when edited (projects.services). The committee's date is part of the version (a
+their project when edited (projects.services). The activity figures are one row per project:
+their `updated_at` moves at every edit. The committee's date is part of the version (a
 key moment's state depends on it), and so are the templates and the stylesheet.
 
 The files live under DOSSIER_CACHE_FOLDER (instance/dossier-cache by default), one per
@@ -28,6 +29,7 @@ from flask import current_app
 from sqlalchemy import String, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import with_expression
 
+from clas_local.activity.models import ActivityFigures
 from clas_local.attendance.models import Attendance, Attendee
 from clas_local.evidence.models import EvidenceFile
 from clas_local.invitations.models import Invitation
@@ -37,7 +39,8 @@ from clas_local.projects.models import Collectif, Project, ProjectPartner, Proje
 from clas_local.school_year import committee_today
 
 SOURCES = ("templates/dossier/pdf.html", "templates/dossier/_content.html",
-           "templates/compliance/_checklist.html", "templates/macros/ui.html", "static/css/dossier-pdf.css")  # fmt: skip
+           "templates/compliance/_checklist.html", "templates/activity/_figures.html", "templates/macros/ui.html",
+           "static/css/dossier-pdf.css")  # fmt: skip
 ROOT = Path(__file__).resolve().parent.parent.parent
 _render_version: str | None = None
 
@@ -81,6 +84,7 @@ def stamp_expression(committee_id: int, project_id: int):
         _summary(ProjectSchool.id, ProjectSchool.referent_contact_id, where=ProjectSchool.project_id == project_id),
         _summary(ProjectPartner.id, where=ProjectPartner.project_id == project_id),
         _summary(Collectif.id, Collectif.updated_at, where=Collectif.project_id == project_id),
+        _summary(ActivityFigures.id, ActivityFigures.updated_at, where=ActivityFigures.project_id == project_id),
     ]  # fmt: skip
     expression = parts[0]
     for part in parts[1:]:

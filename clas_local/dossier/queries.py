@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
+from clas_local.activity import queries as activity_queries
+from clas_local.activity import rules as activity_rules
+from clas_local.activity.models import COUNT_FIELDS, QUALITATIVE_FIELDS, ActivityFigures
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.compliance.queries import load_facts
 from clas_local.compliance.rules import Checklist, EvidenceFact, MeetingFact, ProjectFacts, evaluate
@@ -87,6 +90,27 @@ class Dossier:
     meetings: list[DossierMeeting]
     project_files: list[EvidenceFile]
     generated_at: datetime
+    activity: ActivityFigures | None = None  # the porteur's « Bilan d'activité » of the year
+
+    @property
+    def activity_counts(self) -> dict[str, int | None]:
+        return activity_queries.counts(self.activity)
+
+    @property
+    def activity_view(self) -> dict:
+        """The « Bilan d'activité » section: counts, totals, warnings and headings."""
+        counts = self.activity_counts
+        oriented = [school.oriented_children_count for school in self.facts.schools
+                    if school.oriented_children_count is not None]  # fmt: skip
+        return {
+            "counts": counts,
+            "labels": COUNT_FIELDS,
+            "headings": QUALITATIVE_FIELDS,
+            "children_total": activity_rules.children_total(counts),
+            "oriented_total": sum(oriented) if oriented else None,
+            "warnings": activity_rules.warnings(counts, rural=self.facts.rural),
+            "checkable": activity_rules.checkable(counts),
+        }
 
     @property
     def comites(self) -> tuple[MeetingFact, ...]:
@@ -210,6 +234,7 @@ def load_dossier(project, *, now: datetime | None = None) -> Dossier:
         meetings=items,
         project_files=project_files,
         generated_at=now or datetime.now(timezone.utc),
+        activity=project.activity_figures,  # joined with the project by the dossier's routes
     )
 
 

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from clas_local import htmx, permissions
+from clas_local.activity import queries as activity_queries
+from clas_local.activity.models import COUNT_FIELDS
 from clas_local.compliance import queries as compliance_queries
 from clas_local.compliance.panels import checklist_view
 from clas_local.compliance.routes import year_choices
@@ -26,7 +28,8 @@ bp = Blueprint("dossier", __name__)
 PROJECT = "/c/<slug>/projects/<int:project_id>"
 
 
-LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator))
+# The « Bilan d'activité » (one row at most) is joined too: the dossier reads it with no query of its own.
+LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator), joinedload(Project.activity_figures))
 
 
 def _dossier(slug: str, project_id: int) -> Dossier:
@@ -134,7 +137,11 @@ def _bilan(slug: str):
         if facts
         else compliance_queries.load_comites(committee, school_year)
     )
-    result = bilan_rules.annual_bilan(school_year, [facts[project.id] for project in projects], comites)
+    figures = activity_queries.figures_by_project(project.id for project in projects)
+    result = bilan_rules.annual_bilan(
+        school_year, [facts[project.id] for project in projects], comites,
+        {project_id: activity_queries.counts(row) for project_id, row in figures.items()},
+    )  # fmt: skip
     return committee, years, result
 
 
@@ -150,6 +157,7 @@ def annual_bilan(slug: str):
         school_year=result.school_year,
         bilan=result,
         kinds=bilan_rules.PROJECT_KINDS,
+        figure_labels=COUNT_FIELDS,
     )
 
 

@@ -11,7 +11,31 @@ from clas_local.db import EMAIL_LEN, NAME_LEN
 from clas_local.extensions import db
 from clas_local.forms import Form, SelectField, choices, enum_choices
 from clas_local.partners import validation
-from clas_local.partners.models import SCHOOL_KINDS, EducationPrioritaire, Partner, PartnerKind, Sector
+from clas_local.partners.models import (
+    COVERING_KINDS,
+    SCHOOL_KINDS,
+    EducationPrioritaire,
+    Partner,
+    PartnerKind,
+    Sector,
+)
+
+
+def parse_communes(text: str) -> list[str]:
+    """« 35238, 2A004 » or one per line → ["35238", "2A004"]; ValueError with a French message."""
+    codes: list[str] = []
+    for code in text.replace(",", " ").replace(";", " ").split():
+        code = code.strip().upper()
+        if not validation.INSEE_RE.match(code):
+            raise ValueError(
+                f"« {code} » n'est pas un code INSEE de commune : 5 caractères, des chiffres (35238) "
+                "ou, en Corse, 2A ou 2B suivis de 3 chiffres (2A004)."
+            )
+        if code not in codes:
+            codes.append(code)
+    if len(codes) > 200:
+        raise ValueError("Indiquez 200 communes au plus.")
+    return codes
 
 
 def _check(rule):
@@ -53,6 +77,13 @@ class PartnerForm(Form):
     website = StringField("Site web", validators=[Optional(), Length(max=300)])
     circonscription = StringField("Circonscription", validators=[Optional(), Length(max=NAME_LEN)])
     is_open = BooleanField("Établissement ou structure en activité", default=True)
+    covered_communes = TextAreaField(
+        "Communes couvertes (codes INSEE)",
+        description="Pour un PRE, un PEDT, un PEL ou une cité éducative : les codes INSEE des communes qu'il couvre, "
+        "séparés par des virgules ou des espaces (ex. « 35238, 35024 » ; en Corse « 2A004 »). Les projets dont une "
+        "école s'y trouve se verront suggérer ce partenaire.",
+        validators=[Optional(), Length(max=2000)],
+    )
     notes = TextAreaField(
         "Notes",
         description="Informations utiles sur l'organisation. N'y notez aucune donnée sur les enfants.",
@@ -85,6 +116,17 @@ class PartnerForm(Form):
         if other:
             raise ValidationError(f"L'annuaire a déjà un établissement avec cet UAI : {other}.")
 
+    def validate_covered_communes(self, field):
+        try:
+            codes = parse_communes(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        kind = PartnerKind(self.kind.data) if self.kind.data in PartnerKind._value2member_map_ else None
+        if codes and kind not in COVERING_KINDS:
+            raise ValidationError(
+                "Seuls un PRE, un PEDT, un PEL ou une cité éducative couvrent des communes : laissez ce champ vide."
+            )
+
     def data_for_service(self) -> dict:
         data = {name: self[name].data for name in (
             "name", "uai", "address", "postcode", "commune_name", "commune_code", "phone", "email", "website",
@@ -95,6 +137,7 @@ class PartnerForm(Form):
         data["kind"] = PartnerKind(self.kind.data)
         data["education_prioritaire"] = EducationPrioritaire(self.education_prioritaire.data)
         data["sector"] = Sector(self.sector.data) if self.sector.data else None
+        data["covered_communes"] = parse_communes(self.covered_communes.data or "")
         return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from clas_local.db import (
@@ -64,6 +64,8 @@ class PartnerKind(LabelledEnum):
 SCHOOL_KINDS = frozenset({PartnerKind.ECOLE, PartnerKind.COLLEGE, PartnerKind.LYCEE})
 # Partners a project can cite on its "axe territoire" (everything but schools).
 TERRITORY_KINDS = frozenset(PartnerKind) - SCHOOL_KINDS
+# Territory schemes that cover communes: a project whose schools lie there is offered the link.
+COVERING_KINDS = frozenset({PartnerKind.PRE, PartnerKind.PEDT, PartnerKind.PEL, PartnerKind.CITE_EDUCATIVE})
 
 
 class EducationPrioritaire(LabelledEnum):
@@ -106,6 +108,9 @@ class Partner(TimestampMixin, Base):
     website: Mapped[str] = mapped_column(String(300), default="")
     circonscription: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # For a PRE, PEDT, PEL or cité éducative: the INSEE codes of the communes it covers
+    # (a JSON list, alike on both engines; a handful of codes per partner).
+    covered_communes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     notes: Mapped[str] = mapped_column(Text, default="")
     # Lower-cased, accent-free copy of name, commune and UAI for portable search.
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
@@ -123,6 +128,10 @@ class Partner(TimestampMixin, Base):
         return self.kind in SCHOOL_KINDS
 
     @property
+    def covers_communes(self) -> bool:
+        return self.kind in COVERING_KINDS
+
+    @property
     def is_maternelle(self) -> bool:
         """A nursery school, which the Clas does not cover (« du CP au lycée »): the
         Annuaire names them « École maternelle … »."""
@@ -137,6 +146,15 @@ class Partner(TimestampMixin, Base):
         if error:
             raise ValueError(error)
         return uai
+
+    @validates("covered_communes")
+    def _check_communes(self, _key: str, codes: list[str] | None) -> list[str]:
+        from clas_local.partners.validation import INSEE_RE
+
+        for code in codes or []:
+            if not INSEE_RE.match(code):
+                raise ValueError(f"Code INSEE invalide : {code}")
+        return list(codes or [])
 
 
 class Contact(TimestampMixin, Base):

@@ -144,6 +144,7 @@ def edit(slug: str, partner_id: int):
         form.kind.data = partner.kind.value
         form.education_prioritaire.data = partner.education_prioritaire.value
         form.sector.data = partner.sector.value if partner.sector else ""
+        form.covered_communes.data = ", ".join(partner.covered_communes or [])
     if form.validate_on_submit():
         changed = services.update_partner(partner, form.data_for_service())
         db.session.commit()

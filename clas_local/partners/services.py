@@ -18,6 +18,7 @@ from clas_local.invitations.models import Invitation
 from clas_local.partners.erasure import Person, erase_person
 from clas_local.partners.importer import directory_uai
 from clas_local.partners.models import (
+    COVERING_KINDS,
     SCHOOL_KINDS,
     Contact,
     EducationPrioritaire,
@@ -29,7 +30,7 @@ from clas_local.partners.validation import format_phone, search_text
 from clas_local.projects.models import Project, ProjectSchool
 
 PARTNER_FIELDS = ("kind", "name", "uai", "education_prioritaire", "sector", "address", "postcode", "commune_code",
-                  "commune_name", "phone", "email", "website", "circonscription", "is_open", "notes")  # fmt: skip
+                  "commune_name", "phone", "email", "website", "circonscription", "is_open", "notes", "covered_communes")  # fmt: skip
 CONTACT_FIELDS = ("full_name", "function", "email", "phone")
 
 
@@ -52,6 +53,8 @@ def _clean_partner_fields(data: dict) -> dict:
         # Only schools carry a UAI and an éducation prioritaire status.
         fields["uai"] = None
         fields["education_prioritaire"] = EducationPrioritaire.NONE
+    if kind is not None and PartnerKind(kind) not in COVERING_KINDS:
+        fields["covered_communes"] = []  # only a PRE, PEDT, PEL or cité éducative covers communes
     if fields.get("uai") == "":
         fields["uai"] = None
     if "phone" in fields:

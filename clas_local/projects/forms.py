@@ -161,3 +161,36 @@ class CollectifForm(Form):
         filters=[_strip],
         validators=[Optional(), Length(max=300)],
     )
+
+
+# -- projects that last: financing and the CAF's decision per year ------------------------------
+
+
+class ReconductForm(Form):
+    """Nothing to fill: the confirmation of « Reconduire » (the CSRF token only)."""
+
+
+class FinancingForm(Form):
+    kind = SelectField(
+        "Type de financement",
+        validators=[DataRequired("Choisissez le type de financement.")],
+        validate_choice=True,
+    )
+    first_year = StringField(
+        "Première année scolaire financée",
+        description="Sous la forme « 2026-2027 ».",
+        filters=[_strip],
+        validators=[DataRequired("Indiquez la première année financée, par exemple « 2026-2027 »."), _school_year],
+    )
+    last_year = StringField(
+        "Dernière année scolaire financée",
+        description="Pour un financement annuel, la même année.",
+        filters=[_strip],
+        validators=[DataRequired("Indiquez la dernière année financée, par exemple « 2029-2030 »."), _school_year],
+    )
+
+
+class CafDecisionForm(Form):
+    status = SelectField("Décision de la CAF pour cette année", validators=[Optional()], validate_choice=True)
+    deposited_on = DateField("Date de dépôt du dossier", validators=[Optional()])
+    decided_on = DateField("Date de la décision", validators=[Optional()])

@@ -7,14 +7,43 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 
-from clas_local.db import NAME_LEN, Base, TimestampMixin
+from clas_local.db import NAME_LEN, Base, LabelledEnum, TimestampMixin, enum_column
 from clas_local.school_year import school_year_error
+
+
+class CafStatus(LabelledEnum):
+    """Where the CAF's decision on one school year of a project stands."""
+
+    DEPOSITED = ("depose", "Dossier déposé")
+    GRANTED = ("accorde", "Financement accordé")
+    REFUSED = ("refuse", "Financement refusé")
+
+    @property
+    def tone(self) -> str:
+        return {"depose": "info", "accorde": "ok", "refuse": "danger"}[self.value]
+
+
+class FinancingKind(LabelledEnum):
+    """The referential's financing: one year at a time, or « pluriannuel » (agrément of a
+    centre social, up to 5 years; convention d'objectifs et de financement, 4 years at most)."""
+
+    ANNUAL = ("annuel", "Financement annuel")
+    AGREMENT = ("agrement_centre_social", "Adossé à l'agrément du centre social (jusqu'à 5 ans)")
+    COF = ("cof", "Convention d'objectifs et de financement – COF (4 ans au plus)")
+
+    @property
+    def max_years(self) -> int:
+        return {"annuel": 1, "agrement_centre_social": 5, "cof": 4}[self.value]
 
 
 class Project(TimestampMixin, Base):
     __tablename__ = "project"
     __table_args__ = (
         CheckConstraint("school_year LIKE '____-____'", name="school_year_format"),
+        CheckConstraint(
+            "caf_decided_on IS NULL OR caf_deposited_on IS NULL OR caf_decided_on >= caf_deposited_on",
+            name="caf_dates_in_order",
+        ),
         Index("ix_project_committee_year", "committee_id", "school_year"),
     )
 
@@ -31,6 +60,16 @@ class Project(TimestampMixin, Base):
     # The project's own first day of activity; None: the referential's « préconisé » default,
     # the first school day after the Toussaint holidays (school_year.activity_window).
     activity_start: Mapped[date | None] = mapped_column(Date)
+    # A project that lasts is one row per school year: the year it was reconducted from (a year
+    # is reconducted once: unique), and the first year of its line (None: this row is the first).
+    previous_project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL"), unique=True
+    )
+    first_project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="SET NULL"), index=True)
+    # The CAF's decision on this school year (the financing itself is the line's: ProjectFinancing).
+    caf_status: Mapped[CafStatus | None] = mapped_column(enum_column(CafStatus, "caf_status"))
+    caf_deposited_on: Mapped[date | None] = mapped_column(Date)
+    caf_decided_on: Mapped[date | None] = mapped_column(Date)
     # Not a column: the version of the project's dossier, read with the project by the PDF
     # routes (dossier.cache.stamp_option); None otherwise.
     dossier_stamp: Mapped[str | None] = query_expression()
@@ -47,6 +86,16 @@ class Project(TimestampMixin, Base):
     collectifs: Mapped[list[Collectif]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Collectif.id"
     )
+    # The département's field visits (department/models.py), newest first; read-only here, the
+    # database deletes them with the project.
+    field_visits: Mapped[list["FieldVisit"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="(FieldVisit.visited_on.desc(), FieldVisit.id.desc())"
+    )
+    # The year's « Bilan d'activité » (activity.models), read only: joined into the project
+    # page's query so that its panel costs no query; written through activity.services.
+    activity_figures: Mapped["ActivityFigures | None"] = relationship(  # noqa: F821
+        viewonly=True, uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.name} {self.school_year}>"
@@ -61,6 +110,41 @@ class Project(TimestampMixin, Base):
     @property
     def first_year(self) -> int:
         return int(self.school_year[:4])
+
+    @property
+    def line_id(self) -> int:
+        """The id of the first project of the line (its own id when it is the first)."""
+        return self.first_project_id or self.id
+
+    @property
+    def next_school_year(self) -> str:
+        return f"{self.first_year + 1}-{self.first_year + 2}"
+
+
+class ProjectFinancing(TimestampMixin, Base):
+    """How a line of projects is financed over a period of school years. Several may follow each
+    other on a line (annual years, then a COF); their periods do not overlap."""
+
+    __tablename__ = "project_financing"
+    __table_args__ = (
+        CheckConstraint("first_year LIKE '____-____' AND last_year LIKE '____-____'", name="financing_years_format"),
+        CheckConstraint("last_year >= first_year", name="financing_years_in_order"),
+        UniqueConstraint("line_project_id", "first_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The first project of the line (Project.line_id).
+    line_project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FinancingKind] = mapped_column(enum_column(FinancingKind, "financing_kind"))
+    first_year: Mapped[str] = mapped_column(String(9))
+    last_year: Mapped[str] = mapped_column(String(9))
+
+    @property
+    def years(self) -> int:
+        return int(self.last_year[:4]) - int(self.first_year[:4]) + 1
+
+    def covers(self, school_year: str) -> bool:
+        return self.first_year <= school_year <= self.last_year
 
 
 class ProjectSchool(Base):

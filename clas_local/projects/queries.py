@@ -7,11 +7,10 @@ from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from clas_local.extensions import db
 from clas_local.holidays.queries import periods_of
-from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
+from clas_local.partners.models import COVERING_KINDS, SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
 from clas_local.school_year import calendar_known, project_window, school_weeks, school_year_of, unknown_calendar_notice
@@ -102,18 +101,23 @@ DETAIL_OPTIONS = (
     joinedload(Project.coordinator),
     # Joined into the project's own query: one collection only, so no cross product.
     joinedload(Project.schools).options(
-        # The schools' contacts (for the referent choices) come in link_candidates().
-        joinedload(ProjectSchool.partner),
+        # The schools' contacts (the referent choices) in the same query: a chain, not a cross
+        # product (a school has a few contacts).
+        joinedload(ProjectSchool.partner).joinedload(Partner.contacts),
         joinedload(ProjectSchool.referent_contact),
     ),
     selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
     selectinload(Project.collectifs),
+    # The département's field visits, for their panel: a handful a year, so joined as well (the
+    # cross product with the schools stays a few rows) rather than one more query.
+    joinedload(Project.field_visits),
+    joinedload(Project.activity_figures),  # one row at most: no cross product
 )
 
 
 def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Partner]]:
-    """(school_candidates, territory_candidates) in one query, then in one more the contacts of
-    the schools already linked (their referent choices)."""
+    """(school_candidates, territory_candidates) in one query (the linked schools' contacts, for
+    their referent choices, come with the project: DETAIL_OPTIONS)."""
     linked_schools = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)
     linked_partners = select(ProjectPartner.partner_id).where(ProjectPartner.project_id == project.id)
     found = db.session.scalars(
@@ -134,15 +138,6 @@ def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Pa
     ).all()
     schools = [partner for partner in found if partner.kind in SCHOOL_KINDS]
     territory = [partner for partner in found if partner.kind not in SCHOOL_KINDS]
-    # Always this one query (even with no school linked): the count must not vary.
-    needing = {link.partner.id: link.partner for link in project.schools}
-    by_partner: dict[int, list[Contact]] = {partner_id: [] for partner_id in needing}
-    for contact in db.session.scalars(
-        select(Contact).where(Contact.partner_id.in_(list(needing))).order_by(Contact.id)
-    ):
-        by_partner[contact.partner_id].append(contact)
-    for partner_id, partner in needing.items():
-        set_committed_value(partner, "contacts", by_partner[partner_id])
     return schools, territory
 
 
@@ -263,3 +258,52 @@ def school_projects(committee, partner_id: int | None) -> list[ProjectSchool]:
             .order_by(Project.school_year.desc(), Project.name)
         )
     )
+
+
+# -- territory links ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TerritorySuggestion:
+    """A PRE, PEDT, PEL or cité éducative covering the commune of a school of the project,
+    not linked to it yet."""
+
+    partner: Partner
+    schools: tuple[Partner, ...]
+
+    @property
+    def sentence(self) -> str:
+        """« PRE de Rennes couvre Rennes, où se trouvent École Volga et Collège des Hautes-Ourmes. »"""
+        communes = sorted({school.commune_name or f"la commune de code INSEE {school.commune_code}"
+                           for school in self.schools})  # fmt: skip
+        names = [school.name for school in self.schools]
+        schools = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} et {names[-1]}"
+        verb = "se trouve" if len(names) == 1 else "se trouvent"
+        return f"{self.partner.name} couvre {' et '.join(communes)}, où {verb} {schools}."
+
+
+def territory_suggestions(committee, project: Project, candidates: list[Partner] | None = None) -> list[TerritorySuggestion]:
+    """The covering partners (open, not linked) whose communes hold a school of the project.
+
+    `candidates`: the territory partners not linked yet, when the page already has them
+    (link_candidates, for editors); otherwise one query. Matched in Python with the project's
+    schools (already loaded) by commune code: each partner covers a handful of communes."""
+    by_commune: dict[str, list[Partner]] = {}
+    for link in project.schools:
+        if link.partner.commune_code:
+            by_commune.setdefault(link.partner.commune_code, []).append(link.partner)
+    linked = {link.partner_id for link in project.territory_partners} | {project.porteur_id}
+    if candidates is None:
+        candidates = db.session.scalars(
+            select(Partner)
+            .where(Partner.committee_id == committee.id, Partner.kind.in_(COVERING_KINDS), Partner.is_open.is_(True))
+            .order_by(Partner.name)
+        ).all()
+    found = []
+    for partner in candidates:
+        if partner.id in linked or partner.kind not in COVERING_KINDS:
+            continue
+        schools = [school for code in partner.covered_communes or [] for school in by_commune.get(code, [])]
+        if schools:
+            found.append(TerritorySuggestion(partner, tuple(schools)))
+    return found

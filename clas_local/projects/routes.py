@@ -8,25 +8,29 @@ from dataclasses import replace
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from clas_local import htmx, panels, permissions
 from clas_local.auth.models import Role
 from clas_local.extensions import db
 from clas_local.forms import EmptyWay, choices
 from clas_local.loaders import load_committee, load_project, refuse
-from clas_local.partners.models import SCHOOL_KINDS, TERRITORY_KINDS, Partner
-from clas_local.projects import queries, services
+from clas_local.partners.models import COVERING_KINDS, SCHOOL_KINDS, TERRITORY_KINDS, Partner
+from clas_local.projects import lines, queries, services
 from clas_local.projects.forms import (
+    CafDecisionForm,
     CollectifForm,
+    FinancingForm,
     PartnerLinkForm,
     OrientationForm,
     ProjectForm,
+    ReconductForm,
     ReferentForm,
     RelationForm,
     SchoolLinkForm,
 )
 from clas_local.projects.rules import duration_fr
-from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
+from clas_local.projects.models import CafStatus, Collectif, FinancingKind, Project, ProjectPartner, ProjectSchool
 from clas_local.school_year import activity_start_error, committee_today, current_school_year, is_school_year
 from clas_local.url_numbers import id_arg, page_number, parse_id
 
@@ -177,6 +181,41 @@ def _collectif_form(formdata=None, obj=None, prefix="collectif") -> CollectifFor
     return CollectifForm(formdata=formdata, obj=obj, prefix=prefix, meta=NO_CSRF)
 
 
+def _financing_form(financing=None, formdata=None) -> FinancingForm:
+    form = FinancingForm(formdata=formdata, prefix="financing", meta=NO_CSRF)
+    form.kind.choices = choices([("", "— Choisir —"), *FinancingKind.choices()])
+    if formdata is None and financing is not None:
+        form.kind.data = financing.kind.value
+        form.first_year.data, form.last_year.data = financing.first_year, financing.last_year
+    return form
+
+
+def _caf_form(project: Project, formdata=None) -> CafDecisionForm:
+    form = CafDecisionForm(formdata=formdata, prefix="caf", meta=NO_CSRF)
+    form.status.choices = choices([("", "— Pas encore déposé —"), *CafStatus.choices()])
+    if formdata is None:
+        form.status.data = project.caf_status.value if project.caf_status else ""
+        form.deposited_on.data, form.decided_on.data = project.caf_deposited_on, project.caf_decided_on
+    return form
+
+
+def _line_context(committee, project: Project, can_edit: bool, forms: dict) -> dict:
+    """The line's years, its financing and the CAF's decisions (one query: lines.load_line)."""
+    line = lines.load_line(project)
+    context = {
+        "line_years": lines.line_years(line.visible_to(current_user), line.financings),
+        "financing": line.financing,
+        "cof_warning": lines.cof_warning(line),
+    }
+    if can_edit:
+        context.update(
+            reconduction_error=lines.reconduction_error(project, committee_today(committee), line),
+            financing_form=forms.get("financing_form") or _financing_form(line.financing),
+            caf_form=forms.get("caf_form") or _caf_form(project),
+        )
+    return context
+
+
 def _context(committee, project: Project, **forms) -> dict:
     """Everything the project page and its sections show; `forms` replaces a section's form (errors)."""
     can_edit = permissions.can_edit_project(current_user, project)
@@ -189,10 +228,14 @@ def _context(committee, project: Project, **forms) -> dict:
         "calendar_notice": None if weeks else queries.calendar_notice(project),
         "can_enter_holidays": permissions.can_manage_committee(current_user, committee),
         "collectifs": queries.collectifs_with_warnings(project, weeks),
+        "suggestion_error": forms.get("suggestion_error"),
     }
-    if can_edit:
-        # Both link forms' candidates and every school's contacts, in two queries.
+    if not can_edit:
+        context["suggestions"] = queries.territory_suggestions(committee, project)
+    else:
+        # Both link forms' candidates in one query; the suggestions are among the territory ones.
         schools, territory = queries.link_candidates(committee, project)
+        context["suggestions"] = queries.territory_suggestions(committee, project, territory)
         context.update(
             school_form=forms.get("school_form") or _school_link_form(committee, project, candidates=schools),
             partner_form=forms.get("partner_form") or _partner_link_form(committee, project, candidates=territory),
@@ -220,6 +263,7 @@ def detail(slug: str, project_id: int):
 
 def _page(committee, project, status: int = 200, **forms):
     context = _context(committee, project, **forms)
+    context.update(_line_context(committee, project, context["can_edit"], forms))
     context["panels"] = panels.panels("project", project, current_user)
     return htmx.render("projects/detail.html", status=status, **context)
 
@@ -294,8 +338,12 @@ def _project_form(committee, fixed_porteur: Partner | None, project: Project | N
     return form
 
 
-def _project_fields(form: ProjectForm, fixed_porteur: Partner | None) -> dict | None:
+def _project_fields(form: ProjectForm, fixed_porteur: Partner | None, project: Project | None = None) -> dict | None:
     """The validated fields, or None after adding a message to the form."""
+    year_error = lines.year_change_error(project, form.school_year.data) if project is not None else None
+    if year_error:
+        form.school_year.errors.append(year_error)
+        return None
     porteur_id = fixed_porteur.id if fixed_porteur is not None else int(form.porteur_id.data)
     coordinator_id = int(form.coordinator_id.data) if form.coordinator_id.data else None
     if coordinator_id is not None and queries.contact_of(porteur_id, coordinator_id) is None:
@@ -354,7 +402,7 @@ def edit(slug: str, project_id: int):
     fixed_porteur = project.porteur if permissions.is_project_porteur(current_user, project) else None
     form = _project_form(committee, fixed_porteur, project)
     if form.validate_on_submit():
-        fields = _project_fields(form, fixed_porteur)
+        fields = _project_fields(form, fixed_porteur, project)
         if fields is not None:
             changed = services.update_project(project, **fields)
             db.session.commit()
@@ -561,3 +609,91 @@ def remove_collectif(slug: str, project_id: int, collectif_id: int):
     services.remove_collectif(collectif)
     db.session.commit()
     return _section(committee, project, "collectifs", ok=True, notice=f"Le collectif « {name} » est supprimé.")
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/partners/suggested/<int:partner_id>")
+@login_required
+def add_suggested_partner(slug: str, project_id: int, partner_id: int):
+    """One click on a suggestion: the PRE, PEDT, PEL or cité éducative covering the commune of a
+    school of the project becomes its territory partner (the relation sentence is then edited)."""
+    committee, project = _load_editable(slug, project_id)
+    partner = queries.partner_in_committee(committee, partner_id, COVERING_KINDS)
+    if partner is None:
+        refuse(404, f"Partner {partner_id}")
+    suggestion = next((s for s in queries.territory_suggestions(committee, project) if s.partner.id == partner.id), None)
+    if suggestion is None:
+        linked = any(link.partner_id == partner.id for link in project.territory_partners)
+        message = (f"{partner.name} est déjà partenaire du projet." if linked
+                   else f"{partner.name} ne couvre la commune d'aucune école du projet.")  # fmt: skip
+        return _section(committee, project, "partners", ok=False, notice="", suggestion_error=message)
+    services.link_partner(project, partner, suggestion.sentence, suggested=True)
+    db.session.commit()
+    return _section(committee, project, "partners", ok=True,
+                    notice=f"{partner.name} est lié au projet. Précisez la relation ci-dessous si besoin.")  # fmt: skip
+
+
+# -- projects that last: reconduire, financing, the CAF's decision --------------------------------
+
+
+@bp.route("/c/<slug>/projects/<int:project_id>/reconduct", methods=["GET", "POST"])
+@login_required
+def reconduct(slug: str, project_id: int):
+    """« Reconduire »: the project carries on to the next school year (GET: what is copied, and the button)."""
+    committee, project = _load_editable(slug, project_id)
+    form = ReconductForm(meta=NO_CSRF)
+    error = lines.reconduction_error(project, committee_today(committee))
+    if request.method == "POST" and error is None:
+        try:
+            new = lines.reconduct(project)
+            db.session.commit()
+        except IntegrityError:  # another request reconducted it first (previous_project_id is unique)
+            db.session.rollback()
+            error = f"Le projet est déjà reconduit en {project.next_school_year}."
+            return htmx.render("projects/reconduct.html", status=422, committee=committee,
+                               project=_reload(project_id), form=form, error=error)  # fmt: skip
+        flash(f"Le projet « {new.name} » est reconduit en {new.school_year} : écoles, partenaires et collectifs "
+              "sont repris. Saisissez le démarrage de l'activité et la décision de la CAF de cette année.", "success")
+        return htmx.redirect(url_for("projects.detail", slug=slug, project_id=new.id))
+    status = 422 if request.method == "POST" else 200
+    return htmx.render("projects/reconduct.html", status=status, committee=committee, project=project,
+                       form=form, error=error)  # fmt: skip
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/financing")
+@login_required
+def set_financing(slug: str, project_id: int):
+    committee, project = _load_editable(slug, project_id)
+    form = _financing_form(formdata=request.form)
+    if form.validate():
+        kind = FinancingKind(form.kind.data)
+        financings = lines.financings_of(project)
+        current = lines.covering(financings, project.school_year)
+        others = [f for f in financings if f is not current]
+        errors = lines.financing_errors(kind, form.first_year.data, form.last_year.data, project.school_year, others)
+        for name, message in errors.items():
+            form[name].errors = [*form[name].errors, message]
+        if not errors:
+            changed = lines.set_financing(project, kind, form.first_year.data, form.last_year.data, current)
+            db.session.commit()
+            flash("Financement enregistré." if changed else "Aucune modification.", "success")
+            return htmx.redirect(url_for("projects.detail", slug=slug, project_id=project.id) + "#financement")
+    return _page(committee, project, status=422, financing_form=form)
+
+
+@bp.post("/c/<slug>/projects/<int:project_id>/caf-decision")
+@login_required
+def set_caf_decision(slug: str, project_id: int):
+    committee, project = _load_editable(slug, project_id)
+    form = _caf_form(project, request.form)
+    if form.validate():
+        status = CafStatus(form.status.data) if form.status.data else None
+        errors = lines.caf_decision_errors(project, status, form.deposited_on.data, form.decided_on.data)
+        for name, message in errors.items():
+            form[name].errors = [*form[name].errors, message]
+        if not errors:
+            changed = lines.set_caf_decision(project, status, form.deposited_on.data, form.decided_on.data)
+            db.session.commit()
+            flash(f"Décision de la CAF pour {project.school_year} enregistrée." if changed else "Aucune modification.",
+                  "success")  # fmt: skip
+            return htmx.redirect(url_for("projects.detail", slug=slug, project_id=project.id) + "#financement")
+    return _page(committee, project, status=422, caf_form=form)

@@ -83,6 +83,7 @@ def set_orientation(link: ProjectSchool, children: int | None, day) -> bool:
         return False
     link.oriented_children_count, link.oriented_on = children, day
     project = link.project
+    project.updated_at = utcnow()  # the dossier's « Bilan d'activité » shows the count: its version reads the project's
     db.session.flush()
     record("project.school.orientation", project, committee=project.committee,
            summary=f"Orientation des enfants par {link.partner.name} : {children if children is not None else 'non notée'}",
@@ -101,12 +102,14 @@ def unlink_school(link: ProjectSchool) -> None:
 # -- territory partners ---------------------------------------------------------------------
 
 
-def link_partner(project: Project, partner: Partner, relation: str) -> ProjectPartner:
+def link_partner(project: Project, partner: Partner, relation: str, *, suggested: bool = False) -> ProjectPartner:
+    """Link a territory partner; `suggested`: from the page's suggestion (it covers a school's commune)."""
     link = ProjectPartner(partner=partner, relation=relation)
     project.territory_partners.append(link)
     db.session.flush()
-    record("project.partner.add", project, committee=project.committee,
-           summary=f"Partenaire lié au projet {project.name} : {partner.name}", partner_id=partner.id)
+    record("project.partner.suggested" if suggested else "project.partner.add", project, committee=project.committee,
+           summary=f"Partenaire lié au projet {project.name}{' (suggestion du territoire)' if suggested else ''} : "
+                   f"{partner.name}", partner_id=partner.id)  # fmt: skip
     return link
 
 

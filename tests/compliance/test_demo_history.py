@@ -57,7 +57,10 @@ def test_demo_current_year_shows_every_state_of_a_key_moment_and_of_an_obligatio
 
     seed_demo()
     db.session.commit()
-    projects = db.session.scalars(select(Project).where(Project.school_year == "2026-2027")).all()
+    # The demo committee's projects (the demo's second committee, of the same département, has its own).
+    projects = db.session.scalars(
+        select(Project).where(Project.school_year == "2026-2027", Project.committee.has(slug="demo"))
+    ).all()
     facts = load_facts(projects[0].committee, projects, today=date(2026, 11, 29))
     states = {key_moment(item.meetings, kind, item.today).state for item in facts.values() for kind in KEY_MOMENTS}
     assert states == set(MomentState)

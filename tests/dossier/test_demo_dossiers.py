@@ -18,7 +18,9 @@ def test_the_demo_verger_dossier_pdf_reads_its_states(app, client):
     seed_demo()
     db.session.commit()
     sign_in(client, db.session.scalar(select(User).where(User.email == "caf@demo.clas-local.fr")))
-    verger = db.session.scalar(select(Project).where(Project.name == "Clas rural du Verger"))
+    verger = db.session.scalar(
+        select(Project).where(Project.name == "Clas rural du Verger", Project.school_year == "2026-2027")
+    )
     response = client.get(f"/c/{verger.committee.slug}/projects/{verger.id}/dossier.pdf")
     assert response.status_code == 200
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).split())

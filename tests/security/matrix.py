@@ -32,8 +32,13 @@ MEETING_EDITORS = {"host", "porteur"}
 EVIDENCE_READERS = MEETING_READERS - {"school"}
 
 
+# The department user of committee A's département (35) reads it as a viewer does and writes
+# nothing in it; the department user of another département (29) sees nothing of it (404).
+DEPARTMENT_ACTORS = ("department", "other_department")
+
+
 def everyone(outcome=OK) -> dict:
-    return {actor: outcome for actor in ("anonymous", "admin", *ROLE_ACTOR.values(), "host_b")}
+    return {actor: outcome for actor in ("anonymous", "admin", *ROLE_ACTOR.values(), "host_b", *DEPARTMENT_ACTORS)}
 
 
 PUBLIC = everyone()
@@ -43,10 +48,12 @@ ADMIN_ONLY = {**everyone(404), "anonymous": LOGIN, "admin": OK}
 
 def committee(ok: set, hidden: set = frozenset(), **overrides) -> dict:
     """A page of committee A: members in `ok` get through, those in `hidden` get 404, other members 403;
-    the admin (no membership) and committee B's host get 404, anonymous visitors the login page."""
-    expected = {"anonymous": LOGIN, "admin": 404, "host_b": 404}
+    the admin (no membership), committee B's host and the other département's user get 404,
+    anonymous visitors the login page; the département's user gets what a viewer gets."""
+    expected = {"anonymous": LOGIN, "admin": 404, "host_b": 404, "other_department": 404}
     for role in ROLES:
         expected[ROLE_ACTOR[role]] = OK if role in ok else 404 if role in hidden else 403
+    expected["department"] = expected["viewer"]
     expected.update(overrides)
     return expected
 
@@ -60,6 +67,8 @@ PROJECT_READ = committee(PROJECT_READERS, PROJECT_HIDDEN)
 PROJECT_EDIT = committee(PROJECT_EDITORS, PROJECT_HIDDEN)
 MEETING_READ = committee(MEETING_READERS, MEETING_HIDDEN)
 MEETING_EDIT = committee(MEETING_EDITORS, MEETING_HIDDEN)
+# The département's pages (/d/35/…): its department user only; the other département's, 404.
+DEPARTMENT_ONLY = only("department", 404)
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict] = {
@@ -131,6 +140,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.edit_collectif", "GET"):         PROJECT_EDIT,
     ("projects.edit_collectif", "POST"):        PROJECT_EDIT,
     ("projects.remove_collectif", "POST"):      PROJECT_EDIT,
+    ("projects.reconduct", "GET"):              PROJECT_EDIT,
+    ("projects.reconduct", "POST"):             PROJECT_EDIT,
+    ("projects.set_financing", "POST"):         PROJECT_EDIT,
+    ("projects.set_caf_decision", "POST"):      PROJECT_EDIT,
+    ("projects.add_suggested_partner", "POST"): PROJECT_EDIT,
     # meetings
     ("meetings.index", "GET"):                  committee(ALL),
     ("meetings.export_csv", "GET"):             committee(ALL),
@@ -185,11 +199,28 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("evidence.project_upload", "POST"):        PROJECT_EDIT,
     # compliance and dossier
     ("compliance.dashboard", "GET"):            committee(DASHBOARD),
+    ("compliance.renewals", "GET"):             committee(DASHBOARD),
     ("dossier.annual_bilan", "GET"):            committee(DASHBOARD),
     ("dossier.annual_bilan_csv", "GET"):        committee(DASHBOARD),
     ("dossier.page", "GET"):                    PROJECT_READ,
     ("dossier.pdf", "GET"):                     PROJECT_READ,
     ("dossier.archive", "GET"):                 PROJECT_READ,
+    # the project's « Bilan d'activité »: its readers read it, its porteur and the host enter it
+    ("activity.page", "GET"):                   PROJECT_READ,
+    ("activity.save", "POST"):                  PROJECT_EDIT,
+    # département
+    ("department.dashboard", "GET"):            DEPARTMENT_ONLY,
+    ("department.bilan", "GET"):                DEPARTMENT_ONLY,
+    ("department.bilan_csv", "GET"):            DEPARTMENT_ONLY,
+    ("department.field_visits", "GET"):         DEPARTMENT_ONLY,
+    ("department.field_visits", "POST"):        DEPARTMENT_ONLY,
+    ("department.difficulties", "GET"):         DEPARTMENT_ONLY,
+    ("department.difficulties", "POST"):        DEPARTMENT_ONLY,
+    ("department.close_difficulty", "POST"):    DEPARTMENT_ONLY,
+    ("department.account_department", "GET"):   ADMIN_ONLY,
+    ("department.account_department", "POST"):  ADMIN_ONLY,
+    ("department.committee_departement", "GET"):  ADMIN_ONLY,
+    ("department.committee_departement", "POST"): ADMIN_ONLY,
 }
 # fmt: on
 
@@ -211,6 +242,9 @@ DEFAULT_PARAMS = {
     "file_id": "evidence",
     "user_id": "extra_user",
     "period_id": "holiday",
+    "code": lambda world: world.committee.departement_code,
+    "difficulty_id": "difficulty",
+    "committee_id": lambda world: world.committee.id,
 }
 PARAMS: dict[str, dict] = {
     "auth.choose_password": {"token": lambda world: world.tokens["password"]},
@@ -222,6 +256,7 @@ PARAMS: dict[str, dict] = {
     "projects.remove_school": {"link_id": "school_link"},
     "projects.update_relation": {"link_id": "partner_link"},
     "projects.remove_partner": {"link_id": "partner_link"},
+    "projects.add_suggested_partner": {"partner_id": "territory"},
 }
 
 

@@ -54,8 +54,14 @@ VALID_DATA = {
                                 "collectif-session_minutes": "90", "collectif-planned_weeks": "27"},
     "projects.update_relation": lambda w: {f"partner-{w.ids['partner_link']}-relation": "Relation décrite autrement."},
     "projects.set_referent": lambda w: {f"school-{w.ids['school_link']}-referent_contact_id": ""},
+    "activity.save": {"children_elementaire": "24", "collectifs_count": "3", "weeks_run": "28",
+                      "bilan_outlook": "Un collectif de plus à la rentrée."},
     "projects.set_orientation": lambda w: {f"orientation-{w.ids['school_link']}-oriented_children_count": "7",
                                            f"orientation-{w.ids['school_link']}-oriented_on": "2026-11-05"},
+    "projects.set_financing": {"financing-kind": "cof", "financing-first_year": "2026-2027",
+                               "financing-last_year": "2029-2030"},
+    "projects.set_caf_decision": {"caf-status": "accorde", "caf-deposited_on": "2026-06-15",
+                                  "caf-decided_on": "2026-07-10"},
     "committees.school_calendar": {"school_year": "2029-2030", "name": "Vacances d'hiver", "first_day": "2030-02-16",
                                    "last_day": "2030-03-03"},
     "meetings.create": {"kind": "comite_local", "title": "Nouveau comité", "day": NEXT_MONTH, "start_time": "17:30",
@@ -75,6 +81,13 @@ VALID_DATA = {
     "invitations.rsvp": {"answer": "accepted"},
     "evidence.meeting_upload": lambda w: {"kind": "signin_sheet", "file": (io.BytesIO(EVIDENCE_BYTES), "emargement.pdf")},
     "evidence.project_upload": lambda w: {"kind": "convention", "file": (io.BytesIO(EVIDENCE_BYTES), "convention.pdf")},
+    "department.field_visits": lambda w: {"project_id": str(w.ids["project"]),
+                                          "visited_on": (date.today() - timedelta(days=1)).isoformat(),
+                                          "visitors": "Anne Martin, conseillère CAF", "notes": "Séance observée."},
+    "department.difficulties": lambda w: {"committee_id": str(w.committee.id), "project_id": "",
+                                          "text": "Le comité ne s'est pas réuni cette année."},
+    "department.account_department": {"departement_code": "35", "function": "secretariat"},
+    "department.committee_departement": {"departement_code": "22"},
 }
 
 # Routes that may legitimately change nothing in the database (a download, a resend
@@ -82,6 +95,7 @@ VALID_DATA = {
 NO_CHANGE_EXPECTED = {
     "auth.login", "auth.account", "auth.choose_password", "partners.import_directory",
     "partners.export_contact", "projects.add_school", "projects.add_partner", "invitations.send",
+    "projects.add_suggested_partner",  # the world's PRE is already linked (and covers no commune): refused, 422
     "invitations.remind",
     "partners.remove_contact",  # the world's contact is invited and a referent: removal is refused (in use)
     "auth.enable_account",  # the world's accounts are all active: nothing to re-enable

@@ -115,3 +115,23 @@ def test_route_answers_each_actor_as_declared(world_app, endpoint, method, rule,
         if got != expected[actor]:
             mismatches.append(f"  {actor:<14} expected {expected[actor]!s:<6} got {got} ({response.status_code})")
     assert not mismatches, f"{method} {rule} ({endpoint}):\n" + "\n".join(mismatches)
+
+
+def test_the_department_user_reads_its_committees_and_writes_nothing_in_them():
+    """Declared outcomes, checked above against the app: in committee A (of its département) the
+    department user reads what a viewer reads and every write is refused; the user of another
+    département gets 404 everywhere in it; the département's pages are its own user's only."""
+    committee_routes = [(e, m) for e, m, rule, _a in ROUTES if rule.startswith("/c/<slug>")]
+    assert committee_routes
+    for endpoint, method in committee_routes:
+        expected = MATRIX[(endpoint, method)]
+        assert expected["other_department"] == 404, (endpoint, method)
+        if method == "POST":
+            assert expected["department"] in (403, 404), (endpoint, method)
+        else:
+            assert expected["department"] == expected["viewer"], (endpoint, method)
+    reads = [e for e, m in committee_routes if m == "GET" and MATRIX[(e, m)]["department"] == OK]
+    assert {"committees.home", "compliance.dashboard", "dossier.page", "dossier.pdf", "dossier.archive"} <= set(reads)
+    for endpoint, method, rule, _a in ROUTES:
+        if rule.startswith("/d/<code>"):
+            assert MATRIX[(endpoint, method)] == {**{a: 404 for a in ACTORS}, "anonymous": LOGIN, "department": OK}

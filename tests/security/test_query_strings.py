@@ -24,7 +24,7 @@ GET_ROUTES = [(e, a) for e, m, _r, a in ROUTES if m == "GET"]
 
 def _actor(endpoint: str) -> str:
     expected = MATRIX[(endpoint, "GET")]
-    return next(actor for actor in ("host_a", "admin", "school", "anonymous") if expected[actor] == OK)
+    return next(actor for actor in ("host_a", "admin", "school", "department", "anonymous") if expected[actor] == OK)
 
 
 @pytest.mark.parametrize(("endpoint", "arguments"), GET_ROUTES, ids=[e for e, _a in GET_ROUTES])

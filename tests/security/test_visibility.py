@@ -64,3 +64,23 @@ def test_the_world_tells_the_visitors_apart(world):
     assert seen["anonymous"] == set()
     porteur_projects = _ids(visible_projects(world.users["porteur"], committee).with_only_columns(Project.id))
     assert porteur_projects == {ids["project"]}
+
+
+def test_the_department_user_sees_its_departements_committees_and_no_other(world):
+    """Through its viewer membership of the moment: every row of Rennes (35), none of Brest (29);
+    the user of 29 the other way round."""
+    ids, rennes, brest = world.ids, world.committee, world.other_committee
+    department, other = world.users["department"], world.users["other_department"]
+    assert _ids(visible_meetings(department, rennes).with_only_columns(Meeting.id)) == {
+        ids["meeting"], ids["local_meeting"], ids["other_meeting"]
+    }
+    assert _ids(visible_projects(department, rennes).with_only_columns(Project.id)) == {ids["project"], ids["other_project"]}
+    assert _ids(visible_projects(other, rennes).with_only_columns(Project.id)) == set()
+    assert _ids(visible_meetings(other, rennes).with_only_columns(Meeting.id)) == set()
+    assert permissions.role(department, rennes) is Role.VIEWER and permissions.role(department, brest) is None
+    assert permissions.role(other, brest) is Role.VIEWER and permissions.role(other, rennes) is None
+    assert not permissions.can_edit_project(department, db.session.get(Project, ids["project"]))
+    # The membership is of the moment: never added to the session, never saved.
+    assert permissions.membership(department, rennes) not in db.session
+    db.session.commit()
+    assert db.session.scalar(select(Membership).where(Membership.user_id == department.id)) is None

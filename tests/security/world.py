@@ -4,8 +4,10 @@ Committee A ("rennes") holds a project of porteur P (with a linked school S, a t
 partner T and a collectif), another project of porteur Q, a meeting of P's project to
 which S is invited (with attendance, an uninvited attendee, minutes, an outgoing
 message and an evidence file), and a comité local meeting. Committee B ("brest") has its
-own host. Users: one per actor of the permission matrix, plus an extra member (whom a
-host may remove) and the instance admin.
+own host. Rennes lies in Ille-et-Vilaine (35), Brest in Finistère (29): the department user
+of 35 reads Rennes, that of 29 reads Brest only; a difficulty is flagged about Rennes.
+Users: one per actor of the permission matrix, plus an extra member (whom a host may remove)
+and the instance admin.
 
 Objects are created directly (no password hashing: users are signed in by session),
 so that a fresh world costs a few milliseconds and can be rebuilt between actors.
@@ -26,6 +28,7 @@ from sqlalchemy import text
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.auth.models import Membership, Role, User
 from clas_local.committees.models import Committee, HolidayZone
+from clas_local.department.models import DepartmentAccess, DepartmentFunction, Difficulty
 from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.evidence.models import EvidenceFile, EvidenceKind
 from clas_local.extensions import db
@@ -35,7 +38,8 @@ from clas_local.meetings.models import Meeting, MeetingKind, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind, uai_check_letter
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 
-ACTORS = ("anonymous", "admin", "host_a", "host_b", "porteur", "other_porteur", "school", "viewer")
+ACTORS = ("anonymous", "admin", "host_a", "host_b", "porteur", "other_porteur", "school", "viewer", "department",
+          "other_department")
 
 _run = itertools.count(1)
 
@@ -68,8 +72,10 @@ def _save(*objects):
 
 def build_world() -> World:
     n = next(_run) * 100 + os.getpid() % 97
-    committee = _save(Committee(slug="rennes", name="Comité local de Rennes", holiday_zone=HolidayZone.B))
-    brest = _save(Committee(slug="brest", name="Comité local de Brest", holiday_zone=HolidayZone.B))
+    committee = _save(Committee(slug="rennes", name="Comité local de Rennes", holiday_zone=HolidayZone.B,
+                                departement_code="35"))
+    brest = _save(Committee(slug="brest", name="Comité local de Brest", holiday_zone=HolidayZone.B,
+                            departement_code="29"))
 
     porteur_org = _save(Partner(committee=committee, kind=PartnerKind.ASSOCIATION, name="Association Porteuse"))
     other_org = _save(Partner(committee=committee, kind=PartnerKind.CENTRE_SOCIAL, name="Centre social voisin"))
@@ -125,6 +131,11 @@ def build_world() -> World:
             _save(Membership(user=user, committee=target, role=role, partner_id=partner.id if partner else None))
         return user
 
+    def department_user(key: str, code: str) -> User:
+        user = member(key, None)
+        _save(DepartmentAccess(user_id=user.id, departement_code=code, function=DepartmentFunction.CAF))
+        return user
+
     users: dict[str, User | None] = {
         "anonymous": None,
         "admin": member("admin", None, is_admin=True),
@@ -135,12 +146,17 @@ def build_world() -> World:
         # The school's director, invited by name: her account has the contact's address.
         "school": member("school", Role.SCHOOL, partner=school, email=contact.email),
         "viewer": member("viewer", Role.VIEWER),
+        "department": department_user("department", "35"),
+        "other_department": department_user("other_department", "29"),
     }
     extra = member("extra", Role.VIEWER)
     extra_membership = db.session.query(Membership).filter_by(user_id=extra.id).one()
 
     holiday = _save(SchoolHolidayPeriod(committee=committee, school_year="2029-2030", name="Vacances de Noël",
                                         first_day=date(2029, 12, 22), last_day=date(2030, 1, 6)))  # fmt: skip
+
+    difficulty = _save(Difficulty(committee_id=committee.id, project_id=project.id, noted_on=date(2026, 11, 2),
+                                  text="Le local n'est plus disponible le jeudi."))  # fmt: skip
 
     world = World(committee=committee, other_committee=brest, users=users)
     world.ids = {
@@ -167,6 +183,7 @@ def build_world() -> World:
         "membership": extra_membership.id,
         "extra_user": extra.id,
         "holiday": holiday.id,
+        "difficulty": difficulty.id,
     }
     db.session.commit()
 

@@ -1,0 +1,273 @@
+"""Reads of the department pages: a département's committees, their projects of the year with
+their obligations and key moments, the activity figures, field visits and difficulties.
+
+Every function runs a fixed number of queries whatever the number of committees (the bench's
+department holds about forty): never one query per committee or per project.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from clas_local.activity.models import COUNT_FIELDS, ActivityFigures
+from clas_local.committees.models import Committee
+from clas_local.compliance import queries as compliance
+from clas_local.compliance.rules import Checklist, MomentCell, evaluate, key_moment
+from clas_local.department.models import Difficulty, DifficultyStatus, FieldVisit
+from clas_local.extensions import db
+from clas_local.meetings.models import KEY_MOMENTS
+from clas_local.partners.models import Partner
+from clas_local.projects.models import Project
+from clas_local.projects.renewals import RenewalRow, renewals
+from clas_local.school_year import current_school_year
+
+RECENT_VISITS = 20
+
+
+def committees_of(code: str) -> list[Committee]:
+    return list(db.session.scalars(select(Committee).where(Committee.departement_code == code).order_by(Committee.name)))
+
+
+# -- activity figures ------------------------------------------------------------------------------
+
+
+def figures_totals(figures: list[ActivityFigures | None]) -> dict[str, int]:
+    """The sum of each count over the figures entered (a count not entered adds nothing)."""
+    return {name: sum(getattr(item, name) or 0 for item in figures if item is not None) for name in COUNT_FIELDS}
+
+
+def children_total(totals: dict[str, int]) -> int:
+    return totals["children_elementaire"] + totals["children_college"] + totals["children_lycee"]
+
+
+def figures_of(project_ids: list[int]) -> dict[int, ActivityFigures]:
+    if not project_ids:
+        return {}
+    return {
+        item.project_id: item
+        for item in db.session.scalars(select(ActivityFigures).where(ActivityFigures.project_id.in_(project_ids)))
+    }
+
+
+# -- dashboard -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    project: Project
+    checklist: Checklist
+    moments: list[MomentCell]
+    figures: ActivityFigures | None
+
+
+@dataclass
+class CommitteeLine:
+    committee: Committee
+    school_year: str
+    projects: list[ProjectLine] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return figures_totals([line.figures for line in self.projects])
+
+    @property
+    def with_figures(self) -> int:
+        return sum(line.figures is not None for line in self.projects)
+
+    def count(self, status_code: str) -> int:
+        return sum(line.checklist.overall.code == status_code for line in self.projects)
+
+
+def current_projects(committees: list[Committee]) -> list[Project]:
+    """Each committee's projects of its current school year (one query), porteurs loaded."""
+    if not committees:
+        return []
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for committee in committees:
+        by_year[current_school_year(committee)].append(committee.id)
+    condition = or_(*(and_(Project.committee_id.in_(ids), Project.school_year == year) for year, ids in by_year.items()))
+    return list(
+        db.session.scalars(
+            select(Project).where(condition).options(joinedload(Project.porteur)).order_by(Project.name, Project.id)
+        )
+    )
+
+
+def renewals_due(lines: list[CommitteeLine]) -> list[RenewalRow]:
+    """The projects of the committees' current year due for renewal or lacking last year's
+    bilan (projects.renewals), one call per school year the committees are in (one, or two
+    when an overseas committee has already started its next year)."""
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for line in lines:
+        by_year[line.school_year].append(line.committee.id)
+    return [row for year, ids in sorted(by_year.items()) for row in renewals(ids, year)]
+
+
+def dashboard_lines(committees: list[Committee]) -> list[CommitteeLine]:
+    """Per committee, its projects of the year with their obligations, key moments and figures."""
+    projects = current_projects(committees)
+    facts = compliance.load_facts_of_committees(committees, projects)
+    figures = figures_of([project.id for project in projects])
+    lines = {committee.id: CommitteeLine(committee, current_school_year(committee)) for committee in committees}
+    for project in projects:
+        project_facts = facts[project.id]
+        lines[project.committee_id].projects.append(
+            ProjectLine(
+                project=project,
+                checklist=evaluate(project_facts),
+                moments=[key_moment(project_facts.meetings, kind, project_facts.today) for kind in KEY_MOMENTS],
+                figures=figures.get(project.id),
+            )
+        )
+    return list(lines.values())
+
+
+def field_visits(code: str, limit: int = RECENT_VISITS) -> list[FieldVisit]:
+    """The département's most recent field visits, project and committee loaded."""
+    return list(
+        db.session.scalars(
+            select(FieldVisit)
+            .join(Committee, FieldVisit.committee_id == Committee.id)
+            .where(Committee.departement_code == code)
+            .options(joinedload(FieldVisit.project), joinedload(FieldVisit.committee))
+            .order_by(FieldVisit.visited_on.desc(), FieldVisit.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def difficulties(code: str) -> list[Difficulty]:
+    """The difficulties flagged about the département's committees: open ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(Difficulty)
+            .join(Committee, Difficulty.committee_id == Committee.id)
+            .where(Committee.departement_code == code)
+            .options(joinedload(Difficulty.project), joinedload(Difficulty.committee))
+            .order_by(Difficulty.status == DifficultyStatus.CLOSED, Difficulty.noted_on.desc(), Difficulty.id.desc())
+        )
+    )
+
+
+def recordable_projects(committees: list[Committee]) -> list[tuple[int, str, int]]:
+    """The projects a visit or a difficulty may be about: this school year's and last year's, as
+    (id, label, committee id), by committee (one query)."""
+    if not committees:
+        return []
+    names = {committee.id: committee.name for committee in committees}
+    years: set[str] = set()
+    for committee in committees:
+        current = current_school_year(committee)
+        first = int(current[:4])
+        years |= {current, f"{first - 1}-{first}"}
+    rows = db.session.execute(
+        select(Project.id, Project.name, Project.school_year, Project.committee_id)
+        .where(Project.committee_id.in_(names), Project.school_year.in_(years))
+        .order_by(Project.school_year.desc(), Project.name, Project.id)
+    ).all()
+    rows = sorted(rows, key=lambda row: (names[row.committee_id], -int(row.school_year[:4]), row.name, row.id))
+    return [(row.id, f"{names[row.committee_id]} — {row.name} ({row.school_year})", row.committee_id) for row in rows]
+
+
+# -- the department's annual bilan -------------------------------------------------------------------
+
+
+def bilan_years(committees: list[Committee]) -> list[str]:
+    """The school years with projects in the département, most recent first (one query)."""
+    if not committees:
+        return []
+    return list(
+        db.session.scalars(
+            select(Project.school_year)
+            .distinct()
+            .where(Project.committee_id.in_([committee.id for committee in committees]))
+            .order_by(Project.school_year.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BilanProject:
+    project_id: int
+    name: str
+    porteur: str
+    figures: ActivityFigures | None
+
+
+@dataclass
+class BilanCommittee:
+    committee: Committee
+    projects: list[BilanProject] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return figures_totals([item.figures for item in self.projects])
+
+    @property
+    def with_figures(self) -> int:
+        return sum(item.figures is not None for item in self.projects)
+
+
+@dataclass
+class DepartmentBilan:
+    school_year: str
+    committees: list[BilanCommittee]
+
+    @property
+    def projects(self) -> list[BilanProject]:
+        return [item for line in self.committees for item in line.projects]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return figures_totals([item.figures for item in self.projects])
+
+    @property
+    def with_figures(self) -> int:
+        return sum(item.figures is not None for item in self.projects)
+
+
+def department_bilan(committees: list[Committee], school_year: str) -> DepartmentBilan:
+    """Every project of the year in the département with its figures, by committee (one query)."""
+    lines = {committee.id: BilanCommittee(committee) for committee in committees}
+    if committees:
+        rows = db.session.execute(
+            select(Project.id, Project.name, Project.committee_id, Partner.name.label("porteur"), ActivityFigures)
+            .join(Partner, Project.porteur_id == Partner.id)
+            .outerjoin(ActivityFigures, ActivityFigures.project_id == Project.id)
+            .where(Project.committee_id.in_(list(lines)), Project.school_year == school_year)
+            .order_by(Project.name, Project.id)
+        ).all()
+        for row in rows:
+            lines[row.committee_id].projects.append(BilanProject(row.id, row.name, row.porteur, row.ActivityFigures))
+    return DepartmentBilan(school_year, list(lines.values()))
+
+
+def bilan_csv(bilan: DepartmentBilan, department_label: str):
+    """Header and rows: one row per project, then one per committee, then the département's total."""
+    counts = list(COUNT_FIELDS)
+    header = ["Comité", "Projet", "Porteur", "Chiffres saisis", *COUNT_FIELDS.values(), "Enfants et jeunes inscrits"]
+
+    def figures_cells(totals: dict[str, int]) -> list[int]:
+        return [*(totals[name] for name in counts), children_total(totals)]
+
+    rows = []
+    for line in bilan.committees:
+        for item in line.projects:
+            if item.figures is None:
+                rows.append([line.committee.name, item.name, item.porteur, "non"])
+            else:
+                rows.append([line.committee.name, item.name, item.porteur, "oui",
+                             *figures_cells(figures_totals([item.figures]))])  # fmt: skip
+    rows.append([])
+    for line in bilan.committees:
+        count = len(line.projects)
+        rows.append([f"Total {line.committee.name}", f"{count} projet{'s' if count > 1 else ''}", "",
+                     f"{line.with_figures} sur {count}", *figures_cells(line.totals)])  # fmt: skip
+    count = len(bilan.projects)
+    rows.append([f"Total {department_label}", f"{count} projet{'s' if count > 1 else ''}", "",
+                 f"{bilan.with_figures} sur {count}", *figures_cells(bilan.totals)])  # fmt: skip
+    return header, rows
