@@ -1,6 +1,6 @@
 """Demo « Bilans d'activité »: every project of a past school year has its figures and its
-qualitative bilan; of the current year's, the first two are partly entered (the children
-enrolled and the collectifs, one heading), as porteurs would have them in November.
+qualitative bilan; the current year's are partly entered (the children enrolled and the
+collectifs, one heading), as porteurs would have them in November.
 
 The figures follow each project's collectifs (children, animateurs, weekly sessions, weeks),
 so the warnings read true: one past project ran 26 weeks (« fewer than 27 weeks »), the
@@ -87,8 +87,6 @@ def seed_figures(projects: list[Project], current_year: str) -> None:
         by_year[project.school_year] = index + 1
         if project.id in done or project.school_year > current_year or not project.collectifs:
             continue
-        if project.school_year == current_year and index >= 2:
-            continue  # the current year: two porteurs have started theirs, the others not yet
         db.session.add(_figures(project, index, complete=project.school_year < current_year))
 
 
