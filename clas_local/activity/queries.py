@@ -67,27 +67,3 @@ def bilan_meeting_held(project_id: int) -> bool:
 def counts(figures: ActivityFigures | None) -> dict[str, int | None]:
     """The counts as a mapping (all None without figures), for the rules."""
     return {name: getattr(figures, name) if figures is not None else None for name in COUNT_FIELDS}
-
-
-def bilans_to_enter(committee, school_year: str, porteur_id: int | None = None, limit: int = 10) -> list:
-    """The year's projects (a porteur's own when `porteur_id`) whose bilan meeting with the
-    schools is held and whose « Bilan d'activité » is not entered yet: one query."""
-    from clas_local.projects.models import Project
-
-    held = select(Meeting.project_id).where(
-        Meeting.committee_id == committee.id, Meeting.kind == MeetingKind.BILAN, Meeting.status == MeetingStatus.HELD
-    )
-    query = (
-        select(Project)
-        .where(
-            Project.committee_id == committee.id,
-            Project.school_year == school_year,
-            Project.id.in_(held),
-            ~Project.id.in_(select(ActivityFigures.project_id)),
-        )
-        .order_by(Project.name, Project.id)
-        .limit(limit)
-    )
-    if porteur_id is not None:
-        query = query.where(Project.porteur_id == porteur_id)
-    return list(db.session.scalars(query))

@@ -14,7 +14,6 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from clas_local import permissions
-from clas_local.activity import queries as activity_queries
 from clas_local.auth.models import Role
 from clas_local.compliance import queries as compliance
 from clas_local.compliance.rules import Status, evaluate
@@ -133,17 +132,25 @@ def _unanswered(user, committee, upcoming: list[Meeting], now: datetime) -> list
     return items
 
 
-def _obligations_missing(user, committee) -> list[TodoItem]:
-    """This year's projects (the porteur's own) with an obligation of the referential missing."""
+def _year_projects(user, committee):
+    """This year's projects the user acts on (all for the host, its own for a porteur), with
+    their figures, and the facts their obligations read (the meetings of a diagnostic or a
+    bilan): the two to-do lists below share them."""
     member = permissions.membership(user, committee)
     if member is None or member.role not in (Role.HOST, Role.PORTEUR):
-        return []
+        return [], {}
+    if member.role is Role.PORTEUR and member.partner_id is None:
+        return [], {}
     projects = compliance.year_projects(committee, current_school_year(committee))
     if member.role is Role.PORTEUR:
         projects = [project for project in projects if project.porteur_id == member.partner_id]
     if not projects:
-        return []
-    facts = compliance.load_facts(committee, projects, detail=False, obligations_only=True)
+        return [], {}
+    return projects, compliance.load_facts(committee, projects, detail=False, obligations_only=True)
+
+
+def _obligations_missing(committee, projects, facts) -> list[TodoItem]:
+    """The projects with an obligation of the referential missing."""
     items = []
     for project in projects:
         missing = [check for check in evaluate(facts[project.id]).checks if check.status is Status.MISSING]
@@ -160,21 +167,20 @@ def _obligations_missing(user, committee) -> list[TodoItem]:
     return items
 
 
-def _bilans_to_enter(user, committee) -> list[TodoItem]:
-    """After the year's bilan meeting with the schools, the porteur's « Bilan d'activité » (one query)."""
-    member = permissions.membership(user, committee)
-    if member is None or member.role not in (Role.HOST, Role.PORTEUR):
-        return []
-    porteur_id = member.partner_id if member.role is Role.PORTEUR else None
-    if member.role is Role.PORTEUR and porteur_id is None:
-        return []
+def _bilans_to_enter(committee, projects, facts) -> list[TodoItem]:
+    """After the year's bilan meeting with the schools, the porteur's « Bilan d'activité »."""
+    held = [
+        project for project in projects
+        if project.activity_figures is None
+        and any(meeting.kind is MeetingKind.BILAN and meeting.held for meeting in facts[project.id].meetings)
+    ]  # fmt: skip
     return [
         TodoItem(
             f"{project.name} : la réunion de bilan est tenue, le bilan d'activité de l'année n'est pas encore saisi.",
             url_for("activity.page", slug=committee.slug, project_id=project.id),
             "Saisir le bilan d'activité",
         )
-        for project in activity_queries.bilans_to_enter(committee, current_school_year(committee), porteur_id, LIMIT)
+        for project in held[:LIMIT]
     ]
 
 
@@ -222,8 +228,9 @@ def home_context(user, committee, upcoming: list[Meeting], now: datetime) -> Hom
     context = HomeContext(upcoming=upcoming)
     context.todo += _to_complete(user, committee, now)
     context.todo += _unanswered(user, committee, upcoming, now)
-    context.todo += _obligations_missing(user, committee)
-    context.todo += _bilans_to_enter(user, committee)
+    projects, facts = _year_projects(user, committee)
+    context.todo += _obligations_missing(committee, projects, facts)
+    context.todo += _bilans_to_enter(committee, projects, facts)
     if permissions.can_manage_committee(user, committee):
         counts = _setup_counts(committee)
         if counts["failed_mail"]:

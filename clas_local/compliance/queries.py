@@ -441,7 +441,7 @@ def year_projects(committee, school_year: str) -> list[Project]:
         db.session.scalars(
             select(Project)
             .where(Project.committee_id == committee.id, Project.school_year == school_year)
-            .options(joinedload(Project.porteur))
+            .options(joinedload(Project.porteur), joinedload(Project.activity_figures))
             .order_by(Project.name, Project.id)
         )
     )
