@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from clas_local import permissions
 from clas_local.auth.models import Role
 from clas_local.compliance import queries as compliance
-from clas_local.compliance.rules import Status, evaluate
+from clas_local.compliance.rules import Status, evaluate_obligations
 from clas_local.extensions import db
 from clas_local.invitations.models import Answer, Invitation
 from clas_local.mail.models import MessageStatus, OutgoingMessage
@@ -153,7 +153,7 @@ def _obligations_missing(committee, projects, facts) -> list[TodoItem]:
     """The projects with an obligation of the referential missing."""
     items = []
     for project in projects:
-        missing = [check for check in evaluate(facts[project.id]).checks if check.status is Status.MISSING]
+        missing = [check for check in evaluate_obligations(facts[project.id]).checks if check.status is Status.MISSING]
         if missing:
             items.append(TodoItem(
                 f"{project.name} : {len(missing)} obligation{'s' if len(missing) > 1 else ''} "

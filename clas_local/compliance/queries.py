@@ -313,12 +313,12 @@ def _project_facts(committee, project: Project, *, today: date, detail: bool, pe
 
 
 def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, ProjectFacts]:
-    """The dashboard's facts (load_facts without `detail`) of projects spread over many
-    committees (a département's), in a fixed number of queries whatever the number of
-    committees: the projects' schools and partners (two), per time zone the meetings with
-    their invitations (two) and the committee of each comité local (one), and the holidays
-    entered for years the packaged calendar does not know (one at most). The porteurs are read
-    from `project.porteur` (eager-load them)."""
+    """load_facts(detail=False, obligations_only=True) of projects spread over many committees
+    (a département's): the facts the obligations read, enough for the statuses of
+    `evaluate(...).checks`, in a fixed number of queries whatever the number of committees:
+    the projects' schools and partners (two), per time zone the diagnostic and bilan meetings
+    with their invitations (two), and the holidays entered for years the packaged calendar does
+    not know (one at most). The porteurs are read from `project.porteur` (eager-load them)."""
     if not projects:
         return {}
     by_id = {committee.id: committee for committee in committees}
@@ -327,26 +327,18 @@ def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, P
     years = {project.school_year for project in projects}
 
     by_project: dict[int, list[MeetingFact]] = defaultdict(list)
-    comites: dict[tuple[int, str], list[MeetingFact]] = defaultdict(list)
     zones: dict[str, list[int]] = defaultdict(list)
     for committee in committees:
         zones[committee.timezone or "Europe/Paris"].append(committee.id)
     for zone, committee_ids in sorted(zones.items()):
-        tz = ZoneInfo(zone)
-        ranges = [and_(Meeting.starts_at >= start, Meeting.starts_at < end)
-                  for start, end in (school_year_bounds(year, tz) for year in sorted(years))]  # fmt: skip
-        comite_scope = and_(
-            Meeting.committee_id.in_(committee_ids), Meeting.project_id.is_(None),
-            Meeting.kind.in_(CONCERTATION_KINDS), or_(*ranges),
-        )  # fmt: skip
         zone_projects = [project.id for project in projects if project.committee_id in committee_ids]
-        scope = and_(Meeting.status != MeetingStatus.CANCELLED, or_(Meeting.project_id.in_(zone_projects), comite_scope))
-        comite_committee = dict(db.session.execute(select(Meeting.id, Meeting.committee_id).where(scope, comite_scope)).all())
-        for project_id, fact in meeting_facts(scope, tz, detail=False):
-            if project_id is None:
-                comites[(comite_committee[fact.id], school_year_of(fact.day))].append(fact)
-            else:
-                by_project[project_id].append(fact)
+        scope = and_(
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.project_id.in_(zone_projects),
+            Meeting.kind.in_(OBLIGATION_MEETING_KINDS),
+        )
+        for project_id, fact in meeting_facts(scope, ZoneInfo(zone), detail=False):
+            by_project[project_id].append(fact)
 
     periods = _entered_holidays(committees, years)
     facts = {}
@@ -355,8 +347,7 @@ def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, P
         facts[project.id] = _project_facts(
             committee, project, today=committee_today(committee), detail=False,
             periods=periods.get((committee.id, project.school_year), ()), schools=schools[project.id],
-            territory=territory[project.id], meetings=by_project[project.id],
-            comites=comites[(committee.id, project.school_year)], collectifs=(),
+            territory=territory[project.id], meetings=by_project[project.id], comites=(), collectifs=(),
         )  # fmt: skip
     return facts
 

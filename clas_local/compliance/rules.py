@@ -655,6 +655,12 @@ def collectif_checks(facts: ProjectFacts) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+def evaluate_obligations(facts: ProjectFacts) -> Checklist:
+    """The obligations alone (no collectif warning, no evidence): what a list of projects shows
+    (their overall status, what is missing), from facts loaded with `obligations_only`."""
+    return Checklist(checks=tuple(rule(facts) for rule in RULES))
+
+
 def evaluate(facts: ProjectFacts) -> Checklist:
     return Checklist(
         checks=tuple(rule(facts) for rule in RULES),

@@ -1,5 +1,5 @@
 """Reads of the department pages: a département's committees, their projects of the year with
-their obligations and key moments, the activity figures, field visits and difficulties.
+their obligations, the activity figures, renewals, field visits and difficulties.
 
 Every function runs a fixed number of queries whatever the number of committees (the bench's
 department holds about forty): never one query per committee or per project.
@@ -16,13 +16,12 @@ from sqlalchemy.orm import joinedload
 from clas_local.activity.models import COUNT_FIELDS, ActivityFigures
 from clas_local.committees.models import Committee
 from clas_local.compliance import queries as compliance
-from clas_local.compliance.rules import Checklist, MomentCell, evaluate, key_moment
+from clas_local.compliance.rules import Checklist, evaluate_obligations
 from clas_local.department.models import Difficulty, DifficultyStatus, FieldVisit
 from clas_local.extensions import db
-from clas_local.meetings.models import KEY_MOMENTS
 from clas_local.partners.models import Partner
 from clas_local.projects.models import Project
-from clas_local.projects.renewals import RenewalRow, renewals
+from clas_local.projects.renewals import RENEWAL, RenewalRow, renewals
 from clas_local.school_year import current_school_year
 
 RECENT_VISITS = 20
@@ -44,15 +43,6 @@ def children_total(totals: dict[str, int]) -> int:
     return totals["children_elementaire"] + totals["children_college"] + totals["children_lycee"]
 
 
-def figures_of(project_ids: list[int]) -> dict[int, ActivityFigures]:
-    if not project_ids:
-        return {}
-    return {
-        item.project_id: item
-        for item in db.session.scalars(select(ActivityFigures).where(ActivityFigures.project_id.in_(project_ids)))
-    }
-
-
 # -- dashboard -------------------------------------------------------------------------------------
 
 
@@ -60,15 +50,19 @@ def figures_of(project_ids: list[int]) -> dict[int, ActivityFigures]:
 class ProjectLine:
     project: Project
     checklist: Checklist
-    moments: list[MomentCell]
     figures: ActivityFigures | None
 
 
 @dataclass
 class CommitteeLine:
+    """A committee of the département and its projects of the year (their obligations'
+    statuses and figures): one row of the dashboard; its projects are on its own pages."""
+
     committee: Committee
     school_year: str
     projects: list[ProjectLine] = field(default_factory=list)
+    renewals_due: int = 0
+    bilans_missing: int = 0
 
     @property
     def totals(self) -> dict[str, int]:
@@ -92,7 +86,10 @@ def current_projects(committees: list[Committee]) -> list[Project]:
     condition = or_(*(and_(Project.committee_id.in_(ids), Project.school_year == year) for year, ids in by_year.items()))
     return list(
         db.session.scalars(
-            select(Project).where(condition).options(joinedload(Project.porteur)).order_by(Project.name, Project.id)
+            select(Project)
+            .where(condition)
+            .options(joinedload(Project.porteur), joinedload(Project.activity_figures))
+            .order_by(Project.name, Project.id)
         )
     )
 
@@ -108,21 +105,21 @@ def renewals_due(lines: list[CommitteeLine]) -> list[RenewalRow]:
 
 
 def dashboard_lines(committees: list[Committee]) -> list[CommitteeLine]:
-    """Per committee, its projects of the year with their obligations, key moments and figures."""
+    """Per committee, its projects of the year with the status of their obligations (read from
+    their diagnostic and bilan meetings only) and their figures, and how many are due for
+    renewal or lack last year's bilan."""
     projects = current_projects(committees)
     facts = compliance.load_facts_of_committees(committees, projects)
-    figures = figures_of([project.id for project in projects])
     lines = {committee.id: CommitteeLine(committee, current_school_year(committee)) for committee in committees}
     for project in projects:
-        project_facts = facts[project.id]
         lines[project.committee_id].projects.append(
-            ProjectLine(
-                project=project,
-                checklist=evaluate(project_facts),
-                moments=[key_moment(project_facts.meetings, kind, project_facts.today) for kind in KEY_MOMENTS],
-                figures=figures.get(project.id),
-            )
+            ProjectLine(project=project, checklist=evaluate_obligations(facts[project.id]), figures=project.activity_figures)
         )
+    for row in renewals_due(list(lines.values())):
+        if row.kind == RENEWAL:
+            lines[row.committee_id].renewals_due += 1
+        else:
+            lines[row.committee_id].bilans_missing += 1
     return list(lines.values())
 
 

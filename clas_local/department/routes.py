@@ -24,9 +24,7 @@ from clas_local.dossier.csv_export import csv_bytes
 from clas_local.extensions import db
 from clas_local.forms import choices
 from clas_local.loaders import load_account, load_department, load_difficulty, refuse
-from clas_local.meetings.models import KEY_MOMENTS
 from clas_local.projects.models import Project
-from clas_local.projects.renewals import BILAN, RENEWAL
 from clas_local.school_year import is_school_year
 
 bp = Blueprint("department", __name__)
@@ -41,7 +39,6 @@ def dashboard(code: str):
     committees = queries.committees_of(department.code)
     lines = queries.dashboard_lines(committees)
     all_projects = [line for committee_line in lines for line in committee_line.projects]
-    renewal_rows = queries.renewals_due(lines)
     return render_template(
         "department/dashboard.html",
         department=department,
@@ -51,11 +48,8 @@ def dashboard(code: str):
         project_count=len(all_projects),
         children_total=queries.children_total,
         count_fields=COUNT_FIELDS,
-        key_moments=KEY_MOMENTS,
         Status=Status,
         checklist_title=CHECKLIST_TITLE,
-        due=[row for row in renewal_rows if row.kind == RENEWAL],
-        lacking=[row for row in renewal_rows if row.kind == BILAN],
         visits=queries.field_visits(department.code),
         difficulties=queries.difficulties(department.code),
         DifficultyStatus=DifficultyStatus,

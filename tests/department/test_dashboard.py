@@ -4,6 +4,8 @@ whatever the number of committees."""
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, timezone
 
 from clas_local.meetings.models import MeetingKind, MeetingStatus
@@ -45,16 +47,21 @@ def test_the_dashboard_lists_the_committees_projects_moments_and_figures(
     page = page_text(client.get("/d/35/"))
     assert "Comité local de Rennes" in page and "Comité local de Fougères" in page
     assert "Comité local de Brest" not in page
-    assert "Clas du Blosne" in page and "Clas de Maurepas" in page and "Clas du Bourg" in page
-    assert "Clas de l'an dernier" not in page  # another school year
-    assert "2 projets en 2026-2027" in page and "1 projet en 2026-2027" in page
-    assert "Tenue le 22 septembre 2026" in page  # the diagnostic, a key moment
+    # One row per committee: its projects of the year, their obligations, figures entered.
+    rennes = page[page.index('<a href="/c/rennes/dashboard">'):page.index("</tr>", page.index('<a href="/c/rennes/dashboard">'))]
+    cells = re.findall(r"<td>(.*?)</td>", rennes, re.S)
+    assert cells[:6] == ["2", "0", "0", "2", "1 sur 2", "20"], cells  # Blosne and Maurepas, not last year's
+    assert 'href="/c/rennes/bilan"' in rennes
+    # The département's totals of the figures entered.
     assert "<dt>Enfants et jeunes inscrits</dt><dd>25</dd>" in page
     assert "<dt>Séances tenues</dt><dd>60</dd>" in page
     assert "Chiffres saisis par les porteurs pour 2 projets sur 3" in page
-    assert "20 / 40" in page and "non saisis" in page
-    for suffix in ("dossier", "dossier.pdf", "dossier.zip"):
-        assert f'href="/c/rennes/projects/{blosne.id}/{suffix}"' in page
+    # The committee's dashboard, opened by the department user, lists its projects and their dossiers.
+    committee_page = page_text(client.get("/c/rennes/dashboard"))
+    assert "Clas du Blosne" in committee_page and "Tenue le 22 septembre 2026" in committee_page
+    assert f'href="/c/rennes/projects/{blosne.id}/dossier"' in committee_page
+    for suffix in ("dossier.pdf", "dossier.zip"):
+        assert client.get(f"/c/rennes/projects/{blosne.id}/{suffix}").status_code == 200
 
 
 def test_the_dashboard_runs_the_same_queries_whatever_the_number_of_committees(
@@ -102,10 +109,15 @@ def test_the_dashboard_lists_the_renewals_due_and_the_bilans_missing(
     login_department()
 
     page = page_text(client.get("/d/35/"))
-    due = page[page.index("Projets dont le financement est à renouveler"):page.index("Projets reconduits dont")]
-    assert "Clas du Bourg" in due and "Comité local de Fougères" in due and "Clas de Brest" not in due
-    assert "Financement non renseigné (annuel par défaut) : aucune décision de la CAF pour 2027-2028." in due
-    lacking = page[page.index("Projets reconduits dont le bilan"):page.index('id="visites"')]
-    assert "Clas du Blosne" in lacking and "Bilan 2025-2026 non saisi" in lacking
-    assert f'href="/c/rennes/projects/{last_year.id}"' in lacking
-    assert "Clas Maurepas" not in lacking
+    rennes = page[page.index('<a href="/c/rennes/dashboard">'):page.index("</tr>", page.index('<a href="/c/rennes/dashboard">'))]
+    fougeres = page[page.index('<a href="/c/fougeres/dashboard">'):page.index("</tr>", page.index('<a href="/c/fougeres/dashboard">'))]
+    assert "Brest" not in page
+    # Rennes: Blosne and Maurepas are annual (no financing recorded) with no decision for next
+    # year; Blosne lacks its 2025-2026 bilan. Fougères: the Bourg, annual too.
+    assert '<a href="/c/rennes/renouvellements">2<span class="visually-hidden"> projets à renouveler' in rennes
+    assert '<a href="/c/rennes/renouvellements#bilans-titre">1<span class="visually-hidden"> bilans manquants' in rennes
+    assert '<a href="/c/fougeres/renouvellements">1<span' in fougeres and fougeres.rstrip().endswith("<td>0</td>")
+    # The committee's renewals page, which the department user reads, names them.
+    renewals = page_text(client.get("/c/rennes/renouvellements"))
+    assert "Financement non renseigné (annuel par défaut) : aucune décision de la CAF pour 2027-2028." in renewals
+    assert "Bilan 2025-2026 non saisi" in renewals and f'href="/c/rennes/projects/{last_year.id}"' in renewals

@@ -26,25 +26,29 @@ def test_the_caf_conseillere_reads_her_departement_and_records_a_field_visit(new
     main = page.locator("main")
     expect(page.locator("h1")).to_have_text("Département : Ille-et-Vilaine (35)")
     expect(main).to_contain_text("Comité local Clas de Fougères Agglomération")
-    expect(main).to_contain_text(BLOSNE)
+    expect(main).to_contain_text(BLOSNE)  # the demo's field visit
     expect(page.get_by_role("link", name="Département", exact=True)).to_have_attribute("aria-current", "page")
 
-    # A committee: its home page, read through the département's viewer right.
+    # A committee: its dashboard, read through the département's viewer right.
     page.get_by_role("link", name="Comité local Clas de Fougères Agglomération", exact=True).click()
-    page.wait_for_url("**/c/demo-fougeres/")
-    audit.check(page, "Département : un comité (accueil)")
+    page.wait_for_url("**/c/demo-fougeres/dashboard")
+    audit.check(page, "Département : un comité (tableau de bord)")
+    expect(page.locator("main")).to_contain_text("Clas de Bonabry")
     expect(page.locator("main")).not_to_contain_text("Créer un projet")
 
-    # A dossier, from the dashboard.
+    # A dossier, from the demo committee's dashboard.
     page.goto("/d/35/")
-    page.get_by_role("link", name=f"Page du dossier de {BLOSNE}", exact=True).click()
+    page.get_by_role("link", name=DEMO_COMMITTEE, exact=True).click()
+    page.wait_for_url("**/c/demo/dashboard")
+    page.get_by_role("link", name=f"Dossier de {BLOSNE}", exact=True).click()
     page.wait_for_url("**/dossier")
     audit.check(page, "Département : dossier d'un projet")
     expect(page.locator("main")).to_contain_text(BLOSNE)
 
-    # A field visit: first without saying who came, then complete.
-    page.goto("/d/35/")
-    page.get_by_role("link", name=f"Noter une visite de {BLOSNE}", exact=True).click()
+    # A field visit, from the project's page: first without saying who came, then complete.
+    page.goto("/c/demo/dashboard")
+    page.get_by_role("link", name=BLOSNE, exact=True).click()
+    page.get_by_role("link", name=f"Noter une visite de terrain de {BLOSNE}", exact=True).click()
     page.wait_for_url("**/d/35/visites?projet=*")
     audit.check(page, "Département : noter une visite")
     form = page.locator("form.narrow")
