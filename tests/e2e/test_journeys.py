@@ -404,7 +404,11 @@ def test_porteur_records_attendance_files_the_sheet_and_downloads_the_dossier(
     # Excused, with Enter this time, then present again.
     tab_to(page, f"#{present_id.replace('-present', '-excused')}")
     page.keyboard.press("Enter")
-    expect(page.locator(f"#{present_id.replace('-present', '-excused')}")).to_have_attribute("aria-pressed", "true")
+    excused = page.locator(f"#{present_id.replace('-present', '-excused')}")
+    expect(excused).to_have_attribute("aria-pressed", "true")
+    # The swapped row gives the focus back to the pressed button after it settles: wait for it,
+    # or Shift+Tab may leave from the old row.
+    expect(excused).to_be_focused()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     expect(page.locator(f"#{present_id}")).to_have_attribute("aria-pressed", "true")
