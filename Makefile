@@ -37,12 +37,20 @@ test: install-dev ## the whole suite: SQLite, then PostgreSQL when TEST_DATABASE
 	@scratch=$$(mktemp -d) && export DATABASE_URL="sqlite:///$$scratch/check.sqlite" && \
 		$(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) db check; status=$$?; rm -rf "$$scratch"; exit $$status
 	$(BIN)/bandit -c pyproject.toml -r clas_local -lll -q
-	$(BIN)/python -m pytest
+	@# With PostgreSQL, both engines' runs go side by side (they share nothing: SQLite files in
+	@# temporary folders, a PostgreSQL database named after the run's pid, Redis keys under a
+	@# prefix per test); the PostgreSQL run's output follows the SQLite run's.
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		CLAS_TEST_ENGINE=postgresql $(BIN)/python -m pytest -m "not e2e" -p no:cacheprovider; \
+		log=$$(mktemp); \
+		CLAS_TEST_ENGINE=postgresql $(BIN)/python -m pytest -m "not e2e" -p no:cacheprovider >"$$log" 2>&1 & pg=$$!; \
+		$(BIN)/python -m pytest; sqlite=$$?; \
+		wait $$pg; postgres=$$?; \
+		echo "== PostgreSQL (CLAS_TEST_ENGINE=postgresql, browser journeys excluded)"; cat "$$log"; rm -f "$$log"; \
+		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot run." >&2; exit 1; \
 	else \
+		$(BIN)/python -m pytest && \
 		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (set it to run the suite on PostgreSQL too)."; \
 	fi
 
