@@ -80,3 +80,8 @@ class Invitation(TimestampMixin, Base):
     meeting: Mapped["Meeting"] = relationship(back_populates="invitations")  # noqa: F821
     partner: Mapped["Partner"] = relationship()  # noqa: F821
     contact: Mapped["Contact | None"] = relationship()  # noqa: F821
+
+    @property
+    def awaits_answer(self) -> bool:
+        """No answer yet, or one given before the date or time changed (« à reconfirmer »)."""
+        return self.answer is Answer.PENDING or self.answer_to_reconfirm

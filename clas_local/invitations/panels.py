@@ -130,11 +130,14 @@ def meeting_panel(meeting, user, *, notice: str | None = None, send_form=None, a
                 or person.invitation.sent_sequence < meeting.sequence
             )
         )
+        # The same people as queries.reminders_due: a contact whose organisation answered as a
+        # whole (and need not reconfirm) is not reminded.
         context["pending_reminders"] = sum(
             1
             for organisation in context["organisations"]
+            if organisation.invitation is None or organisation.invitation.awaits_answer
             for person in organisation.people
-            if person.invitation.answer is Answer.PENDING
+            if person.invitation.awaits_answer
             and person.invitation.sent_sequence is not None
             and person.invitation.reminded_at is None
             and itip.can_receive_mail(person.invitation)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, func, inspect, select
+from sqlalchemy import Select, exists, func, inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -139,17 +139,19 @@ def school_invitations(committee_id: int, partner_id: int) -> Select:
 
 
 def reminders_due(now: datetime, *, days_before: int | None, meeting_id: int | None = None) -> Select:
-    """Contact invitations e-mailed, still unanswered, never reminded, for a planned meeting to come.
+    """Contact invitations e-mailed, still unanswered or « à reconfirmer » (answered before the
+    date or time changed), not reminded since, for a planned meeting to come.
 
     days_before limits to meetings starting within that many days (the daily command);
     None takes every future meeting (the organiser's button). A contact whose
-    organisation has already answered as a whole is not reminded."""
+    organisation has already answered as a whole (and need not reconfirm) is not reminded."""
     organisation = aliased(Invitation)
     organisation_answered = exists().where(
         organisation.meeting_id == Invitation.meeting_id,
         organisation.partner_id == Invitation.partner_id,
         organisation.contact_id.is_(None),
         organisation.answer != Answer.PENDING,
+        organisation.answer_to_reconfirm.is_(False),
     )
     query = (
         select(Invitation)
@@ -157,7 +159,7 @@ def reminders_due(now: datetime, *, days_before: int | None, meeting_id: int | N
         .where(
             Invitation.contact_id.is_not(None),
             Invitation.sent_sequence.is_not(None),
-            Invitation.answer == Answer.PENDING,
+            or_(Invitation.answer == Answer.PENDING, Invitation.answer_to_reconfirm.is_(True)),
             Invitation.reminded_at.is_(None),
             Meeting.status == MeetingStatus.PLANNED,
             Meeting.starts_at > now,

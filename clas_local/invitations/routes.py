@@ -148,7 +148,7 @@ def remind(slug: str, meeting_id: int):
     _commit_and_deliver()
     if not records:
         return _after_action(meeting, "Personne à relancer : chacun a répondu ou a déjà été relancé.")
-    return _after_action(meeting, f"Relance envoyée à {plural(len(records), 'contact')} sans réponse.")
+    return _after_action(meeting, f"Relance envoyée à {plural(len(records), 'contact')} sans réponse ou à reconfirmer.")
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/messages/<int:message_id>/resend")

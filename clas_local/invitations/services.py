@@ -138,7 +138,8 @@ class Reminders:
 def send_reminders(
     now: datetime | None = None, *, days_before: int | None = None, meeting: Meeting | None = None
 ) -> Reminders:
-    """Re-invite the e-mailed contacts who have not answered; each is reminded once (reminded_at).
+    """Re-invite the e-mailed contacts who have not answered, or whose answer is « à reconfirmer »
+    since the date or time changed; each is reminded once per date (reminded_at).
 
     Each meeting's reminders are prepared in a savepoint of their own: one meeting whose
     e-mail cannot be built (bad data from anywhere) is logged and skipped, never the end
@@ -224,11 +225,12 @@ def _on_invitees_removed(meeting: Meeting, invitations: list[Invitation], **_) -
 
 def ask_to_reconfirm(meeting: Meeting) -> int:
     """The date or time changed: every answer given stands « à reconfirmer », and the update's
-    calendar asks each person again (PARTSTAT=NEEDS-ACTION). Returns how many answers."""
+    calendar asks each person again (PARTSTAT=NEEDS-ACTION); a reminder may go again to whoever
+    does not answer anew. Returns how many answers."""
     result = db.session.execute(
         update(Invitation)
         .where(Invitation.meeting_id == meeting.id, Invitation.answer != Answer.PENDING)
-        .values(answer_to_reconfirm=True)
+        .values(answer_to_reconfirm=True, reminded_at=None)
         .execution_options(synchronize_session="fetch")
     )
     return result.rowcount

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 from sqlalchemy import select
 
@@ -194,7 +195,7 @@ def test_reminders_go_once_to_those_without_answer(client, login_as, invited, ap
 
     response = post(client, base(invited) + "/invitations/remind", htmx=True)
     assert response.status_code == 200
-    assert "Relance envoyée à 1 contact sans réponse." in page_text(response)
+    assert "Relance envoyée à 1 contact sans réponse ou à reconfirmer." in page_text(response)
     reminders = db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.kind == MessageKind.REMINDER)).all()
     assert [r.recipient for r in reminders] == ["i.caradec@ecole.example.fr"]
     assert reminders[0].subject.startswith("Relance : ")
@@ -203,6 +204,42 @@ def test_reminders_go_once_to_those_without_answer(client, login_as, invited, ap
     again = post(client, base(invited) + "/invitations/remind", htmx=True)
     assert "Personne à relancer" in page_text(again)
     assert db.session.scalar(select(db.func.count()).where(OutgoingMessage.kind == MessageKind.REMINDER)) == 1
+
+
+def test_an_answer_to_reconfirm_is_reminded_once_for_the_new_date(client, login_as, invited):
+    from clas_local.meetings import services as meetings
+
+    login_as("host")
+    post(client, base(invited) + "/invitations/send", {"contacts": [invited.director.id, invited.teacher.id]}, htmx=True)
+    for contact in (invited.director, invited.teacher):
+        contact_invitation(invited.meeting, contact).answer = Answer.ACCEPTED
+    db.session.commit()
+    assert "Relancer les personnes sans réponse ou à reconfirmer (0)" in page_text(client.get(base(invited)))
+
+    start = invited.meeting.starts_at + timedelta(days=1)
+    meetings.update_meeting(invited.meeting, starts_at=start, ends_at=start + timedelta(hours=2))
+    db.session.commit()
+    # The teacher answers again for the new date; the director's answer stays « à reconfirmer ».
+    teacher = contact_invitation(invited.meeting, invited.teacher)
+    teacher.answer_to_reconfirm = False
+    db.session.commit()
+    assert "Relancer les personnes sans réponse ou à reconfirmer (1)" in page_text(client.get(base(invited)))
+
+    response = post(client, base(invited) + "/invitations/remind", htmx=True)
+    assert "Relance envoyée à 1 contact sans réponse ou à reconfirmer." in page_text(response)
+    reminder = db.session.scalar(select(OutgoingMessage).where(OutgoingMessage.kind == MessageKind.REMINDER))
+    assert reminder.recipient == "i.caradec@ecole.example.fr"
+    body = message_from_bytes(reminder.raw, policy=policy.default).get_body(("plain",)).get_content()
+    assert "La date ou l'heure de la réunion suivante a changé depuis votre réponse (« présent·e »)." in body
+    assert "Nous n'avons pas encore votre réponse" not in body
+
+    again = post(client, base(invited) + "/invitations/remind", htmx=True)
+    assert "Personne à relancer" in page_text(again)
+    # Another change of date: she may be reminded again, for that date.
+    start = start + timedelta(days=1)
+    meetings.update_meeting(invited.meeting, starts_at=start, ends_at=start + timedelta(hours=2))
+    db.session.commit()
+    assert "Relancer les personnes sans réponse ou à reconfirmer (2)" in page_text(client.get(base(invited)))
 
 
 def test_send_reminders_command_respects_the_days_before(app, client, login_as, invited):
