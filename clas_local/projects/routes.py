@@ -208,12 +208,30 @@ def _line_context(committee, project: Project, can_edit: bool, forms: dict) -> d
         "cof_warning": lines.cof_warning(line),
     }
     if can_edit:
+        opened = _opened_form()
         context.update(
             reconduction_error=lines.reconduction_error(project, committee_today(committee), line),
-            financing_form=forms.get("financing_form") or _financing_form(line.financing),
-            caf_form=forms.get("caf_form") or _caf_form(project),
+            financing_form=forms.get("financing_form") or (_financing_form(line.financing) if opened == "financing" else None),
+            caf_form=forms.get("caf_form") or (_caf_form(project) if opened == "caf-decision" else None),
         )
     return context
+
+
+# The add-forms the project page folds: opening one loads it (folded_form). The name is the
+# form's URL segment; the id is its <details> on the page.
+FOLDED_FORMS = {
+    "school": "lier-ecole",
+    "partner": "lier-partenaire",
+    "collectif": "ajouter-collectif",
+    "caf-decision": "decision-caf",
+    "financing": "modifier-financement",
+}
+
+
+def _opened_form() -> str | None:
+    """The folded form a browser without JavaScript asked to see open (?formulaire=…), on a GET only."""
+    name = request.args.get("formulaire", "") if request.method == "GET" else ""
+    return name if name in FOLDED_FORMS else None
 
 
 def _context(committee, project: Project, **forms) -> dict:
@@ -234,12 +252,19 @@ def _context(committee, project: Project, **forms) -> dict:
         context["suggestions"] = queries.territory_suggestions(committee, project)
     else:
         # Both link forms' candidates in one query; the suggestions are among the territory ones.
+        # The add-forms themselves are folded and loaded when opened (folded_form), unless the
+        # page must show one: its errors, or a browser without JavaScript that asked for it.
         schools, territory = queries.link_candidates(committee, project)
         context["suggestions"] = queries.territory_suggestions(committee, project, territory)
+        opened = _opened_form()
         context.update(
-            school_form=forms.get("school_form") or _school_link_form(committee, project, candidates=schools),
-            partner_form=forms.get("partner_form") or _partner_link_form(committee, project, candidates=territory),
-            collectif_form=forms.get("collectif_form") or _collectif_form(),
+            has_school_candidates=bool(schools),
+            has_partner_candidates=bool(territory),
+            school_form=forms.get("school_form")
+            or (_school_link_form(committee, project, candidates=schools) if opened == "school" else None),
+            partner_form=forms.get("partner_form")
+            or (_partner_link_form(committee, project, candidates=territory) if opened == "partner" else None),
+            collectif_form=forms.get("collectif_form") or (_collectif_form() if opened == "collectif" else None),
             referent_forms={
                 link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
             },
@@ -266,6 +291,30 @@ def _page(committee, project, status: int = 200, **forms):
     context.update(_line_context(committee, project, context["can_edit"], forms))
     context["panels"] = panels.panels("project", project, current_user)
     return htmx.render("projects/detail.html", status=status, **context)
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/forms/<any(school, partner, collectif, 'caf-decision', financing):form>")
+@login_required
+def folded_form(slug: str, project_id: int, form: str):
+    """HTMX: one folded add-form of the project page, loaded when it is opened. A plain GET (no
+    JavaScript) gets the page again with that form open."""
+    committee, project = _load_editable(slug, project_id)
+    page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+    if not htmx.is_fragment_request():
+        return htmx.redirect(f"{page}?formulaire={form}#{FOLDED_FORMS[form]}")
+    context = {"committee": committee, "project": project}
+    if form == "school":
+        template, context["school_form"] = "projects/_add_school.html", _school_link_form(committee, project)
+    elif form == "partner":
+        template, context["partner_form"] = "projects/_add_partner.html", _partner_link_form(committee, project)
+    elif form == "collectif":
+        template, context["collectif_form"] = "projects/_add_collectif.html", _collectif_form()
+    elif form == "caf-decision":
+        template, context["caf_form"] = "projects/_caf_form.html", _caf_form(project)
+    else:
+        template = "projects/_financing_form.html"
+        context["financing_form"] = _financing_form(lines.covering(lines.financings_of(project), project.school_year))
+    return htmx.render(template, template, **context)
 
 
 SECTIONS = {"schools": "ecoles", "partners": "partenaires", "collectifs": "collectifs"}

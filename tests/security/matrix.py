@@ -128,6 +128,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.detail", "GET"):                 PROJECT_READ,
     ("projects.edit", "GET"):                   PROJECT_EDIT,
     ("projects.edit", "POST"):                  PROJECT_EDIT,
+    ("projects.folded_form", "GET"):            PROJECT_EDIT,
     ("projects.add_school", "POST"):            PROJECT_EDIT,
     ("projects.school_referents", "GET"):       PROJECT_EDIT,
     ("projects.set_referent", "POST"):          PROJECT_EDIT,
@@ -257,6 +258,7 @@ PARAMS: dict[str, dict] = {
     "projects.update_relation": {"link_id": "partner_link"},
     "projects.remove_partner": {"link_id": "partner_link"},
     "projects.add_suggested_partner": {"partner_id": "territory"},
+    "projects.folded_form": {"form": lambda world: "school"},
 }
 
 
