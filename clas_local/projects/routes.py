@@ -3,6 +3,7 @@ territory partners and collectifs (HTMX in place, POST-redirect-GET without Java
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flask import Blueprint, flash, render_template, request, url_for
@@ -229,9 +230,10 @@ FOLDED_FORMS = {
 
 
 def _opened_form() -> str | None:
-    """The folded form a browser without JavaScript asked to see open (?formulaire=…), on a GET only."""
+    """The folded form a browser without JavaScript asked to see open (?formulaire=…, a key of
+    FOLDED_FORMS or « referent-<link id> », « orientation-<link id> »), on a GET only."""
     name = request.args.get("formulaire", "") if request.method == "GET" else ""
-    return name if name in FOLDED_FORMS else None
+    return name if name in FOLDED_FORMS or re.fullmatch(r"(referent|orientation)-[0-9]{1,9}", name) else None
 
 
 def _context(committee, project: Project, **forms) -> dict:
@@ -265,11 +267,15 @@ def _context(committee, project: Project, **forms) -> dict:
             partner_form=forms.get("partner_form")
             or (_partner_link_form(committee, project, candidates=territory) if opened == "partner" else None),
             collectif_form=forms.get("collectif_form") or (_collectif_form() if opened == "collectif" else None),
+            # A school row's forms are folded too (school_link_form), but for the one to show.
             referent_forms={
-                link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
+                link.id: forms.get(f"referent_{link.id}") or (_referent_form(link) if opened == f"referent-{link.id}" else None)
+                for link in project.schools
             },
             orientation_forms={
-                link.id: forms.get(f"orientation_{link.id}") or _orientation_form(link) for link in project.schools
+                link.id: forms.get(f"orientation_{link.id}")
+                or (_orientation_form(link) if opened == f"orientation-{link.id}" else None)
+                for link in project.schools
             },
             relation_forms={
                 link.id: forms.get(f"relation_{link.id}") or _relation_form(link) for link in project.territory_partners
@@ -315,6 +321,25 @@ def folded_form(slug: str, project_id: int, form: str):
         template = "projects/_financing_form.html"
         context["financing_form"] = _financing_form(lines.covering(lines.financings_of(project), project.school_year))
     return htmx.render(template, template, **context)
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/forms/<any(referent, orientation):form>")
+@login_required
+def school_link_form(slug: str, project_id: int, link_id: int, form: str):
+    """HTMX: a school row's folded form (its referent, or its children's orientation), loaded
+    when opened. A plain GET (no JavaScript) gets the page again with that form open."""
+    committee, project = _load_editable(slug, project_id)
+    link = _school_link(project, link_id)
+    name = f"{form}-{link.id}"
+    if not htmx.is_fragment_request():
+        page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+        return htmx.redirect(f"{page}?formulaire={name}#{name}")
+    context = {"committee": committee, "project": project, "link": link}
+    if form == "referent":
+        return htmx.render("projects/_referent_form.html", "projects/_referent_form.html",
+                           rform=_referent_form(link), **context)  # fmt: skip
+    return htmx.render("projects/_orientation_form.html", "projects/_orientation_form.html",
+                       oform=_orientation_form(link), **context)  # fmt: skip
 
 
 SECTIONS = {"schools": "ecoles", "partners": "partenaires", "collectifs": "collectifs"}

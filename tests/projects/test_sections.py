@@ -400,3 +400,50 @@ def test_folded_forms_are_for_those_who_edit_the_project(client, login_as, proje
     assert client.get(_url(project, "/forms/nothing")).status_code == 404
     page = page_text(client.get(_url(project, "?formulaire=nothing")))
     assert not re.search(r'<details class="add-form" id="[^"]+" open>', page)
+
+
+def test_a_school_row_folds_its_referent_and_orientation_forms(client, login_as, project, school):
+    link = ProjectSchool(project=project, partner=school)
+    db.session.add(link)
+    db.session.commit()
+    login_as("porteur", partner=project.porteur)
+    page = page_text(client.get(_url(project)))
+    for form in ("referent", "orientation"):
+        url = _url(project, f"/schools/{link.id}/forms/{form}")
+        assert f'id="{form}-{link.id}" hx-get="{url}" hx-trigger="toggle once"' in page
+    assert f'name="school-{link.id}-referent_contact_id"' not in page
+    assert f'name="orientation-{link.id}-oriented_children_count"' not in page
+    # Opened: the form alone (HTMX), or the page with it open (no JavaScript).
+    referent = page_text(htmx_get(client, _url(project, f"/schools/{link.id}/forms/referent")))
+    assert "<html" not in referent and "Marc Le Goff – Directeur" in referent
+    assert f'hx-post="{_url(project, f"/schools/{link.id}")}"' in referent
+    orientation = page_text(htmx_get(client, _url(project, f"/schools/{link.id}/forms/orientation")))
+    assert f'name="orientation-{link.id}-oriented_children_count"' in orientation
+    response = client.get(_url(project, f"/schools/{link.id}/forms/orientation"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(_url(project, f"?formulaire=orientation-{link.id}#orientation-{link.id}"))
+    page = page_text(client.get(response.headers["Location"]))
+    assert f'<details class="row-fold" id="orientation-{link.id}" open>' in page
+    assert f'name="orientation-{link.id}-oriented_children_count"' in page
+    assert f'name="school-{link.id}-referent_contact_id"' not in page
+
+
+def test_a_school_row_form_with_errors_comes_back_open(client, login_as, project, school):
+    link = ProjectSchool(project=project, partner=school)
+    db.session.add(link)
+    db.session.commit()
+    login_as("host")
+    prefix = f"orientation-{link.id}"
+    data = {f"{prefix}-oriented_children_count": "-3"}
+    for htmx in (True, False):
+        response = post(client, _url(project, f"/schools/{link.id}/orientation"), data, htmx=htmx)
+        assert response.status_code == 422
+        body = page_text(response)
+        assert f'<details class="row-fold" id="orientation-{link.id}" open>' in body
+        assert "Indiquez un nombre d'enfants entre 0 et 500." in body
+
+
+def test_a_school_row_form_of_another_project_answers_404(client, login_as, project, make_project, school):
+    other = make_project(schools=(school,))
+    login_as("host")
+    assert htmx_get(client, _url(project, f"/schools/{other.schools[0].id}/forms/referent")).status_code == 404

@@ -131,6 +131,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.folded_form", "GET"):            PROJECT_EDIT,
     ("projects.add_school", "POST"):            PROJECT_EDIT,
     ("projects.school_referents", "GET"):       PROJECT_EDIT,
+    ("projects.school_link_form", "GET"):       PROJECT_EDIT,
     ("projects.set_referent", "POST"):          PROJECT_EDIT,
     ("projects.set_orientation", "POST"):       PROJECT_EDIT,
     ("projects.remove_school", "POST"):         PROJECT_EDIT,
@@ -259,6 +260,7 @@ PARAMS: dict[str, dict] = {
     "projects.remove_partner": {"link_id": "partner_link"},
     "projects.add_suggested_partner": {"partner_id": "territory"},
     "projects.folded_form": {"form": lambda world: "school"},
+    "projects.school_link_form": {"link_id": "school_link", "form": lambda world: "referent"},
 }
 
 
