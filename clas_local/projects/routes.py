@@ -253,19 +253,18 @@ def _context(committee, project: Project, **forms) -> dict:
     if not can_edit:
         context["suggestions"] = queries.territory_suggestions(committee, project)
     else:
-        # Both link forms' candidates in one query; the suggestions are among the territory ones.
-        # The add-forms themselves are folded and loaded when opened (folded_form), unless the
-        # page must show one: its errors, or a browser without JavaScript that asked for it.
-        schools, territory = queries.link_candidates(committee, project)
-        context["suggestions"] = queries.territory_suggestions(committee, project, territory)
+        # Whether anything is left to link, and the covering partners to suggest, in one light
+        # query: the add-forms are folded and load their lists when opened (folded_form), unless
+        # the page must show one: its errors, or a browser without JavaScript that asked for it.
+        has_schools, has_territory, covering = queries.link_candidates(committee, project)
+        context["suggestions"] = queries.territory_suggestions(committee, project, covering)
         opened = _opened_form()
         context.update(
-            has_school_candidates=bool(schools),
-            has_partner_candidates=bool(territory),
-            school_form=forms.get("school_form")
-            or (_school_link_form(committee, project, candidates=schools) if opened == "school" else None),
+            has_school_candidates=has_schools,
+            has_partner_candidates=has_territory,
+            school_form=forms.get("school_form") or (_school_link_form(committee, project) if opened == "school" else None),
             partner_form=forms.get("partner_form")
-            or (_partner_link_form(committee, project, candidates=territory) if opened == "partner" else None),
+            or (_partner_link_form(committee, project) if opened == "partner" else None),
             collectif_form=forms.get("collectif_form") or (_collectif_form() if opened == "collectif" else None),
             # A school row's forms are folded too (school_link_form), but for the one to show.
             referent_forms={
