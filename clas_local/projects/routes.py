@@ -231,9 +231,9 @@ FOLDED_FORMS = {
 
 def _opened_form() -> str | None:
     """The folded form a browser without JavaScript asked to see open (?formulaire=…, a key of
-    FOLDED_FORMS or « referent-<link id> », « orientation-<link id> »), on a GET only."""
+    FOLDED_FORMS or « referent-<link id> », « orientation-<link id> », « relation-<link id> »), on a GET only."""
     name = request.args.get("formulaire", "") if request.method == "GET" else ""
-    return name if name in FOLDED_FORMS or re.fullmatch(r"(referent|orientation)-[0-9]{1,9}", name) else None
+    return name if name in FOLDED_FORMS or re.fullmatch(r"(referent|orientation|relation)-[0-9]{1,9}", name) else None
 
 
 def _context(committee, project: Project, **forms) -> dict:
@@ -277,7 +277,8 @@ def _context(committee, project: Project, **forms) -> dict:
                 for link in project.schools
             },
             relation_forms={
-                link.id: forms.get(f"relation_{link.id}") or _relation_form(link) for link in project.territory_partners
+                link.id: forms.get(f"relation_{link.id}") or (_relation_form(link) if opened == f"relation-{link.id}" else None)
+                for link in project.territory_partners
             },
         )
     return context
@@ -339,6 +340,20 @@ def school_link_form(slug: str, project_id: int, link_id: int, form: str):
                            rform=_referent_form(link), **context)  # fmt: skip
     return htmx.render("projects/_orientation_form.html", "projects/_orientation_form.html",
                        oform=_orientation_form(link), **context)  # fmt: skip
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/partners/<int:link_id>/form")
+@login_required
+def relation_form(slug: str, project_id: int, link_id: int):
+    """HTMX: a territory partner's folded « Modifier la relation » form, loaded when opened. A
+    plain GET (no JavaScript) gets the page again with that form open."""
+    committee, project = _load_editable(slug, project_id)
+    link = _partner_link(project, link_id)
+    if not htmx.is_fragment_request():
+        page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+        return htmx.redirect(f"{page}?formulaire=relation-{link.id}#relation-{link.id}")
+    return htmx.render("projects/_relation_form.html", "projects/_relation_form.html",
+                       committee=committee, project=project, link=link, rform=_relation_form(link))  # fmt: skip
 
 
 SECTIONS = {"schools": "ecoles", "partners": "partenaires", "collectifs": "collectifs"}

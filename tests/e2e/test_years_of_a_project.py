@@ -44,7 +44,7 @@ def test_the_host_links_the_suggested_pre_and_reconducts_the_project(new_page, a
     expect(partners).to_contain_text(f"{PRE} est lié au projet.")
     expect(partners.locator(".territory-suggestions")).not_to_contain_text(PRE)
     card = partners.locator("li.card", has_text=f"Modifier la relation avec {PRE}")
-    card.get_by_text("Modifier la relation").click()
+    card.locator("summary", has_text="Modifier la relation").click()
     card.get_by_label("Relation avec le projet").fill("Orientation croisée des familles suivies par le PRE.")
     card.get_by_role("button", name="Enregistrer la relation").click()
     expect(host.locator("#partenaires")).to_contain_text("Orientation croisée des familles suivies par le PRE.")

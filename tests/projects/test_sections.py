@@ -447,3 +447,26 @@ def test_a_school_row_form_of_another_project_answers_404(client, login_as, proj
     other = make_project(schools=(school,))
     login_as("host")
     assert htmx_get(client, _url(project, f"/schools/{other.schools[0].id}/forms/referent")).status_code == 404
+
+
+def test_a_partner_s_relation_form_is_folded_and_comes_back_open_with_its_errors(client, login_as, project, make_partner):
+    pre = make_partner(PartnerKind.PRE, name="PRE de Rennes")
+    link = ProjectPartner(project=project, partner=pre, relation="Orientation croisée.")
+    db.session.add(link)
+    db.session.commit()
+    login_as("host")
+    url = _url(project, f"/partners/{link.id}/form")
+    page = page_text(client.get(_url(project)))
+    assert f'id="relation-{link.id}" hx-get="{url}" hx-trigger="toggle once"' in page
+    assert f'name="partner-{link.id}-relation"' not in page
+    form = page_text(htmx_get(client, url))
+    assert "<html" not in form and "Orientation croisée." in form and "Enregistrer la relation" in form
+    response = client.get(url)
+    assert response.headers["Location"].endswith(_url(project, f"?formulaire=relation-{link.id}#relation-{link.id}"))
+    assert f'<details class="relation-fold" id="relation-{link.id}" open>' in page_text(client.get(response.headers["Location"]))
+    bad = post(client, _url(project, f"/partners/{link.id}"), {f"partner-{link.id}-relation": "  "}, htmx=True)
+    assert bad.status_code == 422
+    assert f'<details class="relation-fold" id="relation-{link.id}" open>' in page_text(bad)
+    client.post("/logout")
+    login_as("viewer")
+    assert htmx_get(client, url).status_code == 403
