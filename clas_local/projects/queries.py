@@ -100,10 +100,10 @@ DETAIL_OPTIONS = (
     joinedload(Project.porteur),
     joinedload(Project.coordinator),
     # Joined into the project's own query: one collection only, so no cross product.
+    # The schools' contacts are not joined: the page shows each school's referent only, and a
+    # row's referent form (loaded when opened) reads that school's contacts then.
     joinedload(Project.schools).options(
-        # The schools' contacts (the referent choices) in the same query: a chain, not a cross
-        # product (a school has a few contacts).
-        joinedload(ProjectSchool.partner).joinedload(Partner.contacts),
+        joinedload(ProjectSchool.partner),
         joinedload(ProjectSchool.referent_contact),
     ),
     selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
