@@ -100,10 +100,10 @@ DETAIL_OPTIONS = (
     joinedload(Project.porteur),
     joinedload(Project.coordinator),
     # Joined into the project's own query: one collection only, so no cross product.
+    # The schools' contacts are not joined: the page shows each school's referent only, and a
+    # row's referent form (loaded when opened) reads that school's contacts then.
     joinedload(Project.schools).options(
-        # The schools' contacts (the referent choices) in the same query: a chain, not a cross
-        # product (a school has a few contacts).
-        joinedload(ProjectSchool.partner).joinedload(Partner.contacts),
+        joinedload(ProjectSchool.partner),
         joinedload(ProjectSchool.referent_contact),
     ),
     selectinload(Project.territory_partners).joinedload(ProjectPartner.partner),
@@ -115,13 +115,16 @@ DETAIL_OPTIONS = (
 )
 
 
-def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Partner]]:
-    """(school_candidates, territory_candidates) in one query (the linked schools' contacts, for
-    their referent choices, come with the project: DETAIL_OPTIONS)."""
+def link_candidates(committee, project: Project) -> tuple[bool, bool, list]:
+    """What the project page needs of the partners it could still link, in one light query (a
+    few columns, no entities): whether any école, collège or lycée is left to link, whether any
+    territory partner is, and the covering ones (PRE, PEDT…) for the suggestions, as rows with
+    the id, kind, name and covered communes territory_suggestions reads. The add-forms
+    themselves load their full lists when opened (school_candidates, territory_candidates)."""
     linked_schools = select(ProjectSchool.partner_id).where(ProjectSchool.project_id == project.id)
     linked_partners = select(ProjectPartner.partner_id).where(ProjectPartner.project_id == project.id)
-    found = db.session.scalars(
-        select(Partner)
+    rows = db.session.execute(
+        select(Partner.id, Partner.kind, Partner.name, Partner.covered_communes)
         .where(
             Partner.committee_id == committee.id,
             Partner.is_open.is_(True),
@@ -136,9 +139,9 @@ def link_candidates(committee, project: Project) -> tuple[list[Partner], list[Pa
         )
         .order_by(Partner.name)
     ).all()
-    schools = [partner for partner in found if partner.kind in SCHOOL_KINDS]
-    territory = [partner for partner in found if partner.kind not in SCHOOL_KINDS]
-    return schools, territory
+    has_schools = any(row.kind in SCHOOL_KINDS for row in rows)
+    has_territory = any(row.kind not in SCHOOL_KINDS for row in rows)
+    return has_schools, has_territory, [row for row in rows if row.kind in COVERING_KINDS]
 
 
 def school_candidates(committee, project: Project) -> list[Partner]:
@@ -285,8 +288,9 @@ class TerritorySuggestion:
 def territory_suggestions(committee, project: Project, candidates: list[Partner] | None = None) -> list[TerritorySuggestion]:
     """The covering partners (open, not linked) whose communes hold a school of the project.
 
-    `candidates`: the territory partners not linked yet, when the page already has them
-    (link_candidates, for editors); otherwise one query. Matched in Python with the project's
+    `candidates`: the territory partners not linked yet (or rows with their id, kind, name and
+    covered communes), when the page already has them (link_candidates, for editors);
+    otherwise one query. Matched in Python with the project's
     schools (already loaded) by commune code: each partner covers a handful of communes."""
     by_commune: dict[str, list[Partner]] = {}
     for link in project.schools:

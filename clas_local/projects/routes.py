@@ -3,6 +3,7 @@ territory partners and collectifs (HTMX in place, POST-redirect-GET without Java
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flask import Blueprint, flash, render_template, request, url_for
@@ -208,12 +209,31 @@ def _line_context(committee, project: Project, can_edit: bool, forms: dict) -> d
         "cof_warning": lines.cof_warning(line),
     }
     if can_edit:
+        opened = _opened_form()
         context.update(
             reconduction_error=lines.reconduction_error(project, committee_today(committee), line),
-            financing_form=forms.get("financing_form") or _financing_form(line.financing),
-            caf_form=forms.get("caf_form") or _caf_form(project),
+            financing_form=forms.get("financing_form") or (_financing_form(line.financing) if opened == "financing" else None),
+            caf_form=forms.get("caf_form") or (_caf_form(project) if opened == "caf-decision" else None),
         )
     return context
+
+
+# The add-forms the project page folds: opening one loads it (folded_form). The name is the
+# form's URL segment; the id is its <details> on the page.
+FOLDED_FORMS = {
+    "school": "lier-ecole",
+    "partner": "lier-partenaire",
+    "collectif": "ajouter-collectif",
+    "caf-decision": "decision-caf",
+    "financing": "modifier-financement",
+}
+
+
+def _opened_form() -> str | None:
+    """The folded form a browser without JavaScript asked to see open (?formulaire=…, a key of
+    FOLDED_FORMS or « referent-<link id> », « orientation-<link id> », « relation-<link id> »), on a GET only."""
+    name = request.args.get("formulaire", "") if request.method == "GET" else ""
+    return name if name in FOLDED_FORMS or re.fullmatch(r"(referent|orientation|relation)-[0-9]{1,9}", name) else None
 
 
 def _context(committee, project: Project, **forms) -> dict:
@@ -233,21 +253,32 @@ def _context(committee, project: Project, **forms) -> dict:
     if not can_edit:
         context["suggestions"] = queries.territory_suggestions(committee, project)
     else:
-        # Both link forms' candidates in one query; the suggestions are among the territory ones.
-        schools, territory = queries.link_candidates(committee, project)
-        context["suggestions"] = queries.territory_suggestions(committee, project, territory)
+        # Whether anything is left to link, and the covering partners to suggest, in one light
+        # query: the add-forms are folded and load their lists when opened (folded_form), unless
+        # the page must show one: its errors, or a browser without JavaScript that asked for it.
+        has_schools, has_territory, covering = queries.link_candidates(committee, project)
+        context["suggestions"] = queries.territory_suggestions(committee, project, covering)
+        opened = _opened_form()
         context.update(
-            school_form=forms.get("school_form") or _school_link_form(committee, project, candidates=schools),
-            partner_form=forms.get("partner_form") or _partner_link_form(committee, project, candidates=territory),
-            collectif_form=forms.get("collectif_form") or _collectif_form(),
+            has_school_candidates=has_schools,
+            has_partner_candidates=has_territory,
+            school_form=forms.get("school_form") or (_school_link_form(committee, project) if opened == "school" else None),
+            partner_form=forms.get("partner_form")
+            or (_partner_link_form(committee, project) if opened == "partner" else None),
+            collectif_form=forms.get("collectif_form") or (_collectif_form() if opened == "collectif" else None),
+            # A school row's forms are folded too (school_link_form), but for the one to show.
             referent_forms={
-                link.id: forms.get(f"referent_{link.id}") or _referent_form(link) for link in project.schools
+                link.id: forms.get(f"referent_{link.id}") or (_referent_form(link) if opened == f"referent-{link.id}" else None)
+                for link in project.schools
             },
             orientation_forms={
-                link.id: forms.get(f"orientation_{link.id}") or _orientation_form(link) for link in project.schools
+                link.id: forms.get(f"orientation_{link.id}")
+                or (_orientation_form(link) if opened == f"orientation-{link.id}" else None)
+                for link in project.schools
             },
             relation_forms={
-                link.id: forms.get(f"relation_{link.id}") or _relation_form(link) for link in project.territory_partners
+                link.id: forms.get(f"relation_{link.id}") or (_relation_form(link) if opened == f"relation-{link.id}" else None)
+                for link in project.territory_partners
             },
         )
     return context
@@ -266,6 +297,63 @@ def _page(committee, project, status: int = 200, **forms):
     context.update(_line_context(committee, project, context["can_edit"], forms))
     context["panels"] = panels.panels("project", project, current_user)
     return htmx.render("projects/detail.html", status=status, **context)
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/forms/<any(school, partner, collectif, 'caf-decision', financing):form>")
+@login_required
+def folded_form(slug: str, project_id: int, form: str):
+    """HTMX: one folded add-form of the project page, loaded when it is opened. A plain GET (no
+    JavaScript) gets the page again with that form open."""
+    committee, project = _load_editable(slug, project_id)
+    page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+    if not htmx.is_fragment_request():
+        return htmx.redirect(f"{page}?formulaire={form}#{FOLDED_FORMS[form]}")
+    context = {"committee": committee, "project": project}
+    if form == "school":
+        template, context["school_form"] = "projects/_add_school.html", _school_link_form(committee, project)
+    elif form == "partner":
+        template, context["partner_form"] = "projects/_add_partner.html", _partner_link_form(committee, project)
+    elif form == "collectif":
+        template, context["collectif_form"] = "projects/_add_collectif.html", _collectif_form()
+    elif form == "caf-decision":
+        template, context["caf_form"] = "projects/_caf_form.html", _caf_form(project)
+    else:
+        template = "projects/_financing_form.html"
+        context["financing_form"] = _financing_form(lines.covering(lines.financings_of(project), project.school_year))
+    return htmx.render(template, template, **context)
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/schools/<int:link_id>/forms/<any(referent, orientation):form>")
+@login_required
+def school_link_form(slug: str, project_id: int, link_id: int, form: str):
+    """HTMX: a school row's folded form (its referent, or its children's orientation), loaded
+    when opened. A plain GET (no JavaScript) gets the page again with that form open."""
+    committee, project = _load_editable(slug, project_id)
+    link = _school_link(project, link_id)
+    name = f"{form}-{link.id}"
+    if not htmx.is_fragment_request():
+        page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+        return htmx.redirect(f"{page}?formulaire={name}#{name}")
+    context = {"committee": committee, "project": project, "link": link}
+    if form == "referent":
+        return htmx.render("projects/_referent_form.html", "projects/_referent_form.html",
+                           rform=_referent_form(link), **context)  # fmt: skip
+    return htmx.render("projects/_orientation_form.html", "projects/_orientation_form.html",
+                       oform=_orientation_form(link), **context)  # fmt: skip
+
+
+@bp.get("/c/<slug>/projects/<int:project_id>/partners/<int:link_id>/form")
+@login_required
+def relation_form(slug: str, project_id: int, link_id: int):
+    """HTMX: a territory partner's folded « Modifier la relation » form, loaded when opened. A
+    plain GET (no JavaScript) gets the page again with that form open."""
+    committee, project = _load_editable(slug, project_id)
+    link = _partner_link(project, link_id)
+    if not htmx.is_fragment_request():
+        page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+        return htmx.redirect(f"{page}?formulaire=relation-{link.id}#relation-{link.id}")
+    return htmx.render("projects/_relation_form.html", "projects/_relation_form.html",
+                       committee=committee, project=project, link=link, rform=_relation_form(link))  # fmt: skip
 
 
 SECTIONS = {"schools": "ecoles", "partners": "partenaires", "collectifs": "collectifs"}

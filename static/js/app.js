@@ -104,6 +104,14 @@
     focusBefore = null;
     makeTablesScrollable(root);
     setUpFilters(root);
+    // A folded form just loaded into its <details> (data-focus-first): the focus goes to its
+    // first field, so that keyboard and screen-reader users land in the form they opened.
+    if (root.hasAttribute("data-focus-first")) {
+      var first = root.querySelector(".error-summary, input:not([type=hidden]):not([hidden]), select, textarea");
+      if (first) {
+        first.focus();
+      }
+    }
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -223,7 +223,9 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     school_id = int(school_path.rsplit("/", 1)[1])
     schools = host.locator("#ecoles")
     # The add-forms are folded below the timeline and the checklist: open this one.
+    # It is loaded when opened, and the focus goes to its first field: the search field.
     schools.locator("summary", has_text="Lier une école").click()
+    expect(schools.get_by_role("searchbox", name="Rechercher un établissement dans la liste")).to_be_focused()
     # Hundreds of schools: the search field narrows the list, and says how many remain.
     schools.get_by_role("searchbox", name="Rechercher un établissement dans la liste").fill("volga")
     remaining = schools.locator("#school-partner_id option:not([hidden]):not([value=''])")
@@ -239,13 +241,22 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     schools.get_by_role("button", name="Lier l'établissement").click()
     expect(schools.locator("table")).to_contain_text("Volga")
     expect(host.locator("#ecoles table")).to_contain_text("Isabelle Caradec")
+    # The row's referent form is folded: opened (keyboard), it is loaded and takes the focus.
+    schools.locator("table summary", has_text="Changer le contact référent").first.focus()
+    host.keyboard.press("Enter")
     row_referent = schools.locator("table select[name$=referent_contact_id]").first
+    expect(row_referent).to_be_focused()
+    audit.check(host, "Page du projet : contact référent d'une école")
     row_referent.select_option("")
-    schools.get_by_role("button", name=re.compile("Enregistrer")).first.click()
+    schools.get_by_role("button", name=re.compile("Enregistrer le contact référent")).first.click()
+    # The section comes back with the row's form folded again (the old one listed the contacts).
+    expect(schools.locator("table select")).to_have_count(0)
     expect(host.locator("#ecoles table")).to_contain_text("Aucun contact référent")
+    schools.locator("table summary", has_text="Changer le contact référent").first.click()
     row_referent = schools.locator("table select[name$=referent_contact_id]").first
     row_referent.select_option(row_referent.locator("option", has_text="Isabelle Caradec").get_attribute("value"))
-    schools.get_by_role("button", name=re.compile("Enregistrer")).first.click()
+    schools.get_by_role("button", name=re.compile("Enregistrer le contact référent")).first.click()
+    expect(schools.locator("table select")).to_have_count(0)
     expect(host.locator("#ecoles table")).to_contain_text("Isabelle Caradec")
     audit.check(host, "Page du projet")
 
@@ -287,6 +298,8 @@ def test_admin_creates_the_committee_and_host_sets_up_the_year(new_page, live_se
     expect(host.locator("#conformite-titre")).to_contain_text("Concertation (axes école et territoire)")
     # The school's team oriented children: a count and a date, read by the obligation.
     row = host.locator("#ecoles tbody tr", has_text="Volga")
+    row.locator("summary", has_text="Noter l'orientation").click()
+    expect(row.get_by_label("Enfants orientés par l'équipe de l'école")).to_be_focused()
     row.get_by_label("Enfants orientés par l'équipe de l'école").fill("8")
     row.get_by_label("Date de l'orientation").fill("2026-11-05")
     row.get_by_role("button", name=re.compile("l'orientation des enfants")).click()

@@ -31,6 +31,12 @@ def test_the_host_links_the_suggested_pre_and_reconducts_the_project(new_page, a
     suggestions = host.locator("#partenaires .territory-suggestions")
     expect(suggestions).to_contain_text(f"{PRE} couvre Rennes, où se trouvent")
     audit.check(host, "Projet : années, financement et suggestions du territoire")
+    # The CAF decision's form is folded: opened with the keyboard, it is loaded and takes the focus.
+    years.locator("summary", has_text="Décision de la CAF pour 2026-2027").focus()
+    host.keyboard.press("Enter")
+    expect(years.get_by_label("Décision de la CAF pour cette année")).to_be_focused()
+    expect(years.get_by_role("button", name="Enregistrer la décision")).to_be_visible()
+    audit.check(host, "Projet : formulaire de la décision de la CAF")
 
     # One click: the PRE joins the project (the section is swapped in place), its relation is editable.
     suggestions.get_by_role("button", name=f"Ajouter comme partenaire du projet : {PRE}").click()
@@ -38,7 +44,7 @@ def test_the_host_links_the_suggested_pre_and_reconducts_the_project(new_page, a
     expect(partners).to_contain_text(f"{PRE} est lié au projet.")
     expect(partners.locator(".territory-suggestions")).not_to_contain_text(PRE)
     card = partners.locator("li.card", has_text=f"Modifier la relation avec {PRE}")
-    card.get_by_text("Modifier la relation").click()
+    card.locator("summary", has_text="Modifier la relation").click()
     card.get_by_label("Relation avec le projet").fill("Orientation croisée des familles suivies par le PRE.")
     card.get_by_role("button", name="Enregistrer la relation").click()
     expect(host.locator("#partenaires")).to_contain_text("Orientation croisée des familles suivies par le PRE.")

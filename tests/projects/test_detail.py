@@ -96,12 +96,13 @@ def test_viewer_reads_without_edit_controls(client, login_as, full_project):
     page = page_text(client.get(f"/c/rennes/projects/{full_project.id}"))
     assert "Modifier le projet" not in page
     assert "Lier l'établissement" not in page and "Ajouter le collectif" not in page
+    assert "Lier une école" not in page and "Ajouter un collectif" not in page
 
 
 def test_own_porteur_edits_other_porteur_gets_404(client, login_as, full_project, porteur_org, make_partner):
     login_as("porteur", partner=porteur_org)
     page = page_text(client.get(f"/c/rennes/projects/{full_project.id}"))
-    assert "Modifier le projet" in page and "Ajouter le collectif" in page
+    assert "Modifier le projet" in page and "Ajouter un collectif" in page
     login_as("porteur", partner=make_partner(PartnerKind.ASSOCIATION))
     assert client.get(f"/c/rennes/projects/{full_project.id}").status_code == 404
 

@@ -68,9 +68,11 @@ def test_referent_choices_follow_the_chosen_school(client, login_as, project, sc
     make_contact(other, full_name="Paul Guillevic", function="Directeur")
     login_as("porteur", partner=project.porteur)
     page = page_text(client.get(_url(project)))
-    # The page lists no school's people until a school is chosen.
+    # The page lists no school's people until a school is chosen (the link form is loaded when opened).
     assert "Marc Le Goff" not in page and "Paul Guillevic" not in page
-    assert f'hx-get="/c/rennes/projects/{project.id}/schools/referents"' in page
+    form = page_text(htmx_get(client, _url(project, "/forms/school")))
+    assert "Marc Le Goff" not in form and "Paul Guillevic" not in form
+    assert f'hx-get="/c/rennes/projects/{project.id}/schools/referents"' in form
     response = htmx_get(client, _url(project, f"/schools/referents?school-partner_id={school.id}"))
     body = page_text(response)
     assert response.status_code == 200
@@ -226,7 +228,7 @@ def test_add_a_collectif_in_place_with_its_warnings(client, login_as, project):
 
 def test_the_collectif_form_says_no_child_data(client, login_as, project):
     login_as("host")
-    page = page_text(client.get(_url(project)))
+    page = page_text(htmx_get(client, _url(project, "/forms/collectif")))
     assert "aucune donnée personnelle sur les enfants (ni nom, ni âge, ni classe)" in page
     assert "jamais le prénom d'un enfant" in page
 
@@ -338,7 +340,7 @@ def test_schools_to_link_are_grouped_by_kind(client, login_as, project, school, 
     make_partner(PartnerKind.LYCEE, name="Lycée Joliot-Curie")
     make_partner(PartnerKind.ECOLE, name="École maternelle Albert-de-Mun")
     login_as("host")
-    text = page_text(client.get(_url(project)))
+    text = page_text(htmx_get(client, _url(project, "/forms/school")))
     select_html = re.search(r'<select[^>]*id="school-partner_id".*?</select>', text, re.S).group(0)
     groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select_html, re.S)
     assert [label for label, _ in groups] == ["Écoles", "Collèges", "Lycées"]
@@ -346,3 +348,125 @@ def test_schools_to_link_are_grouped_by_kind(client, login_as, project, school, 
     assert sorted(re.findall(r">([^<(]+) \(", schools["Écoles"])) == ["École maternelle Albert-de-Mun", "École élémentaire Volga"]
     assert "Collège des Hautes-Ourmes" in schools["Collèges"] and "Lycée Joliot-Curie" in schools["Lycées"]
     assert select_html.index("— Choisir —") < select_html.index("<optgroup")
+
+
+# -- the folded add-forms -------------------------------------------------------------------------
+
+
+FOLDED = {
+    "school": ("lier-ecole", "Lier l'établissement</button>"),
+    "partner": ("lier-partenaire", "Lier le partenaire</button>"),
+    "collectif": ("ajouter-collectif", "Ajouter le collectif</button>"),
+    "caf-decision": ("decision-caf", "Enregistrer la décision</button>"),
+    "financing": ("modifier-financement", "Enregistrer le financement</button>"),
+}
+
+
+def test_the_page_folds_its_add_forms_and_loads_each_when_opened(client, login_as, project, school, make_partner):
+    """Most visits open none of them: the page carries each one's heading, and the form comes
+    (HTMX GET) when its <details> is opened."""
+    make_partner(PartnerKind.PRE, name="PRE de Rennes")
+    login_as("host")
+    page = page_text(client.get(_url(project)))
+    for form, (anchor, button) in FOLDED.items():
+        url = _url(project, f"/forms/{form}")
+        assert f'id="{anchor}" hx-get="{url}" hx-trigger="toggle once"' in page
+        assert f'<a href="{url}">Afficher le formulaire' in page
+        assert button not in page
+        fragment = htmx_get(client, url)
+        assert fragment.status_code == 200 and button in page_text(fragment)
+        assert "<html" not in page_text(fragment) and 'name="csrf_token"' in page_text(fragment)
+
+
+@pytest.mark.parametrize("form", sorted(FOLDED))
+def test_without_javascript_the_folded_form_opens_in_the_page(client, login_as, project, school, make_partner, form):
+    make_partner(PartnerKind.PRE, name="PRE de Rennes")
+    login_as("porteur", partner=project.porteur)
+    anchor, button = FOLDED[form]
+    response = client.get(_url(project, f"/forms/{form}"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(_url(project, f"?formulaire={form}#{anchor}"))
+    page = page_text(client.get(response.headers["Location"]))
+    assert f'<details class="add-form" id="{anchor}" open>' in page and button in page
+    assert sum(name in page for _, name in FOLDED.values()) == 1  # the others stay folded
+
+
+def test_folded_forms_are_for_those_who_edit_the_project(client, login_as, project):
+    login_as("viewer")
+    assert htmx_get(client, _url(project, "/forms/school")).status_code == 403
+    assert "Afficher le formulaire" not in page_text(client.get(_url(project)))
+    client.post("/logout")
+    login_as("host")
+    assert client.get(_url(project, "/forms/nothing")).status_code == 404
+    page = page_text(client.get(_url(project, "?formulaire=nothing")))
+    assert not re.search(r'<details class="add-form" id="[^"]+" open>', page)
+
+
+def test_a_school_row_folds_its_referent_and_orientation_forms(client, login_as, project, school):
+    link = ProjectSchool(project=project, partner=school)
+    db.session.add(link)
+    db.session.commit()
+    login_as("porteur", partner=project.porteur)
+    page = page_text(client.get(_url(project)))
+    for form in ("referent", "orientation"):
+        url = _url(project, f"/schools/{link.id}/forms/{form}")
+        assert f'id="{form}-{link.id}" hx-get="{url}" hx-trigger="toggle once"' in page
+    assert f'name="school-{link.id}-referent_contact_id"' not in page
+    assert f'name="orientation-{link.id}-oriented_children_count"' not in page
+    # Opened: the form alone (HTMX), or the page with it open (no JavaScript).
+    referent = page_text(htmx_get(client, _url(project, f"/schools/{link.id}/forms/referent")))
+    assert "<html" not in referent and "Marc Le Goff – Directeur" in referent
+    assert f'hx-post="{_url(project, f"/schools/{link.id}")}"' in referent
+    orientation = page_text(htmx_get(client, _url(project, f"/schools/{link.id}/forms/orientation")))
+    assert f'name="orientation-{link.id}-oriented_children_count"' in orientation
+    response = client.get(_url(project, f"/schools/{link.id}/forms/orientation"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(_url(project, f"?formulaire=orientation-{link.id}#orientation-{link.id}"))
+    page = page_text(client.get(response.headers["Location"]))
+    assert f'<details class="row-fold" id="orientation-{link.id}" open>' in page
+    assert f'name="orientation-{link.id}-oriented_children_count"' in page
+    assert f'name="school-{link.id}-referent_contact_id"' not in page
+
+
+def test_a_school_row_form_with_errors_comes_back_open(client, login_as, project, school):
+    link = ProjectSchool(project=project, partner=school)
+    db.session.add(link)
+    db.session.commit()
+    login_as("host")
+    prefix = f"orientation-{link.id}"
+    data = {f"{prefix}-oriented_children_count": "-3"}
+    for htmx in (True, False):
+        response = post(client, _url(project, f"/schools/{link.id}/orientation"), data, htmx=htmx)
+        assert response.status_code == 422
+        body = page_text(response)
+        assert f'<details class="row-fold" id="orientation-{link.id}" open>' in body
+        assert "Indiquez un nombre d'enfants entre 0 et 500." in body
+
+
+def test_a_school_row_form_of_another_project_answers_404(client, login_as, project, make_project, school):
+    other = make_project(schools=(school,))
+    login_as("host")
+    assert htmx_get(client, _url(project, f"/schools/{other.schools[0].id}/forms/referent")).status_code == 404
+
+
+def test_a_partner_s_relation_form_is_folded_and_comes_back_open_with_its_errors(client, login_as, project, make_partner):
+    pre = make_partner(PartnerKind.PRE, name="PRE de Rennes")
+    link = ProjectPartner(project=project, partner=pre, relation="Orientation croisée.")
+    db.session.add(link)
+    db.session.commit()
+    login_as("host")
+    url = _url(project, f"/partners/{link.id}/form")
+    page = page_text(client.get(_url(project)))
+    assert f'id="relation-{link.id}" hx-get="{url}" hx-trigger="toggle once"' in page
+    assert f'name="partner-{link.id}-relation"' not in page
+    form = page_text(htmx_get(client, url))
+    assert "<html" not in form and "Orientation croisée." in form and "Enregistrer la relation" in form
+    response = client.get(url)
+    assert response.headers["Location"].endswith(_url(project, f"?formulaire=relation-{link.id}#relation-{link.id}"))
+    assert f'<details class="relation-fold" id="relation-{link.id}" open>' in page_text(client.get(response.headers["Location"]))
+    bad = post(client, _url(project, f"/partners/{link.id}"), {f"partner-{link.id}-relation": "  "}, htmx=True)
+    assert bad.status_code == 422
+    assert f'<details class="relation-fold" id="relation-{link.id}" open>' in page_text(bad)
+    client.post("/logout")
+    login_as("viewer")
+    assert htmx_get(client, url).status_code == 403

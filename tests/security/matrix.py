@@ -128,12 +128,15 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("projects.detail", "GET"):                 PROJECT_READ,
     ("projects.edit", "GET"):                   PROJECT_EDIT,
     ("projects.edit", "POST"):                  PROJECT_EDIT,
+    ("projects.folded_form", "GET"):            PROJECT_EDIT,
     ("projects.add_school", "POST"):            PROJECT_EDIT,
     ("projects.school_referents", "GET"):       PROJECT_EDIT,
+    ("projects.school_link_form", "GET"):       PROJECT_EDIT,
     ("projects.set_referent", "POST"):          PROJECT_EDIT,
     ("projects.set_orientation", "POST"):       PROJECT_EDIT,
     ("projects.remove_school", "POST"):         PROJECT_EDIT,
     ("projects.add_partner", "POST"):           PROJECT_EDIT,
+    ("projects.relation_form", "GET"):          PROJECT_EDIT,
     ("projects.update_relation", "POST"):       PROJECT_EDIT,
     ("projects.remove_partner", "POST"):        PROJECT_EDIT,
     ("projects.add_collectif", "POST"):         PROJECT_EDIT,
@@ -255,8 +258,11 @@ PARAMS: dict[str, dict] = {
     "projects.set_orientation": {"link_id": "school_link"},
     "projects.remove_school": {"link_id": "school_link"},
     "projects.update_relation": {"link_id": "partner_link"},
+    "projects.relation_form": {"link_id": "partner_link"},
     "projects.remove_partner": {"link_id": "partner_link"},
     "projects.add_suggested_partner": {"partner_id": "territory"},
+    "projects.folded_form": {"form": lambda world: "school"},
+    "projects.school_link_form": {"link_id": "school_link", "form": lambda world: "referent"},
 }
 
 
