@@ -8,10 +8,10 @@ collectifs, porteurs), then the pure rules of `rules.py` do the rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, inspect, or_, select, union
+from sqlalchemy import DateTime, String, and_, case, inspect, or_, select, type_coerce, union
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -30,10 +30,18 @@ from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
 from clas_local.holidays.queries import holiday_periods
 from clas_local.invitations.models import Answer, Invitation
-from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingStatus, Minutes
+from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.school_year import committee_today, project_window, school_weeks, school_year_bounds, school_year_of
+
+
+# A meeting's kind, status and start as the driver gives them (see meeting_facts).
+RAW_KIND = type_coerce(Meeting.kind, String()).label("kind")
+RAW_STATUS = type_coerce(Meeting.status, String()).label("status")
+RAW_STARTS_AT = type_coerce(Meeting.starts_at, DateTime()).label("starts_at")
+KINDS = {kind.value: kind for kind in MeetingKind}
+STATUSES = {status.value: status for status in MeetingStatus}
 
 
 def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
@@ -83,7 +91,7 @@ def meeting_facts(
         select(Invitation.meeting_id, Invitation.partner_id, has_answer, is_education_nationale)
         .join(Partner, Invitation.partner_id == Partner.id)
         .where(Invitation.meeting_id.in_(scoped_ids))
-    ):
+    ).all():
         invited[meeting_id].add(partner_id)
         if answer_given:
             answered[meeting_id].add(partner_id)
@@ -106,9 +114,11 @@ def meeting_facts(
             evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
 
     # One row per meeting and organisation present (or one row for a meeting nobody attended).
+    # The meeting's own columns come as the driver gives them, converted once per meeting
+    # below rather than on each of its rows.
     rows = connection.execute(
         select(
-            Meeting.id, Meeting.project_id, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.title,
+            Meeting.id, Meeting.project_id, RAW_KIND, RAW_STATUS, RAW_STARTS_AT, Meeting.title,
             Minutes.id.label("minutes_id"), Partner.id.label("partner_id"),
             case((is_education_nationale, Partner.name)).label("education_nationale_name"),
         )  # fmt: skip
@@ -133,10 +143,12 @@ def meeting_facts(
     facts = []
     for meeting_id, (_id, project_id, kind, status, starts_at, title, minutes_id, _partner, _name) in meetings.items():
         names = en_present.get(meeting_id)
+        if starts_at.tzinfo is None:  # SQLite: UTC without its offset (see db.UTCDateTime)
+            starts_at = starts_at.replace(tzinfo=timezone.utc)
         fact = MeetingFact(
             id=meeting_id,
-            kind=kind,
-            status=status,
+            kind=KINDS[kind],
+            status=STATUSES[status],
             day=starts_at.astimezone(tz).date(),
             title=title or "",
             present=frozenset(present.get(meeting_id, nobody)),
@@ -291,7 +303,7 @@ def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, 
         .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
         .where(ProjectSchool.project_id.in_(ids))
         .order_by(ProjectSchool.id)
-    ):  # fmt: skip
+    ).all():  # fmt: skip
         named = contact_name.strip() if contact_name else None
         schools[project_id].append(SchoolFact(partner_id, name, named or None, oriented, oriented_on))
 
@@ -300,7 +312,7 @@ def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, 
         .join(Partner, ProjectPartner.partner_id == Partner.id)
         .where(ProjectPartner.project_id.in_(ids))
         .order_by(ProjectPartner.id)
-    ):
+    ).all():
         territory[project_id].append(TerritoryFact(partner_id, name, relation or ""))
     return schools, territory
 
