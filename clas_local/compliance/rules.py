@@ -441,11 +441,9 @@ def check_school_contacts(facts: ProjectFacts) -> Check:
     return Check(**common, status=Status.PARTLY, reason=reason, proofs=proofs, action=action)
 
 
-def _schools_presence_check(
-    facts: ProjectFacts, candidates: list[MeetingFact], common: dict, *, missing_reason: Callable[[], str],
-    create: NextAction,
-) -> Check:  # fmt: skip
-    """The shared logic of the diagnostic and bilan checks: held with every linked school present."""
+def _schools_presence_check(facts: ProjectFacts, candidates: list[MeetingFact], common: dict) -> Check | None:
+    """The shared logic of the diagnostic and bilan checks: held with every linked school present.
+    None when no candidate is held or planned: the caller says why it is missing."""
     held = [meeting for meeting in candidates if meeting.held]
     if held:
         present = frozenset().union(*(meeting.present for meeting in held))
@@ -489,7 +487,13 @@ def _schools_presence_check(
 
         return Check(**common, status=Status.PARTLY, reason=reason,
                      proofs=lambda: _meeting_proofs(planned, attendance=False), action=action)  # fmt: skip
-    return Check(**common, status=Status.MISSING, reason=missing_reason, action=create)
+    return None
+
+
+def _oriented(school: SchoolFact) -> str:
+    """« 12 enfants orientés le 3 octobre 2026 »."""
+    count = _plural(school.oriented_children_count or 0, "enfant orienté", "enfants orientés")
+    return f"{count}" + (f" le {format_day(school.oriented_on, weekday=False)}" if school.oriented_on else "")
 
 
 def check_orientation(facts: ProjectFacts) -> Check:
@@ -499,13 +503,9 @@ def check_orientation(facts: ProjectFacts) -> Check:
     if not facts.schools:
         return Check(**common, status=Status.MISSING, reason="Aucune école n'est liée au projet.")
 
-    def said(school: SchoolFact) -> str:
-        count = _plural(school.oriented_children_count or 0, "enfant orienté", "enfants orientés")
-        return f"{count}" + (f" le {format_day(school.oriented_on, weekday=False)}" if school.oriented_on else "")
-
     def proofs() -> tuple[Proof, ...]:
         return tuple(
-            Proof("school", f"{school.name} : {said(school) if school.oriented_children_count else 'aucune orientation notée'}",
+            Proof("school", f"{school.name} : {_oriented(school) if school.oriented_children_count else 'aucune orientation notée'}",
                   partner_id=school.partner_id)
             for school in facts.schools
         )  # fmt: skip
@@ -514,7 +514,7 @@ def check_orientation(facts: ProjectFacts) -> Check:
     total = len(facts.schools)
     if not without:
         if total == 1:
-            reason = lambda: f"L'école liée a orienté des enfants vers le Clas : {said(facts.schools[0])}."  # noqa: E731
+            reason = lambda: f"L'école liée a orienté des enfants vers le Clas : {_oriented(facts.schools[0])}."  # noqa: E731
         else:
             children = sum(school.oriented_children_count or 0 for school in facts.schools)
             reason = f"Les {total} écoles liées ont orienté des enfants vers le Clas ({children} en tout)."
@@ -546,9 +546,12 @@ def check_en_amont(facts: ProjectFacts) -> Check:
     start = facts.activity_start
     diagnostics = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.DIAGNOSTIC]
     candidates = [meeting for meeting in diagnostics if meeting.day < start]
-    late = [meeting for meeting in diagnostics if meeting.day >= start]
+    check = _schools_presence_check(facts, candidates, common)
+    if check is not None:
+        return check
 
     def missing() -> str:
+        late = [meeting for meeting in diagnostics if meeting.day >= start]
         if late and not candidates:
             return (
                 f"{_cap(late[0].label)} n'est pas antérieure au démarrage de l'activité ({format_day(start)}) : "
@@ -556,7 +559,7 @@ def check_en_amont(facts: ProjectFacts) -> Check:
             )
         return f"Aucune réunion de diagnostic ou de conception avant le démarrage de l'activité ({format_day(start)})."
 
-    return _schools_presence_check(facts, candidates, common, missing_reason=missing, create=CREATE_DIAGNOSTIC)
+    return Check(**common, status=Status.MISSING, reason=missing, action=CREATE_DIAGNOSTIC)
 
 
 def check_bilan(facts: ProjectFacts) -> Check:
@@ -566,9 +569,13 @@ def check_bilan(facts: ProjectFacts) -> Check:
     start, earliest = facts.activity_start, bilan_from(facts.activity_start, facts.activity_end)
     bilans = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.BILAN]
     candidates = [meeting for meeting in bilans if meeting.day >= earliest]
-    before = [meeting for meeting in bilans if meeting.day < start]
-    early = [meeting for meeting in bilans if start <= meeting.day < earliest]
+    check = _schools_presence_check(facts, candidates, common)
+    if check is not None:
+        return check
+
     def missing() -> str:
+        before = [meeting for meeting in bilans if meeting.day < start]
+        early = [meeting for meeting in bilans if start <= meeting.day < earliest]
         if early:
             return (
                 f"{_cap(early[0].label)} est trop tôt pour compter : le bilan se tient dans la dernière partie "
@@ -581,7 +588,7 @@ def check_bilan(facts: ProjectFacts) -> Check:
             )
         return "Aucune réunion de bilan n'est prévue ni tenue."
 
-    return _schools_presence_check(facts, candidates, common, missing_reason=missing, create=CREATE_BILAN)
+    return Check(**common, status=Status.MISSING, reason=missing, action=CREATE_BILAN)
 
 
 # -- axe territoire -----------------------------------------------------------------------------
