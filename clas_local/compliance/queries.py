@@ -42,6 +42,8 @@ RAW_STATUS = type_coerce(Meeting.status, String()).label("status")
 RAW_STARTS_AT = type_coerce(Meeting.starts_at, DateTime()).label("starts_at")
 KINDS = {kind.value: kind for kind in MeetingKind}
 STATUSES = {status.value: status for status in MeetingStatus}
+PLANNED = MeetingStatus.PLANNED.value
+OBLIGATION_KIND_VALUES = frozenset(kind.value for kind in OBLIGATION_MEETING_KINDS)
 
 
 def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
@@ -72,46 +74,8 @@ def meeting_facts(
     answered: dict[int, set[int]] = defaultdict(set)
     en_invited: set[int] = set()
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    # Who was invited is read even without `detail`: the obligations ask it of their meetings
-    # still planned (the schools not yet invited to a diagnostic or a bilan), the committee's
-    # criterion of the comités (the Éducation nationale invited). Without `detail` no proof is
-    # shown, so the other meetings are left out: their « Réponses : x sur y » is never read there.
-    if not detail:
-        scoped_ids = scoped_ids.where(
-            or_(
-                and_(Meeting.status == MeetingStatus.PLANNED, Meeting.kind.in_(OBLIGATION_MEETING_KINDS)),
-                Meeting.project_id.is_(None),
-            )
-        )
-    # Booleans computed by the database: no enum to convert for each of thousands of rows.
-    has_answer = Invitation.answer != Answer.PENDING
     is_education_nationale = Partner.kind == PartnerKind.EDUCATION_NATIONALE
     connection = _connection()
-    for meeting_id, partner_id, answer_given, education_nationale in () if not (invitations or detail) else connection.execute(
-        select(Invitation.meeting_id, Invitation.partner_id, has_answer, is_education_nationale)
-        .join(Partner, Invitation.partner_id == Partner.id)
-        .where(Invitation.meeting_id.in_(scoped_ids))
-    ).all():
-        invited[meeting_id].add(partner_id)
-        if answer_given:
-            answered[meeting_id].add(partner_id)
-        if education_nationale:
-            en_invited.add(meeting_id)
-    if detail:
-        rows = (
-            sorted(
-                ((f.id, f.meeting_id, f.original_name, f.kind) for f in evidence_files if f.meeting_id is not None),
-                key=lambda row: row[0],
-            )
-            if evidence_files is not None
-            else connection.execute(
-                select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
-                .where(EvidenceFile.meeting_id.in_(scoped_ids))
-                .order_by(EvidenceFile.id)
-            )
-        )
-        for evidence_id, meeting_id, name, kind in rows:
-            evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
 
     # One row per meeting and organisation present (or one row for a meeting nobody attended).
     # The meeting's own columns come as the driver gives them, converted once per meeting
@@ -139,6 +103,46 @@ def meeting_facts(
             present[meeting_id].add(partner_id)
             if education_nationale_name is not None:
                 en_present[meeting_id].append(education_nationale_name)
+
+    # Who was invited is read even without `detail`: the obligations ask it of their meetings
+    # still planned (the schools not yet invited to a diagnostic or a bilan), the committee's
+    # criterion of the comités (the Éducation nationale invited). Without `detail` no proof is
+    # shown, so the other meetings are left out: their « Réponses : x sur y » is never read there.
+    # The meetings are those just read, given by their ids: SQLite walked the meetings' index
+    # a second time for a subquery (half this query's time on the département's dashboard).
+    if invitations or detail:
+        asked = [
+            meeting_id for meeting_id, (_id, project_id, kind, status, *_rest) in meetings.items()
+            if detail or project_id is None or (status == PLANNED and kind in OBLIGATION_KIND_VALUES)
+        ]  # fmt: skip
+        # Booleans computed by the database: no enum to convert for each of thousands of rows.
+        for meeting_id, partner_id, answer_given, education_nationale in connection.execute(
+            select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer != Answer.PENDING,
+                   is_education_nationale)
+            .join(Partner, Invitation.partner_id == Partner.id)
+            .where(Invitation.meeting_id.in_(asked))
+        ).all():  # fmt: skip
+            invited[meeting_id].add(partner_id)
+            if answer_given:
+                answered[meeting_id].add(partner_id)
+            if education_nationale:
+                en_invited.add(meeting_id)
+    if detail:
+        rows = (
+            sorted(
+                ((f.id, f.meeting_id, f.original_name, f.kind) for f in evidence_files if f.meeting_id is not None),
+                key=lambda row: row[0],
+            )
+            if evidence_files is not None
+            else connection.execute(
+                select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
+                .where(EvidenceFile.meeting_id.in_(scoped_ids))
+                .order_by(EvidenceFile.id)
+            )
+        )
+        for evidence_id, meeting_id, name, kind in rows:
+            evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
+
     nobody: frozenset[int] = frozenset()
     facts = []
     for meeting_id, (_id, project_id, kind, status, starts_at, title, minutes_id, _partner, _name) in meetings.items():
