@@ -284,9 +284,9 @@ def load_facts(
     periods = holiday_periods(committee, years)
     return {
         project.id: _project_facts(
-            committee, project, porteur_name=project.porteur.name, today=today, detail=detail, periods=periods.get(project.school_year, ()),
-            schools=schools[project.id], territory=territory[project.id], meetings=by_project[project.id],
-            comites=comite_by_year[project.school_year], collectifs=collectifs[project.id],
+            committee, project, porteur_name=project.porteur.name, today=today, detail=detail,
+            periods=periods.get(project.school_year, ()), schools=schools[project.id], territory=territory[project.id],
+            meetings=by_project[project.id], comites=comite_by_year[project.school_year], collectifs=collectifs[project.id],
         )
         for project in projects
     }

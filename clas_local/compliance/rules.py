@@ -408,6 +408,7 @@ def check_school_contacts(facts: ProjectFacts) -> Check:
               "title": "Chaque école liée a un contact nommé"}  # fmt: skip
     if not facts.schools:
         return Check(**common, status=Status.MISSING, reason="Aucune école n'est liée au projet.")
+
     def proofs() -> tuple[Proof, ...]:
         return tuple(
             Proof("school", f"{school.name} : {school.contact_name or 'aucun contact'}", partner_id=school.partner_id)
@@ -457,7 +458,8 @@ def _schools_presence_check(facts: ProjectFacts, candidates: list[MeetingFact], 
                          reason=lambda: f"Réunion tenue {_held_on(held)}, mais aucune école n'est liée au projet.")  # fmt: skip
         if not absent:
             schools = "l'école liée était présente" if len(facts.schools) == 1 else "toutes les écoles liées étaient présentes"
-            return Check(**common, status=Status.MET, proofs=proofs, reason=lambda: f"Réunion tenue {_held_on(held)} : {schools}.")
+            return Check(**common, status=Status.MET, proofs=proofs,
+                         reason=lambda: f"Réunion tenue {_held_on(held)} : {schools}.")  # fmt: skip
         first = held[-1]
         action = NextAction("open_meeting", "Saisir la présence des écoles", meeting_id=first.id)
         if len(absent) == len(facts.schools):
