@@ -8,10 +8,10 @@ collectifs, porteurs), then the pure rules of `rules.py` do the rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, inspect, or_, select, union
+from sqlalchemy import DateTime, String, and_, case, inspect, or_, select, type_coerce, union
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.attendance.models import Attendance, Presence
@@ -30,10 +30,20 @@ from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
 from clas_local.holidays.queries import holiday_periods
 from clas_local.invitations.models import Answer, Invitation
-from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingStatus, Minutes
+from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.school_year import committee_today, project_window, school_weeks, school_year_bounds, school_year_of
+
+
+# A meeting's kind, status and start as the driver gives them (see meeting_facts).
+RAW_KIND = type_coerce(Meeting.kind, String()).label("kind")
+RAW_STATUS = type_coerce(Meeting.status, String()).label("status")
+RAW_STARTS_AT = type_coerce(Meeting.starts_at, DateTime()).label("starts_at")
+KINDS = {kind.value: kind for kind in MeetingKind}
+STATUSES = {status.value: status for status in MeetingStatus}
+PLANNED = MeetingStatus.PLANNED.value
+OBLIGATION_KIND_VALUES = frozenset(kind.value for kind in OBLIGATION_MEETING_KINDS)
 
 
 def comite_condition(committee, school_years: set[str], tz: ZoneInfo):
@@ -64,50 +74,15 @@ def meeting_facts(
     answered: dict[int, set[int]] = defaultdict(set)
     en_invited: set[int] = set()
     evidence: dict[int, list[EvidenceFact]] = defaultdict(list)
-    # Who was invited is read even without `detail`: the obligations ask it of their meetings
-    # still planned (the schools not yet invited to a diagnostic or a bilan), the committee's
-    # criterion of the comités (the Éducation nationale invited). Without `detail` no proof is
-    # shown, so the other meetings are left out: their « Réponses : x sur y » is never read there.
-    if not detail:
-        scoped_ids = scoped_ids.where(
-            or_(
-                and_(Meeting.status == MeetingStatus.PLANNED, Meeting.kind.in_(OBLIGATION_MEETING_KINDS)),
-                Meeting.project_id.is_(None),
-            )
-        )
-    # Booleans computed by the database: no enum to convert for each of thousands of rows.
-    has_answer = Invitation.answer != Answer.PENDING
     is_education_nationale = Partner.kind == PartnerKind.EDUCATION_NATIONALE
-    for meeting_id, partner_id, answer_given, education_nationale in () if not (invitations or detail) else db.session.execute(
-        select(Invitation.meeting_id, Invitation.partner_id, has_answer, is_education_nationale)
-        .join(Partner, Invitation.partner_id == Partner.id)
-        .where(Invitation.meeting_id.in_(scoped_ids))
-    ):
-        invited[meeting_id].add(partner_id)
-        if answer_given:
-            answered[meeting_id].add(partner_id)
-        if education_nationale:
-            en_invited.add(meeting_id)
-    if detail:
-        rows = (
-            sorted(
-                ((f.id, f.meeting_id, f.original_name, f.kind) for f in evidence_files if f.meeting_id is not None),
-                key=lambda row: row[0],
-            )
-            if evidence_files is not None
-            else db.session.execute(
-                select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
-                .where(EvidenceFile.meeting_id.in_(scoped_ids))
-                .order_by(EvidenceFile.id)
-            )
-        )
-        for evidence_id, meeting_id, name, kind in rows:
-            evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
+    connection = _connection()
 
     # One row per meeting and organisation present (or one row for a meeting nobody attended).
-    rows = db.session.execute(
+    # The meeting's own columns come as the driver gives them, converted once per meeting
+    # below rather than on each of its rows.
+    rows = connection.execute(
         select(
-            Meeting.id, Meeting.project_id, Meeting.kind, Meeting.status, Meeting.starts_at, Meeting.title,
+            Meeting.id, Meeting.project_id, RAW_KIND, RAW_STATUS, RAW_STARTS_AT, Meeting.title,
             Minutes.id.label("minutes_id"), Partner.id.label("partner_id"),
             case((is_education_nationale, Partner.name)).label("education_nationale_name"),
         )  # fmt: skip
@@ -119,31 +94,87 @@ def meeting_facts(
     ).all()
     present: dict[int, set[int]] = defaultdict(set)
     en_present: dict[int, list[str]] = defaultdict(list)
-    meetings: dict[int, object] = {}
+    meetings: dict[int, tuple] = {}
     for row in rows:
-        meetings.setdefault(row.id, row)
-        if row.partner_id is not None:
-            present[row.id].add(row.partner_id)
-            if row.education_nationale_name is not None:
-                en_present[row.id].append(row.education_nationale_name)
+        meeting_id, partner_id, education_nationale_name = row[0], row[7], row[8]
+        if meeting_id not in meetings:
+            meetings[meeting_id] = row
+        if partner_id is not None:
+            present[meeting_id].add(partner_id)
+            if education_nationale_name is not None:
+                en_present[meeting_id].append(education_nationale_name)
+
+    # Who was invited is read even without `detail`: the obligations ask it of their meetings
+    # still planned (the schools not yet invited to a diagnostic or a bilan), the committee's
+    # criterion of the comités (the Éducation nationale invited). Without `detail` no proof is
+    # shown, so the other meetings are left out: their « Réponses : x sur y » is never read there.
+    # The meetings are those just read, given by their ids: SQLite walked the meetings' index
+    # a second time for a subquery (half this query's time on the département's dashboard).
+    if invitations or detail:
+        asked = [
+            meeting_id for meeting_id, (_id, project_id, kind, status, *_rest) in meetings.items()
+            if detail or project_id is None or (status == PLANNED and kind in OBLIGATION_KIND_VALUES)
+        ]  # fmt: skip
+        # Booleans computed by the database: no enum to convert for each of thousands of rows.
+        for meeting_id, partner_id, answer_given, education_nationale in connection.execute(
+            select(Invitation.meeting_id, Invitation.partner_id, Invitation.answer != Answer.PENDING,
+                   is_education_nationale)
+            .join(Partner, Invitation.partner_id == Partner.id)
+            .where(Invitation.meeting_id.in_(asked))
+        ).all():  # fmt: skip
+            invited[meeting_id].add(partner_id)
+            if answer_given:
+                answered[meeting_id].add(partner_id)
+            if education_nationale:
+                en_invited.add(meeting_id)
+    if detail:
+        rows = (
+            sorted(
+                ((f.id, f.meeting_id, f.original_name, f.kind) for f in evidence_files if f.meeting_id is not None),
+                key=lambda row: row[0],
+            )
+            if evidence_files is not None
+            else connection.execute(
+                select(EvidenceFile.id, EvidenceFile.meeting_id, EvidenceFile.original_name, EvidenceFile.kind)
+                .where(EvidenceFile.meeting_id.in_(scoped_ids))
+                .order_by(EvidenceFile.id)
+            )
+        )
+        for evidence_id, meeting_id, name, kind in rows:
+            evidence[meeting_id].append(EvidenceFact(evidence_id, name, kind.label))
+
+    nobody: frozenset[int] = frozenset()
     facts = []
-    for meeting_id, row in meetings.items():
+    for meeting_id, (_id, project_id, kind, status, starts_at, title, minutes_id, _partner, _name) in meetings.items():
+        names = en_present.get(meeting_id)
+        if starts_at.tzinfo is None:  # SQLite: UTC without its offset (see db.UTCDateTime)
+            starts_at = starts_at.replace(tzinfo=timezone.utc)
         fact = MeetingFact(
             id=meeting_id,
-            kind=row.kind,
-            status=row.status,
-            day=row.starts_at.astimezone(tz).date(),
-            title=row.title or "",
-            present=frozenset(present[meeting_id]),
-            invited=frozenset(invited[meeting_id]),
-            answered=frozenset(answered[meeting_id]),
-            education_nationale_present=tuple(sorted(en_present[meeting_id])),
+            kind=KINDS[kind],
+            status=STATUSES[status],
+            day=starts_at.astimezone(tz).date(),
+            title=title or "",
+            present=frozenset(present.get(meeting_id, nobody)),
+            invited=frozenset(invited.get(meeting_id, nobody)),
+            answered=frozenset(answered.get(meeting_id, nobody)),
+            education_nationale_present=tuple(sorted(names)) if names else (),
             education_nationale_invited=meeting_id in en_invited,
-            has_minutes=row.minutes_id is not None,
-            evidence=tuple(evidence[meeting_id]),
+            has_minutes=minutes_id is not None,
+            evidence=tuple(evidence.get(meeting_id, ())),
         )
-        facts.append((row.project_id, fact))
+        facts.append((project_id, fact))
     return facts
+
+
+def _connection():
+    """The session's connection, for column-only selects of many rows: Core rows straight from
+    it, without the ORM's row processing, which costs more than the query. Same transaction;
+    pending changes are flushed first, as Session.execute would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection()
 
 
 def load_comites(committee, school_year: str, *, detail: bool = False) -> tuple[MeetingFact, ...]:
@@ -253,9 +284,9 @@ def load_facts(
     periods = holiday_periods(committee, years)
     return {
         project.id: _project_facts(
-            committee, project, today=today, detail=detail, periods=periods.get(project.school_year, ()),
-            schools=schools[project.id], territory=territory[project.id], meetings=by_project[project.id],
-            comites=comite_by_year[project.school_year], collectifs=collectifs[project.id],
+            committee, project, porteur_name=project.porteur.name, today=today, detail=detail,
+            periods=periods.get(project.school_year, ()), schools=schools[project.id], territory=territory[project.id],
+            meetings=by_project[project.id], comites=comite_by_year[project.school_year], collectifs=collectifs[project.id],
         )
         for project in projects
     }
@@ -265,36 +296,41 @@ def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, 
     """The projects' schools (with their named referent) and territory partners, in two queries."""
     schools: dict[int, list[SchoolFact]] = defaultdict(list)
     territory: dict[int, list[TerritoryFact]] = defaultdict(list)
-    for project_id, partner_id, name, contact_name, anonymised_at, oriented, oriented_on in db.session.execute(
-        select(ProjectSchool.project_id, Partner.id, Partner.name, Contact.full_name, Contact.anonymised_at,
+    connection = _connection()
+    # The referent's name only when the contact is not anonymised (a boolean from the database:
+    # no timestamp to convert per school).
+    for project_id, partner_id, name, contact_name, oriented, oriented_on in connection.execute(
+        select(ProjectSchool.project_id, Partner.id, Partner.name,
+               case((Contact.anonymised_at.is_(None), Contact.full_name)),
                ProjectSchool.oriented_children_count, ProjectSchool.oriented_on)
         .join(Partner, ProjectSchool.partner_id == Partner.id)
         .outerjoin(Contact, ProjectSchool.referent_contact_id == Contact.id)
         .where(ProjectSchool.project_id.in_(ids))
         .order_by(ProjectSchool.id)
-    ):
-        named = contact_name.strip() if contact_name and anonymised_at is None else None
+    ).all():  # fmt: skip
+        named = contact_name.strip() if contact_name else None
         schools[project_id].append(SchoolFact(partner_id, name, named or None, oriented, oriented_on))
 
-    for project_id, partner_id, name, relation in db.session.execute(
+    for project_id, partner_id, name, relation in connection.execute(
         select(ProjectPartner.project_id, Partner.id, Partner.name, ProjectPartner.relation)
         .join(Partner, ProjectPartner.partner_id == Partner.id)
         .where(ProjectPartner.project_id.in_(ids))
         .order_by(ProjectPartner.id)
-    ):
+    ).all():
         territory[project_id].append(TerritoryFact(partner_id, name, relation or ""))
     return schools, territory
 
 
-def _project_facts(committee, project: Project, *, today: date, detail: bool, periods, schools, territory, meetings,
-                   comites, collectifs) -> ProjectFacts:  # fmt: skip
+def _project_facts(committee, project, *, porteur_name: str, today: date, detail: bool, periods, schools, territory,
+                   meetings, comites, collectifs) -> ProjectFacts:  # fmt: skip
+    """`project`: a Project, or a row with the same attributes (load_facts_of_committees)."""
     start, end = project_window(project.school_year, committee.holiday_zone, project.activity_start, periods)
     return ProjectFacts(
         project_id=project.id,
         name=project.name,
         school_year=project.school_year,
         porteur_id=project.porteur_id,
-        porteur_name=project.porteur.name,
+        porteur_name=porteur_name,
         rural=bool(project.is_rural),
         activity_start=start,
         activity_end=end,
@@ -312,13 +348,14 @@ def _project_facts(committee, project: Project, *, today: date, detail: bool, pe
     )
 
 
-def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, ProjectFacts]:
+def load_facts_of_committees(committees, projects) -> dict[int, ProjectFacts]:
     """load_facts(detail=False, obligations_only=True) of projects spread over many committees
     (a département's): the facts the obligations read, enough for the statuses of
     `evaluate(...).checks`, in a fixed number of queries whatever the number of committees:
     the projects' schools and partners (two), per time zone the diagnostic and bilan meetings
     with their invitations (two), and the holidays entered for years the packaged calendar does
-    not know (one at most). The porteurs are read from `project.porteur` (eager-load them)."""
+    not know (one at most). `projects`: rows of department.queries.current_projects (id,
+    committee_id, school_year, name, porteur_id, porteur_name, is_rural, activity_start)."""
     if not projects:
         return {}
     by_id = {committee.id: committee for committee in committees}
@@ -327,9 +364,9 @@ def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, P
     years = {project.school_year for project in projects}
 
     by_project: dict[int, list[MeetingFact]] = defaultdict(list)
-    zones: dict[str, list[int]] = defaultdict(list)
+    zones: dict[str, set[int]] = defaultdict(set)
     for committee in committees:
-        zones[committee.timezone or "Europe/Paris"].append(committee.id)
+        zones[committee.timezone or "Europe/Paris"].add(committee.id)
     for zone, committee_ids in sorted(zones.items()):
         zone_projects = [project.id for project in projects if project.committee_id in committee_ids]
         scope = and_(
@@ -341,11 +378,12 @@ def load_facts_of_committees(committees, projects: list[Project]) -> dict[int, P
             by_project[project_id].append(fact)
 
     periods = _entered_holidays(committees, years)
+    today = {committee.id: committee_today(committee) for committee in committees}
     facts = {}
     for project in projects:
         committee = by_id[project.committee_id]
         facts[project.id] = _project_facts(
-            committee, project, today=committee_today(committee), detail=False,
+            committee, project, porteur_name=project.porteur_name, today=today[committee.id], detail=False,
             periods=periods.get((committee.id, project.school_year), ()), schools=schools[project.id],
             territory=territory[project.id], meetings=by_project[project.id], comites=(), collectifs=(),
         )  # fmt: skip

@@ -39,7 +39,8 @@ not a proof.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import date, datetime
 
 from clas_local.i18n import format_day
@@ -236,16 +237,66 @@ class NextAction:
     partner_id: int | None = None
 
 
-@dataclass(frozen=True)
 class Check:
-    key: str
-    axis: str
-    title: str
-    status: Status
-    reason: str
-    sentence: str
-    proofs: tuple[Proof, ...] = ()
-    action: NextAction | None = None
+    """One check: its status, why (`reason`, in French), its proofs and the next action.
+
+    `reason` and `proofs` are given written, or as functions that write them when first read:
+    the lists of projects (the dashboards, the home page) read the statuses of hundreds of
+    checklists and show none of their texts, whose French dates and proofs cost more than the
+    verdicts. Read, a check is the same either way. Immutable, as the other results."""
+
+    __slots__ = ("key", "axis", "title", "status", "sentence", "action", "_reason", "_proofs")
+
+    def __init__(
+        self, key: str, axis: str, title: str, status: Status, reason: str | Callable[[], str], sentence: str,
+        proofs: tuple[Proof, ...] | Callable[[], tuple[Proof, ...]] = (), action: NextAction | None = None,
+    ):  # fmt: skip
+        init = object.__setattr__
+        init(self, "key", key)
+        init(self, "axis", axis)
+        init(self, "title", title)
+        init(self, "status", status)
+        init(self, "_reason", reason)
+        init(self, "sentence", sentence)
+        init(self, "_proofs", proofs)
+        init(self, "action", action)
+
+    @property
+    def reason(self) -> str:
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = reason()
+            object.__setattr__(self, "_reason", reason)
+        return reason
+
+    @property
+    def proofs(self) -> tuple[Proof, ...]:
+        proofs = self._proofs
+        if not isinstance(proofs, tuple):
+            proofs = proofs()
+            object.__setattr__(self, "_proofs", proofs)
+        return proofs
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _fields(self) -> tuple:
+        return (self.key, self.axis, self.title, self.status, self.reason, self.sentence, self.proofs, self.action)
+
+    def __eq__(self, other):
+        return self._fields() == other._fields() if isinstance(other, Check) else NotImplemented
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Check(key={self.key!r}, axis={self.axis!r}, title={self.title!r}, status={self.status!r}, "
+            f"reason={self.reason!r}, sentence={self.sentence!r}, proofs={self.proofs!r}, action={self.action!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -266,8 +317,10 @@ class Checklist:
 
     @property
     def overall(self) -> Status:
-        statuses = {check.status for check in self.checks}
-        if statuses <= {Status.MET}:
+        # A list, not a set: a set hashes each status (Enum.__hash__ is Python code), and the
+        # dashboards read this of hundreds of checklists, several times each.
+        statuses = [check.status for check in self.checks]
+        if statuses.count(Status.MET) == len(statuses):
             return Status.MET
         return Status.MISSING if Status.MISSING in statuses else Status.PARTLY
 
@@ -340,6 +393,13 @@ def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count <= 1 else plural}"
 
 
+# The actions that name nothing of the project: the same for every project.
+CREATE_DIAGNOSTIC = NextAction("create_meeting", "Planifier la réunion de diagnostic", meeting_kind=MeetingKind.DIAGNOSTIC)
+CREATE_BILAN = NextAction("create_meeting", "Planifier la réunion de bilan", meeting_kind=MeetingKind.BILAN)
+LINK_TERRITORY_PARTNER = NextAction("territory_partner", "Lier un partenaire du territoire et décrire la relation")
+DESCRIBE_TERRITORY_RELATION = NextAction("territory_partner", "Décrire la relation avec les partenaires du territoire")
+
+
 # -- axe école ----------------------------------------------------------------------------------
 
 
@@ -348,10 +408,13 @@ def check_school_contacts(facts: ProjectFacts) -> Check:
               "title": "Chaque école liée a un contact nommé"}  # fmt: skip
     if not facts.schools:
         return Check(**common, status=Status.MISSING, reason="Aucune école n'est liée au projet.")
-    proofs = tuple(
-        Proof("school", f"{school.name} : {school.contact_name or 'aucun contact'}", partner_id=school.partner_id)
-        for school in facts.schools
-    )
+
+    def proofs() -> tuple[Proof, ...]:
+        return tuple(
+            Proof("school", f"{school.name} : {school.contact_name or 'aucun contact'}", partner_id=school.partner_id)
+            for school in facts.schools
+        )
+
     without = [school for school in facts.schools if not school.contact_name]
     total = len(facts.schools)
     if not without:
@@ -379,28 +442,30 @@ def check_school_contacts(facts: ProjectFacts) -> Check:
     return Check(**common, status=Status.PARTLY, reason=reason, proofs=proofs, action=action)
 
 
-def _schools_presence_check(
-    facts: ProjectFacts, candidates: list[MeetingFact], common: dict, *, missing_reason: str, create: NextAction
-) -> Check:
-    """The shared logic of the diagnostic and bilan checks: held with every linked school present."""
+def _schools_presence_check(facts: ProjectFacts, candidates: list[MeetingFact], common: dict) -> Check | None:
+    """The shared logic of the diagnostic and bilan checks: held with every linked school present.
+    None when no candidate is held or planned: the caller says why it is missing."""
     held = [meeting for meeting in candidates if meeting.held]
     if held:
         present = frozenset().union(*(meeting.present for meeting in held))
         absent = [school for school in facts.schools if school.partner_id not in present]
-        proofs = _meeting_proofs(held)
-        dates = _held_on(held)
+
+        def proofs() -> tuple[Proof, ...]:
+            return _meeting_proofs(held)
+
         if not facts.schools:
             return Check(**common, status=Status.PARTLY, proofs=proofs,
-                         reason=f"Réunion tenue {dates}, mais aucune école n'est liée au projet.")  # fmt: skip
+                         reason=lambda: f"Réunion tenue {_held_on(held)}, mais aucune école n'est liée au projet.")  # fmt: skip
         if not absent:
             schools = "l'école liée était présente" if len(facts.schools) == 1 else "toutes les écoles liées étaient présentes"
-            return Check(**common, status=Status.MET, proofs=proofs, reason=f"Réunion tenue {dates} : {schools}.")
+            return Check(**common, status=Status.MET, proofs=proofs,
+                         reason=lambda: f"Réunion tenue {_held_on(held)} : {schools}.")  # fmt: skip
         first = held[-1]
         action = NextAction("open_meeting", "Saisir la présence des écoles", meeting_id=first.id)
         if len(absent) == len(facts.schools):
-            reason = f"Réunion tenue {dates}, mais aucune école liée n'y est notée présente."
+            reason = lambda: f"Réunion tenue {_held_on(held)}, mais aucune école liée n'y est notée présente."  # noqa: E731
         else:
-            reason = f"Réunion tenue {dates} ; écoles non notées présentes : {_names(absent)}."
+            reason = lambda: f"Réunion tenue {_held_on(held)} ; écoles non notées présentes : {_names(absent)}."  # noqa: E731
         return Check(**common, status=Status.PARTLY, proofs=proofs, reason=reason, action=action)
     planned = [meeting for meeting in candidates if meeting.planned]
     if planned:
@@ -410,16 +475,27 @@ def _schools_presence_check(
             if meeting.day < facts.today
             else None
         )
-        reason = _unheld_reason(meeting, facts.today)
         # The schools must be there: say which ones nobody has invited yet.
         invited = frozenset().union(*(item.invited for item in planned))
         uninvited = [school for school in facts.schools if school.partner_id not in invited]
         if uninvited:
-            reason += f" Écoles liées pas encore invitées : {_names(uninvited)}."
             action = action or NextAction("invite_schools", "Inviter les écoles liées à la réunion", meeting_id=meeting.id)
+
+        def reason() -> str:
+            text = _unheld_reason(meeting, facts.today)
+            if uninvited:
+                text += f" Écoles liées pas encore invitées : {_names(uninvited)}."
+            return text
+
         return Check(**common, status=Status.PARTLY, reason=reason,
-                     proofs=_meeting_proofs(planned, attendance=False), action=action)  # fmt: skip
-    return Check(**common, status=Status.MISSING, reason=missing_reason, action=create)
+                     proofs=lambda: _meeting_proofs(planned, attendance=False), action=action)  # fmt: skip
+    return None
+
+
+def _oriented(school: SchoolFact) -> str:
+    """« 12 enfants orientés le 3 octobre 2026 »."""
+    count = _plural(school.oriented_children_count or 0, "enfant orienté", "enfants orientés")
+    return f"{count}" + (f" le {format_day(school.oriented_on, weekday=False)}" if school.oriented_on else "")
 
 
 def check_orientation(facts: ProjectFacts) -> Check:
@@ -429,20 +505,18 @@ def check_orientation(facts: ProjectFacts) -> Check:
     if not facts.schools:
         return Check(**common, status=Status.MISSING, reason="Aucune école n'est liée au projet.")
 
-    def said(school: SchoolFact) -> str:
-        count = _plural(school.oriented_children_count or 0, "enfant orienté", "enfants orientés")
-        return f"{count}" + (f" le {format_day(school.oriented_on, weekday=False)}" if school.oriented_on else "")
+    def proofs() -> tuple[Proof, ...]:
+        return tuple(
+            Proof("school", f"{school.name} : {_oriented(school) if school.oriented_children_count else 'aucune orientation notée'}",
+                  partner_id=school.partner_id)
+            for school in facts.schools
+        )  # fmt: skip
 
-    proofs = tuple(
-        Proof("school", f"{school.name} : {said(school) if school.oriented_children_count else 'aucune orientation notée'}",
-              partner_id=school.partner_id)
-        for school in facts.schools
-    )  # fmt: skip
     without = [school for school in facts.schools if not school.oriented_children_count]
     total = len(facts.schools)
     if not without:
         if total == 1:
-            reason = f"L'école liée a orienté des enfants vers le Clas : {said(facts.schools[0])}."
+            reason = lambda: f"L'école liée a orienté des enfants vers le Clas : {_oriented(facts.schools[0])}."  # noqa: E731
         else:
             children = sum(school.oriented_children_count or 0 for school in facts.schools)
             reason = f"Les {total} écoles liées ont orienté des enfants vers le Clas ({children} en tout)."
@@ -474,17 +548,20 @@ def check_en_amont(facts: ProjectFacts) -> Check:
     start = facts.activity_start
     diagnostics = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.DIAGNOSTIC]
     candidates = [meeting for meeting in diagnostics if meeting.day < start]
-    late = [meeting for meeting in diagnostics if meeting.day >= start]
-    missing = (
-        f"Aucune réunion de diagnostic ou de conception avant le démarrage de l'activité ({format_day(start)})."
-    )
-    if late and not candidates:
-        missing = (
-            f"{_cap(late[0].label)} n'est pas antérieure au démarrage de l'activité ({format_day(start)}) : "
-            "la réunion « en amont de la mise en place du projet » doit le précéder."
-        )
-    create = NextAction("create_meeting", "Planifier la réunion de diagnostic", meeting_kind=MeetingKind.DIAGNOSTIC)
-    return _schools_presence_check(facts, candidates, common, missing_reason=missing, create=create)
+    check = _schools_presence_check(facts, candidates, common)
+    if check is not None:
+        return check
+
+    def missing() -> str:
+        late = [meeting for meeting in diagnostics if meeting.day >= start]
+        if late and not candidates:
+            return (
+                f"{_cap(late[0].label)} n'est pas antérieure au démarrage de l'activité ({format_day(start)}) : "
+                "la réunion « en amont de la mise en place du projet » doit le précéder."
+            )
+        return f"Aucune réunion de diagnostic ou de conception avant le démarrage de l'activité ({format_day(start)})."
+
+    return Check(**common, status=Status.MISSING, reason=missing, action=CREATE_DIAGNOSTIC)
 
 
 def check_bilan(facts: ProjectFacts) -> Check:
@@ -494,21 +571,26 @@ def check_bilan(facts: ProjectFacts) -> Check:
     start, earliest = facts.activity_start, bilan_from(facts.activity_start, facts.activity_end)
     bilans = [meeting for meeting in facts.meetings if meeting.kind is MeetingKind.BILAN]
     candidates = [meeting for meeting in bilans if meeting.day >= earliest]
-    before = [meeting for meeting in bilans if meeting.day < start]
-    early = [meeting for meeting in bilans if start <= meeting.day < earliest]
-    missing = "Aucune réunion de bilan n'est prévue ni tenue."
-    if early:
-        missing = (
-            f"{_cap(early[0].label)} est trop tôt pour compter : le bilan se tient dans la dernière partie "
-            f"de la période d'activité (à partir du {format_day(earliest)}) ou après."
-        )
-    elif before:
-        missing = (
-            f"{_cap(before[0].label)} est antérieure au démarrage de l'activité ({format_day(start)}) : "
-            "elle ne compte pas comme réunion de bilan."
-        )
-    create = NextAction("create_meeting", "Planifier la réunion de bilan", meeting_kind=MeetingKind.BILAN)
-    return _schools_presence_check(facts, candidates, common, missing_reason=missing, create=create)
+    check = _schools_presence_check(facts, candidates, common)
+    if check is not None:
+        return check
+
+    def missing() -> str:
+        before = [meeting for meeting in bilans if meeting.day < start]
+        early = [meeting for meeting in bilans if start <= meeting.day < earliest]
+        if early:
+            return (
+                f"{_cap(early[0].label)} est trop tôt pour compter : le bilan se tient dans la dernière partie "
+                f"de la période d'activité (à partir du {format_day(earliest)}) ou après."
+            )
+        if before:
+            return (
+                f"{_cap(before[0].label)} est antérieure au démarrage de l'activité ({format_day(start)}) : "
+                "elle ne compte pas comme réunion de bilan."
+            )
+        return "Aucune réunion de bilan n'est prévue ni tenue."
+
+    return Check(**common, status=Status.MISSING, reason=missing, action=CREATE_BILAN)
 
 
 # -- axe territoire -----------------------------------------------------------------------------
@@ -517,21 +599,23 @@ def check_bilan(facts: ProjectFacts) -> Check:
 def check_territory_partners(facts: ProjectFacts) -> Check:
     common = {"key": "territory_partners", "axis": "territoire", "sentence": SENTENCE_TERRITORY,
               "title": "Au moins un partenaire du territoire, relation décrite"}  # fmt: skip
-    action = NextAction("territory_partner", "Lier un partenaire du territoire et décrire la relation")
     if not facts.territory:
         return Check(**common, status=Status.MISSING, reason="Aucun partenaire du territoire n'est lié au projet.",
-                     action=action)  # fmt: skip
+                     action=LINK_TERRITORY_PARTNER)  # fmt: skip
     described = [partner for partner in facts.territory if partner.relation.strip()]
-    proofs = tuple(
-        Proof("partner", f"{partner.name} : {partner.relation.strip() or 'relation non décrite'}", partner_id=partner.partner_id)
-        for partner in facts.territory
-    )
+
+    def proofs() -> tuple[Proof, ...]:
+        return tuple(
+            Proof("partner", f"{partner.name} : {partner.relation.strip() or 'relation non décrite'}",
+                  partner_id=partner.partner_id)
+            for partner in facts.territory
+        )  # fmt: skip
+
     if described:
         count = _plural(len(described), "partenaire du territoire lié", "partenaires du territoire liés")
         return Check(**common, status=Status.MET, proofs=proofs,
                      reason=f"{count} avec la relation décrite : {_names(described)}.")  # fmt: skip
-    action = NextAction("territory_partner", "Décrire la relation avec les partenaires du territoire")
-    return Check(**common, status=Status.PARTLY, proofs=proofs, action=action,
+    return Check(**common, status=Status.PARTLY, proofs=proofs, action=DESCRIBE_TERRITORY_RELATION,
                  reason=f"Partenaires liés sans relation décrite : {_names(facts.territory)}.")  # fmt: skip
 
 
@@ -542,31 +626,33 @@ def check_porteur_concertation(facts: ProjectFacts) -> Check:
     common = {"key": "porteur_concertation", "axis": "evidence", "sentence": SENTENCE_COMITE,
               "title": "Le porteur aux comités locaux et instances de concertation"}  # fmt: skip
     held = [meeting for meeting in facts.comite_meetings if meeting.held]
-    comites = [meeting for meeting in held if meeting.kind is MeetingKind.COMITE_LOCAL]
-    instances = [meeting for meeting in held if meeting.kind is MeetingKind.INSTANCE]
-    attended = [meeting for meeting in held if facts.porteur_id in meeting.present]
     if not held:
         return Check(**common, status=Status.INFO,
                      reason=f"Aucun comité local ni instance de concertation tenu en {facts.school_year}.")  # fmt: skip
-    parts = []
-    comites_attended = [meeting for meeting in comites if meeting in attended]
-    if len(comites) == 1:
-        parts.append(("présent au" if comites_attended else "absent du") + f" comité local tenu le {format_day(comites[0].day)}")
-    elif comites_attended:
-        noun = "comités locaux" if len(comites_attended) > 1 else "comité local"
-        parts.append(f"présent à {len(comites_attended)} {noun} sur {len(comites)} tenus ({_held_on(comites_attended)})")
-    elif comites:
-        parts.append(f"absent des {len(comites)} comités locaux tenus")
-    instances_attended = [meeting for meeting in instances if meeting in attended]
-    if instances_attended:
-        noun = "instance de concertation" if len(instances_attended) == 1 else "instances de concertation"
-        parts.append(f"présent à {len(instances_attended)} {noun} ({_held_on(instances_attended)})")
-    who = f"Le porteur ({facts.porteur_name})"
-    if attended:
-        reason = f"{who}, en {facts.school_year} : {' ; '.join(parts)}."
-    else:
-        reason = f"{who} n'est noté présent à aucune réunion de concertation du territoire tenue en {facts.school_year}."
-    return Check(**common, status=Status.INFO, reason=reason, proofs=_meeting_proofs(attended[-MAX_LISTED:]))
+    attended = [meeting for meeting in held if facts.porteur_id in meeting.present]
+
+    def reason() -> str:
+        comites = [meeting for meeting in held if meeting.kind is MeetingKind.COMITE_LOCAL]
+        instances = [meeting for meeting in held if meeting.kind is MeetingKind.INSTANCE]
+        parts = []
+        comites_attended = [meeting for meeting in comites if meeting in attended]
+        if len(comites) == 1:
+            parts.append(("présent au" if comites_attended else "absent du") + f" comité local tenu le {format_day(comites[0].day)}")
+        elif comites_attended:
+            noun = "comités locaux" if len(comites_attended) > 1 else "comité local"
+            parts.append(f"présent à {len(comites_attended)} {noun} sur {len(comites)} tenus ({_held_on(comites_attended)})")
+        elif comites:
+            parts.append(f"absent des {len(comites)} comités locaux tenus")
+        instances_attended = [meeting for meeting in instances if meeting in attended]
+        if instances_attended:
+            noun = "instance de concertation" if len(instances_attended) == 1 else "instances de concertation"
+            parts.append(f"présent à {len(instances_attended)} {noun} ({_held_on(instances_attended)})")
+        who = f"Le porteur ({facts.porteur_name})"
+        if attended:
+            return f"{who}, en {facts.school_year} : {' ; '.join(parts)}."
+        return f"{who} n'est noté présent à aucune réunion de concertation du territoire tenue en {facts.school_year}."
+
+    return Check(**common, status=Status.INFO, reason=reason, proofs=lambda: _meeting_proofs(attended[-MAX_LISTED:]))
 
 
 def check_education_nationale_sought(comites: tuple[MeetingFact, ...], school_year: str) -> Check:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Row, and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from clas_local.activity.models import COUNT_FIELDS, ActivityFigures
@@ -48,7 +48,7 @@ def children_total(totals: dict[str, int]) -> int:
 
 @dataclass(frozen=True)
 class ProjectLine:
-    project: Project
+    project: Row  # a row of current_projects()
     checklist: Checklist
     figures: ActivityFigures | None
 
@@ -76,8 +76,11 @@ class CommitteeLine:
         return sum(line.checklist.overall.code == status_code for line in self.projects)
 
 
-def current_projects(committees: list[Committee]) -> list[Project]:
-    """Each committee's projects of its current school year (one query), porteurs loaded."""
+def current_projects(committees: list[Committee]) -> list[Row]:
+    """Each committee's projects of its current school year (one query), as rows: what their
+    obligations read (compliance.queries.load_facts_of_committees), with the porteur's name,
+    and their figures (ActivityFigures, None when not entered). Columns rather than Project
+    entities: the dashboard reads hundreds of projects and shows none of their other fields."""
     if not committees:
         return []
     by_year: dict[str, list[int]] = defaultdict(list)
@@ -85,12 +88,15 @@ def current_projects(committees: list[Committee]) -> list[Project]:
         by_year[current_school_year(committee)].append(committee.id)
     condition = or_(*(and_(Project.committee_id.in_(ids), Project.school_year == year) for year, ids in by_year.items()))
     return list(
-        db.session.scalars(
-            select(Project)
+        db.session.execute(
+            select(Project.id, Project.committee_id, Project.school_year, Project.name, Project.porteur_id,
+                   Project.is_rural, Project.activity_start, Partner.name.label("porteur_name"),
+                   ActivityFigures)
+            .join(Partner, Project.porteur_id == Partner.id)
+            .outerjoin(ActivityFigures, ActivityFigures.project_id == Project.id)
             .where(condition)
-            .options(joinedload(Project.porteur), joinedload(Project.activity_figures))
             .order_by(Project.name, Project.id)
-        )
+        )  # fmt: skip
     )
 
 
@@ -113,7 +119,7 @@ def dashboard_lines(committees: list[Committee]) -> list[CommitteeLine]:
     lines = {committee.id: CommitteeLine(committee, current_school_year(committee)) for committee in committees}
     for project in projects:
         lines[project.committee_id].projects.append(
-            ProjectLine(project=project, checklist=evaluate_obligations(facts[project.id]), figures=project.activity_figures)
+            ProjectLine(project=project, checklist=evaluate_obligations(facts[project.id]), figures=project.ActivityFigures)
         )
     for row in renewals_due(list(lines.values())):
         if row.kind == RENEWAL:

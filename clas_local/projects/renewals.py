@@ -6,6 +6,7 @@ and a school year and returns plain rows, in one query whatever the number of pr
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -39,10 +40,28 @@ class RenewalRow:
     previous_project_id: int | None = None
 
 
+@dataclass(frozen=True)
+class _Financing:
+    """A financing of the line, as read (columns, not ProjectFinancing entities)."""
+
+    kind: FinancingKind
+    first_year: str
+    last_year: str
+
+    def covers(self, school_year: str) -> bool:
+        return self.first_year <= school_year <= self.last_year
+
+
 def _empty(figures) -> bool:
     return all(getattr(figures, name) is None for name in COUNT_FIELDS) and not any(
         (getattr(figures, name) or "").strip() for name in QUALITATIVE_FIELDS
     )
+
+
+@functools.cache
+def _following_project():
+    """The next year's project (aliased once: building the alias costs more than the rows)."""
+    return aliased(Project, name="following_project")
 
 
 def renewals(committee_ids: list[int], school_year: str, today: date | None = None) -> list[RenewalRow]:
@@ -63,15 +82,19 @@ def renewals(committee_ids: list[int], school_year: str, today: date | None = No
     # One query: the year's projects with the CAF decision of the next year's project reconducted
     # from each (at most one: previous_project_id is unique), the previous year's figures (None:
     # no row at all) and, a row each, their line's financings covering this year or the next.
-    following = aliased(Project)
+    # Columns, not ActivityFigures and ProjectFinancing entities: the département's dashboard
+    # reads hundreds of rows.
+    following = _following_project()
     next_decision = (
         select(following.caf_status).where(following.previous_project_id == Project.id).scalar_subquery()
     )
     line_id = func.coalesce(Project.first_project_id, Project.id)
+    figure_columns = [getattr(ActivityFigures, name) for name in (*COUNT_FIELDS, *QUALITATIVE_FIELDS)]
     result = db.session.execute(
         select(Project.id, Project.name, Project.committee_id, Project.previous_project_id,
                Partner.name.label("porteur_name"), Committee.slug, Committee.name.label("committee_name"),
-               next_decision.label("next_decision"), ActivityFigures, ProjectFinancing)
+               next_decision.label("next_decision"), ActivityFigures.id.label("figures_id"), *figure_columns,
+               ProjectFinancing.kind.label("financing_kind"), ProjectFinancing.first_year, ProjectFinancing.last_year)
         .join(Partner, Project.porteur_id == Partner.id)
         .join(Committee, Project.committee_id == Committee.id)
         .outerjoin(ActivityFigures, ActivityFigures.project_id == Project.previous_project_id)
@@ -82,18 +105,18 @@ def renewals(committee_ids: list[int], school_year: str, today: date | None = No
         .order_by(Committee.name, Project.name, Project.id, ProjectFinancing.first_year)
     ).all()  # fmt: skip
     projects: dict[int, object] = {}
-    financings: dict[int, list[ProjectFinancing]] = defaultdict(list)
+    financings: dict[int, list[_Financing]] = defaultdict(list)
     for row in result:
         projects.setdefault(row.id, row)
-        if row.ProjectFinancing is not None:
-            financings[row.id].append(row.ProjectFinancing)
+        if row.financing_kind is not None:
+            financings[row.id].append(_Financing(row.financing_kind, row.first_year, row.last_year))
 
     rows: list[RenewalRow] = []
     for row in projects.values():
         base = {"committee_id": row.committee_id, "committee_slug": row.slug, "committee_name": row.committee_name,
                 "project_id": row.id, "project_name": row.name, "porteur_name": row.porteur_name,
                 "school_year": school_year}  # fmt: skip
-        line = financings[row.id]
+        line = financings.get(row.id, ())
         current = next((f for f in line if f.covers(school_year)), None)
         following = next((f for f in line if f.covers(next_year)), None)
         decided = row.next_decision is not None
@@ -107,10 +130,9 @@ def renewals(committee_ids: list[int], school_year: str, today: date | None = No
             rows.append(RenewalRow(**base, kind=RENEWAL,
                                    reason=f"{what} : aucune décision de la CAF pour {next_year}."))  # fmt: skip
         if row.previous_project_id:
-            figures = row.ActivityFigures
             previous_year = f"{first - 1}-{first}"
-            if figures is None or _empty(figures):
-                reason = (f"Bilan {previous_year} non saisi : aucun chiffre ni bilan qualitatif." if figures is None
+            if row.figures_id is None or _empty(row):
+                reason = (f"Bilan {previous_year} non saisi : aucun chiffre ni bilan qualitatif." if row.figures_id is None
                           else f"Bilan {previous_year} vide : ni chiffre ni bilan qualitatif renseigné.")  # fmt: skip
                 rows.append(RenewalRow(**base, kind=BILAN, reason=reason, previous_project_id=row.previous_project_id))
     return rows
