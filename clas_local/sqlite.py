@@ -62,8 +62,19 @@ def configure(engine: Engine) -> None:
     for name in ("commit", "rollback"):
         # An invalidated connection gave its turn back already (the pool's "invalidate").
         event.listen(engine, name, lambda connection: None if connection.invalidated else _leave(connection.info))
-    for name in ("checkin", "reset", "invalidate", "close"):
-        event.listen(engine.pool, name, lambda _dbapi, record, *rest: _leave(record.info) if record else None)
+    @event.listens_for(engine.pool, "checkin")
+    @event.listens_for(engine.pool, "close")
+    def _on_checkin(_dbapi_connection, record):
+        if record is not None:
+            _leave(record.info)
+
+    @event.listens_for(engine.pool, "reset")
+    def _on_reset(_dbapi_connection, record, _reset_state):
+        _leave(record.info)
+
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_invalidate(_dbapi_connection, record, _exception):
+        _leave(record.info)
 
 
 def _wait_for_turn(info: dict, path: str) -> None:

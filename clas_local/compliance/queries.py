@@ -26,6 +26,7 @@ from clas_local.compliance.rules import (
     TerritoryFact,
     evaluate,
 )
+from clas_local.db import utcnow
 from clas_local.evidence.models import EvidenceFile
 from clas_local.extensions import db
 from clas_local.holidays.queries import holiday_periods
@@ -40,6 +41,7 @@ from clas_local.school_year import committee_today, project_window, school_weeks
 RAW_KIND = type_coerce(Meeting.kind, String()).label("kind")
 RAW_STATUS = type_coerce(Meeting.status, String()).label("status")
 RAW_STARTS_AT = type_coerce(Meeting.starts_at, DateTime()).label("starts_at")
+RAW_ENDS_AT = type_coerce(Meeting.ends_at, DateTime()).label("ends_at")
 KINDS = {kind.value: kind for kind in MeetingKind}
 STATUSES = {status.value: status for status in MeetingStatus}
 PLANNED = MeetingStatus.PLANNED.value
@@ -84,7 +86,7 @@ def meeting_facts(
         select(
             Meeting.id, Meeting.project_id, RAW_KIND, RAW_STATUS, RAW_STARTS_AT, Meeting.title,
             Minutes.id.label("minutes_id"), Partner.id.label("partner_id"),
-            case((is_education_nationale, Partner.name)).label("education_nationale_name"),
+            case((is_education_nationale, Partner.name)).label("education_nationale_name"), RAW_ENDS_AT,
         )  # fmt: skip
         .outerjoin(Minutes, and_(Minutes.meeting_id == Meeting.id, Minutes.body != ""))
         .outerjoin(Attendance, and_(Attendance.meeting_id == Meeting.id, Attendance.presence == Presence.PRESENT))
@@ -145,15 +147,18 @@ def meeting_facts(
 
     nobody: frozenset[int] = frozenset()
     facts = []
-    for meeting_id, (_id, project_id, kind, status, starts_at, title, minutes_id, _partner, _name) in meetings.items():
+    now = utcnow()
+    for meeting_id, row in meetings.items():
+        _id, project_id, kind, status, starts_at, title, minutes_id, _partner, _name, ends_at = row
         names = en_present.get(meeting_id)
         if starts_at.tzinfo is None:  # SQLite: UTC without its offset (see db.UTCDateTime)
-            starts_at = starts_at.replace(tzinfo=timezone.utc)
+            starts_at, ends_at = starts_at.replace(tzinfo=timezone.utc), ends_at.replace(tzinfo=timezone.utc)
         fact = MeetingFact(
             id=meeting_id,
             kind=KINDS[kind],
             status=STATUSES[status],
             day=starts_at.astimezone(tz).date(),
+            finished=ends_at <= now,
             title=title or "",
             present=frozenset(present.get(meeting_id, nobody)),
             invited=frozenset(invited.get(meeting_id, nobody)),

@@ -48,7 +48,7 @@ def _comite_state(committee):
     today = committee_today(committee)
 
     def state(fact) -> MeetingState:
-        if fact.planned and fact.day < today:
+        if fact.planned and fact.over(today):
             return MeetingState.TO_COMPLETE
         return MeetingState.of(fact.status, datetime.max.replace(tzinfo=timezone.utc), datetime.now(timezone.utc))
 

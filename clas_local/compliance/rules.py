@@ -141,6 +141,7 @@ class MeetingFact:
     kind: MeetingKind
     status: MeetingStatus
     day: date  # in the committee's time zone
+    finished: bool = False  # over when the facts were read (its end is past)
     title: str = ""
     present: frozenset[int] = frozenset()  # partner ids recorded « présent »
     invited: frozenset[int] = frozenset()
@@ -157,6 +158,11 @@ class MeetingFact:
     @property
     def planned(self) -> bool:
         return self.status is MeetingStatus.PLANNED
+
+    def over(self, today: date) -> bool:
+        """Past on `today` (the facts' day): an earlier day, or today and already ended, as the
+        meeting's own page says (MeetingState: « à compléter » once its end is past)."""
+        return self.day < today or (self.day == today and self.finished)
 
     @property
     def label(self) -> str:
@@ -380,7 +386,7 @@ def _meeting_proofs(meetings, *, attendance: bool = True) -> tuple[Proof, ...]:
 
 
 def _unheld_reason(meeting: MeetingFact, today: date) -> str:
-    if meeting.day >= today:
+    if not meeting.over(today):
         return f"{_cap(meeting.label)} est prévue : elle n'a pas encore eu lieu."
     return f"{_cap(meeting.label)} est passée mais n'est pas marquée comme tenue."
 
@@ -472,7 +478,7 @@ def _schools_presence_check(facts: ProjectFacts, candidates: list[MeetingFact], 
         meeting = planned[0]
         action = (
             NextAction("open_meeting", "Marquer la réunion comme tenue et saisir les présences", meeting_id=meeting.id)
-            if meeting.day < facts.today
+            if meeting.over(facts.today)
             else None
         )
         # The schools must be there: say which ones nobody has invited yet.
@@ -781,7 +787,7 @@ def key_moment(meetings: tuple[MeetingFact, ...], kind: MeetingKind, today: date
     if held:
         return MomentCell(kind, MomentState.HELD, max(held, key=lambda meeting: meeting.day))
     planned = [meeting for meeting in of_kind if meeting.planned]
-    past = [meeting for meeting in planned if meeting.day < today]
+    past = [meeting for meeting in planned if meeting.over(today)]
     if past:
         return MomentCell(kind, MomentState.TO_COMPLETE, max(past, key=lambda meeting: meeting.day))
     if planned:

@@ -7,7 +7,9 @@ and an id, a deletion lowers a count, an edit moves an `updated_at`; rows withou
 (attendees, the project's school and partner links) are only ever added or removed, or touch
 their project when edited (projects.services). The activity figures are one row per project:
 their `updated_at` moves at every edit. The committee's date is part of the version (a
-key moment's state depends on it), and so are the templates and the stylesheet.
+key moment's state depends on it), so is the number of its meetings already over (a meeting
+still planned is « à compléter » from its end on, that very day), and so are the templates
+and the stylesheet.
 
 The files live under DOSSIER_CACHE_FOLDER (instance/dossier-cache by default), one per
 project, written to a temporary name and renamed (atomic on POSIX: a worker reading the
@@ -31,6 +33,7 @@ from sqlalchemy.orm import with_expression
 
 from clas_local.activity.models import ActivityFigures
 from clas_local.attendance.models import Attendance, Attendee
+from clas_local.db import utcnow
 from clas_local.evidence.models import EvidenceFile
 from clas_local.invitations.models import Invitation
 from clas_local.meetings.models import Meeting, MeetingKind, Minutes
@@ -62,7 +65,8 @@ def _summary(*columns, where, join=None):
 
 
 def stamp_expression(committee_id: int, project_id: int):
-    """SQL text that changes whenever anything the project's dossier shows changes."""
+    """SQL text that changes whenever anything the project's dossier shows changes, the end of
+    one of its meetings included (a planned meeting over is « à compléter » from its end on)."""
     meetings = select(Meeting.id).where(
         Meeting.committee_id == committee_id,
         or_(Meeting.project_id == project_id,
@@ -70,6 +74,7 @@ def stamp_expression(committee_id: int, project_id: int):
     )  # fmt: skip
     parts = [
         _summary(Meeting.id, Meeting.updated_at, where=Meeting.id.in_(meetings)),
+        _summary(Meeting.id, where=and_(Meeting.id.in_(meetings), Meeting.ends_at <= utcnow())),
         _summary(Minutes.id, Minutes.updated_at, where=Minutes.meeting_id.in_(meetings)),
         _summary(Invitation.id, Invitation.updated_at, where=Invitation.meeting_id.in_(meetings)),
         _summary(Attendance.id, Attendance.updated_at, where=Attendance.meeting_id.in_(meetings)),

@@ -21,6 +21,7 @@ from clas_local.activity.models import COUNT_FIELDS, QUALITATIVE_FIELDS, Activit
 from clas_local.attendance.models import Attendance, Attendee, Presence
 from clas_local.compliance.queries import load_facts
 from clas_local.compliance.rules import Checklist, EvidenceFact, MeetingFact, ProjectFacts, evaluate
+from clas_local.db import utcnow
 from clas_local.evidence.models import EvidenceFile
 from clas_local.evidence.storage import existing_path
 from clas_local.extensions import db
@@ -132,6 +133,7 @@ def meeting_fact(item: DossierMeeting, tz: ZoneInfo) -> MeetingFact:
         kind=meeting.kind,
         status=meeting.status,
         day=meeting.starts_at.astimezone(tz).date(),
+        finished=meeting.ends_at <= utcnow(),
         title=meeting.title or "",
         present=frozenset(row.partner_id for row in present),
         invited=frozenset(row.partner_id for row in known if row.replies),

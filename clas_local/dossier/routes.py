@@ -29,6 +29,9 @@ PROJECT = "/c/<slug>/projects/<int:project_id>"
 
 
 # The « Bilan d'activité » (one row at most) is joined too: the dossier reads it with no query of its own.
+# Built at import, these options configure the mappers: every model must be known by then.
+import clas_local.models  # noqa: E402, F401
+
 LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator), joinedload(Project.activity_figures))
 
 

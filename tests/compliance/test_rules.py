@@ -482,6 +482,11 @@ MOMENT_CASES = [
      "À compléter (présences, compte rendu) : réunion du 10 février 2027"),
     ("tenue", (meeting(K.BILAN, date(2027, 6, 3), S.PLANNED), meeting(K.BILAN, date(2027, 6, 10))), MomentState.HELD,
      "Tenue le 10 juin 2027"),
+    # Today: planned until its end, « à compléter » once it has ended, as on the meeting's page.
+    ("aujourd'hui, pas encore finie", (meeting(K.BILAN, TODAY, S.PLANNED),), MomentState.PLANNED,
+     "Prévue le 1er mars 2027"),
+    ("aujourd'hui, finie", (meeting(K.BILAN, TODAY, S.PLANNED, finished=True),), MomentState.TO_COMPLETE,
+     "À compléter (présences, compte rendu) : réunion du 1er mars 2027"),
 ]  # fmt: skip
 
 

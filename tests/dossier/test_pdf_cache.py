@@ -162,3 +162,37 @@ def test_only_the_latest_version_is_kept(app, client, login_as, built):
     assert "Clas du Blosne, renommé" in pdf_text(client.get(url))
     kept = list(Path(app.config["DOSSIER_CACHE_FOLDER"]).glob("*.pdf"))
     assert len(kept) == 1
+
+
+def test_a_meeting_of_today_is_a_completing_key_moment_once_it_has_ended(client, login_as, built, make_meeting):
+    """The dossier says what the meeting's page says: planned until its end, « à compléter »
+    from then on, that very day, and the cached PDF follows (its version counts the meetings over)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from clas_local.meetings.models import Meeting, MeetingKind
+
+    def text(response) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+    login_as("viewer")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    lancement = make_meeting(built["project"], kind=MeetingKind.LANCEMENT, starts_at=now + timedelta(minutes=30),
+                             ends_at=now + timedelta(minutes=90))  # fmt: skip
+    db.session.commit()
+    page, pdf = urls(built["project"])[:2]
+    assert "Lancement Prévue le" in text(client.get(page))
+    before = client.get(pdf)
+    assert "Lancement Prévue le" in " ".join(pdf_text(before).split())
+
+    # Time passes: the meeting has ended (its row is not edited: its updated_at stays).
+    db.session.execute(
+        update(Meeting).where(Meeting.id == lancement.id)
+        .values(starts_at=now - timedelta(minutes=90), ends_at=now - timedelta(minutes=1), updated_at=lancement.updated_at)
+    )  # fmt: skip
+    db.session.commit()
+    assert "Lancement À compléter (présences, compte rendu)" in text(client.get(page))
+    after = client.get(pdf)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Lancement À compléter (présences, compte rendu)" in " ".join(pdf_text(after).split())
