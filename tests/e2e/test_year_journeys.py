@@ -50,11 +50,16 @@ def test_the_attendance_switch_keeps_the_people_and_a_future_meeting_is_refused(
     page.goto(f"/c/{journey.slug}/meetings/{journey.meetings['diagnostic']}/attendance")
     audit.check(page, "Présences (page)")
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
-    row.locator("button[value=present]").click()
+    # The earlier journeys may have left Volga present already: the row and the header would then
+    # look the same before and after. Wait for the answer itself, or a late swap would close the
+    # form opened below (seen on a loaded machine).
+    with page.expect_response(lambda response: response.request.method == "POST" and "/attendance/" in response.url):
+        row.locator("button[value=present]").click()
     expect(page.locator("#meeting-state")).to_contain_text("Tenue")  # the header follows the table
     row = page.locator("#attendance-panel tbody tr", has_text="Volga")
     # htmx swaps the header (out of band) before the row: wait for the new row before opening it.
     expect(row.locator("button[value=present]")).to_have_attribute("aria-pressed", "true")
+    expect(row.locator("button[value=present]")).to_be_focused()  # given back once the row is settled
     row.locator("summary", has_text="Ajouter une personne présente").click()
     row.get_by_label("Nom et prénom", exact=False).fill("Sophie Bernard")
     row.get_by_label("Fonction").fill("Enseignante CP")

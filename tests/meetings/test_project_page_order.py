@@ -11,5 +11,8 @@ def test_the_project_page_leads_with_the_timeline_and_the_checklist(client, logi
     timeline, checklist = html.index('id="temps-forts"'), html.index('id="conformite"')
     schools, collectifs = html.index('id="ecoles"'), html.index('id="collectifs"')
     assert timeline < schools and checklist < schools
-    # The add-forms are folded: a closed <details> until an error opens it.
-    assert '<details class="add-form">\n  <summary><h3>Ajouter un collectif</h3></summary>' in html[collectifs:]
+    # The add-forms are folded: a closed <details>, loaded when opened, until an error opens it.
+    start = html.index('<details class="add-form" id="ajouter-collectif"', collectifs)
+    tag = html[start:html.index(">", start) + 1]
+    assert " open" not in tag and 'hx-trigger="toggle once"' in tag
+    assert "<summary><h3>Ajouter un collectif</h3></summary>" in html[start:]

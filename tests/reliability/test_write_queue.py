@@ -11,9 +11,6 @@ import pytest
 from sqlalchemy import text
 
 from clas_local.extensions import db
-from tests.conftest import ENGINE
-
-pytestmark = pytest.mark.skipif(ENGINE != "sqlite", reason="the queue is SQLite's")
 
 
 def turn_is_free(app) -> bool:
