@@ -229,6 +229,12 @@ FOLDED_FORMS = {
 }
 
 
+def _page_with_form(committee, project: Project, name: str, anchor: str | None = None):
+    """A browser without JavaScript asked for a folded form: the project page with it open."""
+    page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
+    return htmx.redirect(f"{page}?formulaire={name}#{anchor or name}")
+
+
 def _opened_form() -> str | None:
     """The folded form a browser without JavaScript asked to see open (?formulaire=…, a key of
     FOLDED_FORMS or « referent-<link id> », « orientation-<link id> », « relation-<link id> »), on a GET only."""
@@ -305,9 +311,8 @@ def folded_form(slug: str, project_id: int, form: str):
     """HTMX: one folded add-form of the project page, loaded when it is opened. A plain GET (no
     JavaScript) gets the page again with that form open."""
     committee, project = _load_editable(slug, project_id)
-    page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
     if not htmx.is_fragment_request():
-        return htmx.redirect(f"{page}?formulaire={form}#{FOLDED_FORMS[form]}")
+        return _page_with_form(committee, project, form, FOLDED_FORMS[form])
     context = {"committee": committee, "project": project}
     if form == "school":
         template, context["school_form"] = "projects/_add_school.html", _school_link_form(committee, project)
@@ -330,10 +335,8 @@ def school_link_form(slug: str, project_id: int, link_id: int, form: str):
     when opened. A plain GET (no JavaScript) gets the page again with that form open."""
     committee, project = _load_editable(slug, project_id)
     link = _school_link(project, link_id)
-    name = f"{form}-{link.id}"
     if not htmx.is_fragment_request():
-        page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
-        return htmx.redirect(f"{page}?formulaire={name}#{name}")
+        return _page_with_form(committee, project, f"{form}-{link.id}")
     context = {"committee": committee, "project": project, "link": link}
     if form == "referent":
         return htmx.render("projects/_referent_form.html", "projects/_referent_form.html",
@@ -350,8 +353,7 @@ def relation_form(slug: str, project_id: int, link_id: int):
     committee, project = _load_editable(slug, project_id)
     link = _partner_link(project, link_id)
     if not htmx.is_fragment_request():
-        page = url_for("projects.detail", slug=committee.slug, project_id=project.id)
-        return htmx.redirect(f"{page}?formulaire=relation-{link.id}#relation-{link.id}")
+        return _page_with_form(committee, project, f"relation-{link.id}")
     return htmx.render("projects/_relation_form.html", "projects/_relation_form.html",
                        committee=committee, project=project, link=link, rform=_relation_form(link))  # fmt: skip
 
