@@ -5,12 +5,17 @@ Adding a page is one line in PAGES; a page whose route is missing fails the test
 
 from __future__ import annotations
 
+import shutil
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from flask import Flask, url_for
+from flask import Flask, has_app_context, url_for
+from sqlalchemy import text
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BuildError, RequestRedirect
+
+from clas_local.extensions import db
 
 MAX_QUERIES = 12  # every page, at any size
 
@@ -28,7 +33,9 @@ class Page:
     htmx: bool = False
     full_page: str | None = None  # a fragment is compared with this page's bytes
     budget: bool = True  # False: measured and reported, judged by no budget (a stress case)
-    cold: bool = False  # a PDF built anew at each request (its cache emptied before), not read from the cache
+    # Built anew at each request: a PDF (its cache emptied before), not read from the cache; a
+    # département's dashboard after a write in one of its committees (that committee's line computed).
+    cold: bool = False
 
 
 M = "/c/{slug}/meetings/{meeting_id}"
@@ -62,10 +69,30 @@ PAGES: tuple[Page, ...] = (
     Page("emargement.pdf", "host", kind="pdf", path=M + "/emargement.pdf", cold=True),
     # The département of the target committee (at department scale, 40 committees), as its CAF conseillère.
     Page("department dashboard", "department", path="/d/{departement_code}/"),
+    Page("department dashboard, after a write", "department", path="/d/{departement_code}/", cold=True),
     Page("department bilan", "department", path="/d/{departement_code}/bilan"),
     # A download judged by the pages' budgets (queries, cost against the anchor).
     Page("department bilan.csv", "department", path="/d/{departement_code}/bilan.csv"),
 )  # fmt: skip
+
+
+def forget(client, page: Page, url: str) -> None:
+    """A cold page: a PDF's cache emptied, so that the request builds its document; or one
+    committee of a département written (its revision moved, as by any write), so that the
+    dashboard computes that committee's line again and reads the others' kept lines."""
+    if not page.cold:
+        return
+    if page.kind == "pdf":
+        shutil.rmtree(client.application.config["DOSSIER_CACHE_FOLDER"], ignore_errors=True)
+        return
+    code = url.split("/")[2]  # /d/<code>/
+    with nullcontext() if has_app_context() else client.application.app_context():
+        db.session.execute(
+            text("UPDATE committee_revision SET revision = revision + 1 WHERE committee_id = "
+                 "(SELECT MIN(id) FROM committee WHERE departement_code = :code)"),
+            {"code": code},
+        )  # fmt: skip
+        db.session.commit()
 
 
 def url_values(target: dict) -> dict:

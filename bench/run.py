@@ -59,7 +59,7 @@ from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
 from bench import dataset  # noqa: E402
-from bench.pages import PAGES, Page, request, resolve, sign_in, url_values  # noqa: E402
+from bench.pages import PAGES, Page, forget, request, resolve, sign_in, url_values  # noqa: E402
 from clas_local import create_app  # noqa: E402
 from clas_local.config import Config  # noqa: E402
 from clas_local.extensions import db  # noqa: E402
@@ -232,19 +232,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def forget_pdfs(client, page: Page) -> None:
-    """A cold page: empty the dossiers' PDF cache, so that the request builds its document."""
-    if page.cold:
-        shutil.rmtree(client.application.config["DOSSIER_CACHE_FOLDER"], ignore_errors=True)
-
-
 def measure(client, page: Page, url: str, counter: QueryCounter, requests: int, anchor=None, warmup: int = 3) -> dict:
     """Time `requests` requests of the page. With `anchor` (client, url), an anchor request
     runs before each one, so that the ratio compares samples taken under the same machine load."""
     clock = CLOCK
     statuses = set()
     for _ in range(warmup):
-        forget_pdfs(client, page)
+        forget(client, page, url)
         response = request(client, page, url)
         statuses.add(response.status_code)
     times, queries, anchor_times = [], [], []
@@ -255,7 +249,7 @@ def measure(client, page: Page, url: str, counter: QueryCounter, requests: int, 
             started = clock()
             anchor_client.get(anchor_url)
             anchor_times.append((clock() - started) * 1000)
-        forget_pdfs(client, page)
+        forget(client, page, url)
         counter.count = 0
         started = clock()
         response = request(client, page, url)
@@ -359,7 +353,7 @@ def run(args) -> int:
         if url is None:
             row = {"page": page.name, "status": "absent", "budget": "FAIL", "misses": ["route missing"]}
             rows.append(row)
-            print(f"  {page.name:<26} absent", flush=True)
+            print(f"  {page.name:<36} absent", flush=True)
             continue
         client = client_for(page.role)
         if args.sql == page.name:
@@ -376,7 +370,7 @@ def run(args) -> int:
             errors.clear()
         rows.append(row)
         by_name[page.name] = row
-        print(f"  {page.name:<26} {row['median_ms']:>8.1f} ms  {row['queries']:>3} queries", flush=True)
+        print(f"  {page.name:<36} {row['median_ms']:>8.1f} ms  {row['queries']:>3} queries", flush=True)
 
     anchor = {**anchor_times, "url": anchor_url}
     load_after = os.getloadavg()[0]
@@ -431,15 +425,15 @@ def table(report: dict) -> str:
         f"Anchor: median {anchor['median_ms']:.2f} ms, p95 {anchor['p95_ms']:.2f} ms, "
         f"{anchor['queries']} queries, {anchor['bytes']:,} bytes",
         "",
-        f"| {'page':<26} | {'median ms':>9} | {'p95 ms':>8} | {'queries':>7} | {'bytes':>9} | {'× anchor':>8} | budget |",
-        f"|{'-' * 28}|{'-' * 10}:|{'-' * 9}:|{'-' * 8}:|{'-' * 10}:|{'-' * 9}:|--------|",
+        f"| {'page':<36} | {'median ms':>9} | {'p95 ms':>8} | {'queries':>7} | {'bytes':>9} | {'× anchor':>8} | budget |",
+        f"|{'-' * 38}|{'-' * 10}:|{'-' * 9}:|{'-' * 8}:|{'-' * 10}:|{'-' * 9}:|--------|",
     ]
     for row in report["pages"]:
         if row.get("status") == "absent":
-            lines.append(f"| {row['page']:<26} | {'absent':>9} | {'':>8} | {'':>7} | {'':>9} | {'':>8} | FAIL   |")
+            lines.append(f"| {row['page']:<36} | {'absent':>9} | {'':>8} | {'':>7} | {'':>9} | {'':>8} | FAIL   |")
             continue
         lines.append(
-            f"| {row['page']:<26} | {row['median_ms']:>9.1f} | {row['p95_ms']:>8.1f} | {row['queries']:>7} | "
+            f"| {row['page']:<36} | {row['median_ms']:>9.1f} | {row['p95_ms']:>8.1f} | {row['queries']:>7} | "
             f"{row['bytes']:>9,} | {row['cost_ratio']:>8.2f} | {row['budget']:<6} |"
         )
     notes = [f"- {row['page']}: " + "; ".join(row.get("misses", []) + ([row["note"]] if row.get("note") else []))
@@ -471,11 +465,11 @@ def show_sql(app, client, page: Page, url: str, counter: QueryCounter) -> None:
 
 def profile(client, page: Page, url: str) -> None:
     for _ in range(3):  # warm, as measured: templates compiled, calendars loaded
-        forget_pdfs(client, page)
+        forget(client, page, url)
         request(client, page, url)
     profiler = cProfile.Profile()
     for _ in range(10):
-        forget_pdfs(client, page)
+        forget(client, page, url)
         profiler.enable()
         request(client, page, url)
         profiler.disable()

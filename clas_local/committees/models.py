@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from clas_local.db import NAME_LEN, Base, TimestampMixin, enum_column
@@ -71,4 +71,22 @@ class Committee(TimestampMixin, Base):
         if siren and not SIREN_RE.match(siren):
             raise ValueError("Le SIREN d'un EPCI compte 9 chiffres.")
         return siren or None
+
+
+
+class CommitteeRevision(Base):
+    """How many times the database has written a row of the committee's data: the committee
+    itself, its partners and contacts, projects and their links, collectifs, figures and
+    financing, meetings with their invitations, attendance, minutes and files, the holidays
+    entered. Database triggers count the writes (migration 6b0f3c2d9e17), whatever code path
+    makes them (ORM, bulk statements, upserts, cascades): what is kept under a revision is never
+    stale. A committee without a row has revision 0.
+
+    On PostgreSQL the triggers are deferred to the commit: a transaction locks the counter's row
+    last and briefly, never while it goes on to wait for other rows."""
+
+    __tablename__ = "committee_revision"
+
+    committee_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -7,8 +7,9 @@ department holds about forty): never one query per committee or per project.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sqlalchemy import Row, and_, or_, select
 from sqlalchemy.orm import joinedload
@@ -16,13 +17,14 @@ from sqlalchemy.orm import joinedload
 from clas_local.activity.models import COUNT_FIELDS, ActivityFigures
 from clas_local.committees.models import Committee
 from clas_local.compliance import queries as compliance
-from clas_local.compliance.rules import Checklist, evaluate_obligations
+from clas_local.compliance.rules import evaluate_obligations
 from clas_local.department.models import Difficulty, DifficultyStatus, FieldVisit
 from clas_local.extensions import db
 from clas_local.partners.models import Partner
 from clas_local.projects.models import Project
-from clas_local.projects.renewals import RENEWAL, RenewalRow, renewals
-from clas_local.school_year import current_school_year
+from clas_local.projects.renewals import BILAN, RENEWAL, RenewalRow, renewals
+from clas_local.revisions import committee_revisions, kept
+from clas_local.school_year import committee_today, current_school_year
 
 RECENT_VISITS = 20
 
@@ -47,33 +49,22 @@ def children_total(totals: dict[str, int]) -> int:
 
 
 @dataclass(frozen=True)
-class ProjectLine:
-    project: Row  # a row of current_projects()
-    checklist: Checklist
-    figures: ActivityFigures | None
-
-
-@dataclass
 class CommitteeLine:
-    """A committee of the département and its projects of the year (their obligations'
-    statuses and figures): one row of the dashboard; its projects are on its own pages."""
+    """A committee of the département and its projects of the year (how many, their obligations'
+    overall statuses, their figures, how many are due for renewal or lack last year's bilan): one
+    row of the dashboard; its projects are on its own pages."""
 
     committee: Committee
     school_year: str
-    projects: list[ProjectLine] = field(default_factory=list)
+    project_count: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)  # overall status code -> projects
+    with_figures: int = 0
+    totals: dict[str, int] = field(default_factory=dict)
     renewals_due: int = 0
     bilans_missing: int = 0
 
-    @property
-    def totals(self) -> dict[str, int]:
-        return figures_totals([line.figures for line in self.projects])
-
-    @property
-    def with_figures(self) -> int:
-        return sum(line.figures is not None for line in self.projects)
-
     def count(self, status_code: str) -> int:
-        return sum(line.checklist.overall.code == status_code for line in self.projects)
+        return self.statuses.get(status_code, 0)
 
 
 def current_projects(committees: list[Committee]) -> list[Row]:
@@ -100,33 +91,65 @@ def current_projects(committees: list[Committee]) -> list[Row]:
     )
 
 
-def renewals_due(lines: list[CommitteeLine]) -> list[RenewalRow]:
+def renewals_due(committees: list[Committee]) -> list[RenewalRow]:
     """The projects of the committees' current year due for renewal or lacking last year's
     bilan (projects.renewals), one call per school year the committees are in (one, or two
     when an overseas committee has already started its next year)."""
     by_year: dict[str, list[int]] = defaultdict(list)
-    for line in lines:
-        by_year[line.school_year].append(line.committee.id)
+    for committee in committees:
+        by_year[current_school_year(committee)].append(committee.id)
     return [row for year, ids in sorted(by_year.items()) for row in renewals(ids, year)]
 
 
-def dashboard_lines(committees: list[Committee]) -> list[CommitteeLine]:
-    """Per committee, its projects of the year with the status of their obligations (read from
-    their diagnostic and bilan meetings only) and their figures, and how many are due for
-    renewal or lack last year's bilan."""
+def _computed_lines(committees: list[Committee]) -> list[CommitteeLine]:
+    """dashboard_lines() computed from the data: the statuses of the obligations of every project
+    of the year (read from their diagnostic and bilan meetings only), in a fixed number of queries."""
+    if not committees:
+        return []
     projects = current_projects(committees)
     facts = compliance.load_facts_of_committees(committees, projects)
-    lines = {committee.id: CommitteeLine(committee, current_school_year(committee)) for committee in committees}
+    of_committee: dict[int, list[Row]] = defaultdict(list)
     for project in projects:
-        lines[project.committee_id].projects.append(
-            ProjectLine(project=project, checklist=evaluate_obligations(facts[project.id]), figures=project.ActivityFigures)
-        )
-    for row in renewals_due(list(lines.values())):
-        if row.kind == RENEWAL:
-            lines[row.committee_id].renewals_due += 1
-        else:
-            lines[row.committee_id].bilans_missing += 1
-    return list(lines.values())
+        of_committee[project.committee_id].append(project)
+    renewals_of: dict[int, Counter] = defaultdict(Counter)
+    for row in renewals_due(committees):
+        renewals_of[row.committee_id][row.kind] += 1
+    lines = []
+    for committee in committees:
+        own = of_committee[committee.id]
+        figures = [project.ActivityFigures for project in own]
+        lines.append(CommitteeLine(
+            committee=committee,
+            school_year=current_school_year(committee),
+            project_count=len(own),
+            statuses=dict(Counter(evaluate_obligations(facts[project.id]).overall.code for project in own)),
+            with_figures=sum(item is not None for item in figures),
+            totals=figures_totals(figures),
+            renewals_due=renewals_of[committee.id][RENEWAL],
+            bilans_missing=renewals_of[committee.id][BILAN],
+        ))  # fmt: skip
+    return lines
+
+
+def dashboard_lines(committees: list[Committee]) -> list[CommitteeLine]:
+    """Per committee, its line of the dashboard. A line is kept under the committee's revision
+    (clas_local.revisions) and the days it depends on, and computed again only after a write of
+    the committee's data: a département of forty committees costs a handful of queries when
+    nothing changed, and the lines of the committees that did change otherwise."""
+    revisions = committee_revisions([committee.id for committee in committees])
+    today = date.today()  # the renewals' day (projects.renewals); the obligations read the committee's
+    keys = {
+        committee.id: (committee.id, revisions[committee.id], current_school_year(committee),
+                       committee_today(committee), today)
+        for committee in committees
+    }  # fmt: skip
+    store = kept("department-dashboard")
+    lines = {committee.id: store.get(keys[committee.id]) for committee in committees}
+    for line in _computed_lines([committee for committee in committees if lines[committee.id] is None]):
+        store.put(keys[line.committee.id], line)
+        lines[line.committee.id] = line
+    # The committee of this request (a kept line may hold another session's, detached).
+    return [replace(lines[committee.id], committee=committee) for committee in committees]
 
 
 def field_visits(code: str, limit: int = RECENT_VISITS) -> list[FieldVisit]:

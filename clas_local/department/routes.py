@@ -38,14 +38,13 @@ def dashboard(code: str):
     department = load_department(code)
     committees = queries.committees_of(department.code)
     lines = queries.dashboard_lines(committees)
-    all_projects = [line for committee_line in lines for line in committee_line.projects]
     return render_template(
         "department/dashboard.html",
         department=department,
         lines=lines,
-        totals=queries.figures_totals([line.figures for line in all_projects]),
-        with_figures=sum(line.figures is not None for line in all_projects),
-        project_count=len(all_projects),
+        totals={name: sum(line.totals[name] for line in lines) for name in COUNT_FIELDS},
+        with_figures=sum(line.with_figures for line in lines),
+        project_count=sum(line.project_count for line in lines),
         children_total=queries.children_total,
         count_fields=COUNT_FIELDS,
         Status=Status,

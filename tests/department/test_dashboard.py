@@ -73,14 +73,55 @@ def test_the_dashboard_runs_the_same_queries_whatever_the_number_of_committees(
 
     grow(1, 2)
     login_department()
-    client.get("/d/35/")
-    with count_queries() as few:
+    client.get("/")
+    with count_queries() as few:  # every line computed
         assert client.get("/d/35/").status_code == 200
     grow(3, 6)
-    with count_queries() as many:
+    with count_queries() as many:  # the new committees' lines computed, the others kept
         page = page_text(client.get("/d/35/"))
     assert "Comité local n° 8 d'Ille-et-Vilaine" in page
     assert len(few) == len(many) <= 12, (len(few), len(many))
+    with count_queries() as unchanged:  # nothing written since: every line kept
+        again = page_text(client.get("/d/35/"))
+    assert again.split("<main")[1] == page.split("<main")[1]  # the head's CSRF token is signed with the time
+    assert len(unchanged) < len(few), (len(unchanged), len(few))
+
+
+def test_a_kept_line_follows_every_write_of_its_committee(
+    client, committee, make_committee, make_project, make_figures, login_department
+):
+    """The lines are kept between two visits (clas_local.revisions): a write made by any path,
+    the ORM or a bulk statement, shows at the next visit; another committee's line is kept."""
+    from sqlalchemy import delete, update
+
+    from clas_local.activity.models import ActivityFigures
+    from clas_local.extensions import db
+    from clas_local.projects.models import Project
+
+    make_project(name="Clas du Blosne")
+    fougeres = make_committee(slug="fougeres", name="Comité local de Fougères", departement_code="35")
+    make_figures(make_project(committee=fougeres, name="Clas du Bourg"), children_elementaire=7)
+    login_department()
+
+    def cells(slug: str) -> list[str]:
+        page = page_text(client.get("/d/35/"))
+        row = page[page.index(f'<a href="/c/{slug}/dashboard">'):page.index("</tr>", page.index(f'<a href="/c/{slug}/dashboard">'))]
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        return [cells[0], cells[4], cells[5]]  # projects, figures entered, children
+
+    assert cells("rennes") == ["1", "0 sur 1", "0"]
+    maurepas = make_project(name="Clas de Maurepas")  # the ORM
+    make_figures(maurepas, children_elementaire=12)
+    assert cells("rennes") == ["2", "1 sur 2", "12"]
+    db.session.execute(update(ActivityFigures).where(ActivityFigures.project_id == maurepas.id)
+                       .values(children_elementaire=20))  # fmt: skip
+    db.session.commit()
+    assert cells("rennes") == ["2", "1 sur 2", "20"]
+    db.session.execute(delete(ActivityFigures).where(ActivityFigures.project_id == maurepas.id))
+    db.session.execute(delete(Project).where(Project.id == maurepas.id))
+    db.session.commit()
+    assert cells("rennes") == ["1", "0 sur 1", "0"]
+    assert cells("fougeres") == ["1", "1 sur 1", "7"]
 
 
 def test_the_dashboard_of_a_departement_without_committees_says_so(client, login_department):

@@ -1,0 +1,62 @@
+"""What a page computed from a committee's data, kept while the committee's revision holds.
+
+`CommitteeRevision` counts every write of the committee's data (database triggers), so a value
+kept under (committee, revision, and whatever else it depends on: the day, the school year) is
+true until the next write. Each application (each worker) keeps its own, most recently used
+first, bounded: nothing to share between workers and nothing to invalidate.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Hashable
+
+from flask import current_app
+from sqlalchemy import select
+
+from clas_local.committees.models import CommitteeRevision
+from clas_local.extensions import db
+
+KEPT_VALUES = 4096  # a few kilobytes each: a worker keeps every committee of a national instance
+
+
+def committee_revisions(committee_ids: list[int]) -> dict[int, int]:
+    """Each committee's revision, in one query (0 for a committee not written since the count began).
+    Read it before the data it stands for: what is read after it is as new or newer, never older."""
+    found = dict(
+        db.session.execute(
+            select(CommitteeRevision.committee_id, CommitteeRevision.revision).where(
+                CommitteeRevision.committee_id.in_(committee_ids)
+            )
+        ).all()
+    )
+    return {committee_id: found.get(committee_id, 0) for committee_id in committee_ids}
+
+
+class Kept:
+    """A bounded map of the values most recently used (safe between a worker's threads)."""
+
+    def __init__(self, size: int = KEPT_VALUES):
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+
+def kept(name: str) -> Kept:
+    """The application's values kept under `name` (one map per page or summary)."""
+    return current_app.extensions.setdefault(f"kept:{name}", Kept())
