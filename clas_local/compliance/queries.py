@@ -34,6 +34,7 @@ from clas_local.invitations.models import Answer, Invitation
 from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, MeetingKind, MeetingStatus, Minutes
 from clas_local.partners.models import Contact, Partner, PartnerKind
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
+from clas_local.revisions import kept
 from clas_local.school_year import committee_today, project_window, school_weeks, school_year_bounds, school_year_of
 
 
@@ -167,6 +168,7 @@ def meeting_facts(
             education_nationale_invited=meeting_id in en_invited,
             has_minutes=minutes_id is not None,
             evidence=tuple(evidence.get(meeting_id, ())),
+            ends_at=ends_at,
         )
         facts.append((project_id, fact))
     return facts
@@ -295,6 +297,28 @@ def load_facts(
         )
         for project in projects
     }
+
+
+def kept_facts(committee, projects: list[Project], revision: int) -> dict[int, ProjectFacts]:
+    """load_facts(detail=False) of the committee's projects (the dashboard's), kept under the
+    committee's revision (clas_local.revisions, read by the caller before the projects): read
+    again after any write of the committee's data, on a new day, for another list of projects,
+    and when a planned meeting of the day ends (it then reads « à compléter »)."""
+    today = committee_today(committee)
+    key = (committee.id, revision, today, tuple(project.id for project in projects))
+    store = kept("dashboard-facts")
+    found = store.get(key)
+    if found is not None and (found[1] is None or utcnow() < found[1]):
+        return found[0]
+    facts = load_facts(committee, projects, detail=False, today=today)
+    ending = [
+        meeting.ends_at
+        for project_facts in facts.values()
+        for meeting in (*project_facts.meetings, *project_facts.comite_meetings)
+        if meeting.planned and meeting.day == today and not meeting.finished
+    ]  # fmt: skip
+    store.put(key, (facts, min(ending, default=None)))
+    return facts
 
 
 def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, list[TerritoryFact]]]:

@@ -12,6 +12,7 @@ from clas_local.compliance import queries
 from clas_local.compliance.rules import CHECKLIST_TITLE, Status, check_education_nationale_sought, evaluate, key_moment
 from clas_local.loaders import load_committee
 from clas_local.meetings.models import KEY_MOMENTS, MeetingKind, MeetingState
+from clas_local.revisions import committee_revisions
 from clas_local.school_year import committee_today, current_school_year, is_school_year
 
 bp = Blueprint("compliance", __name__)
@@ -63,8 +64,9 @@ def dashboard(slug: str):
     status = request.args.get("status", "")
     if status not in STATUS_FILTERS:
         status = ""
+    revision = committee_revisions([committee.id])[committee.id]  # before the data it stands for
     projects = queries.year_projects(committee, school_year)
-    facts = queries.load_facts(committee, projects, detail=False)
+    facts = queries.kept_facts(committee, projects, revision)
     rows, totals = [], {code: 0 for code in STATUS_FILTERS if code}
     for project in projects:
         checklist = evaluate(facts[project.id])

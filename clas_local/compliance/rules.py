@@ -150,6 +150,7 @@ class MeetingFact:
     education_nationale_invited: bool = False  # an Éducation nationale partner is invited
     has_minutes: bool = False
     evidence: tuple[EvidenceFact, ...] = ()
+    ends_at: datetime | None = None  # when `finished` turns true
 
     @property
     def held(self) -> bool:

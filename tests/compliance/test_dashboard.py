@@ -107,6 +107,54 @@ def test_dashboard_runs_the_same_number_of_queries_for_3_and_15_projects(app, cl
     assert three == fifteen
 
 
+def test_the_dashboard_keeps_its_facts_until_the_committee_writes(app, client, login_as, committee):
+    """The projects' facts are kept between two visits (clas_local.revisions): fewer queries,
+    the same page; any write of the committee's data, here a bulk statement that no ORM event
+    sees, shows at the next visit."""
+    from sqlalchemy import update
+
+    from clas_local.meetings.models import Meeting
+
+    built = builders.project_year(committee, name="Clas du Blosne")
+    db.session.commit()
+    login_as("viewer")
+    with count_queries() as first:
+        before = page_text(client.get(URL))
+    with count_queries() as second:
+        again = page_text(client.get(URL))
+    assert again.split("<main")[1] == before.split("<main")[1]  # the head's CSRF token is signed with the time
+    assert len(second) < len(first), (len(second), len(first))
+    assert "1 projet en 2026-2027 : 1 à jour" in before
+    diagnostic = built["meetings"][0]
+    db.session.execute(update(Meeting).where(Meeting.id == diagnostic.id).values(status=MeetingStatus.CANCELLED))
+    db.session.commit()
+    after = page_text(client.get(URL))
+    assert "1 projet en 2026-2027 : 0 à jour, 0 partiellement, 1 avec une obligation de concertation manquante." in after
+
+
+def test_the_facts_are_read_again_when_a_meeting_of_the_day_ends(app, committee, monkeypatch):
+    """A planned meeting of today reads « Prévue » until its end, « à compléter » from then on:
+    the facts kept before its end are read again after it."""
+    from datetime import datetime, timezone
+
+    import clas_local.compliance.queries as compliance
+
+    built = builders.project_year(committee, name="Clas du Blosne")
+    starts = datetime.now(timezone.utc) - timedelta(minutes=30)
+    suivi = builders.meeting(committee, built["project"], MeetingKind.SUIVI, starts, status=MeetingStatus.PLANNED)
+    db.session.commit()
+    projects = compliance.year_projects(committee, "2026-2027")
+
+    def suivi_over() -> bool:
+        facts = compliance.kept_facts(committee, projects, revision=1)
+        fact = next(m for m in facts[built["project"].id].meetings if m.id == suivi.id)
+        return fact.over(fact.day)
+
+    assert suivi_over() is False  # under way for another hour
+    monkeypatch.setattr(compliance, "utcnow", lambda: starts + timedelta(hours=2))
+    assert suivi_over() is True  # read again after its end, not the facts kept before
+
+
 # -- the project page's panel ---------------------------------------------------------------------
 
 
