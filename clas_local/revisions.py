@@ -57,6 +57,6 @@ class Kept:
                 self._values.popitem(last=False)
 
 
-def kept(name: str) -> Kept:
-    """The application's values kept under `name` (one map per page or summary)."""
-    return current_app.extensions.setdefault(f"kept:{name}", Kept())
+def kept(name: str, size: int = KEPT_VALUES) -> Kept:
+    """The application's values kept under `name` (one map per page or summary, of `size` values at most)."""
+    return current_app.extensions.setdefault(f"kept:{name}", Kept(size))

@@ -36,7 +36,7 @@ from clas_local.attendance.models import Attendance, Attendee
 from clas_local.db import utcnow
 from clas_local.evidence.models import EvidenceFile
 from clas_local.invitations.models import Invitation
-from clas_local.meetings.models import Meeting, MeetingKind, Minutes
+from clas_local.meetings.models import CONCERTATION_KINDS, Meeting, Minutes
 from clas_local.partners.models import Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.school_year import committee_today
@@ -70,7 +70,7 @@ def stamp_expression(committee_id: int, project_id: int):
     meetings = select(Meeting.id).where(
         Meeting.committee_id == committee_id,
         or_(Meeting.project_id == project_id,
-            and_(Meeting.project_id.is_(None), Meeting.kind == MeetingKind.COMITE_LOCAL)),
+            and_(Meeting.project_id.is_(None), Meeting.kind.in_(CONCERTATION_KINDS))),
     )  # fmt: skip
     parts = [
         _summary(Meeting.id, Meeting.updated_at, where=Meeting.id.in_(meetings)),

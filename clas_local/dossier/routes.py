@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from clas_local import htmx, permissions
@@ -13,6 +14,7 @@ from clas_local.compliance import queries as compliance_queries
 from clas_local.compliance.panels import checklist_view
 from clas_local.compliance.routes import year_choices
 from clas_local.compliance.rules import key_moment
+from clas_local.db import utcnow
 from clas_local.dossier import bilan as bilan_rules
 from clas_local.dossier import cache
 from clas_local.dossier.archive import CHUNK, build_zip, dossier_filename
@@ -22,10 +24,12 @@ from clas_local.dossier.queries import Dossier, load_dossier
 from clas_local.loaders import load_committee, load_project
 from clas_local.meetings.models import KEY_MOMENTS
 from clas_local.projects.models import Project
+from clas_local.revisions import kept
 
 bp = Blueprint("dossier", __name__)
 
 PROJECT = "/c/<slug>/projects/<int:project_id>"
+KEPT_PAGES = 64  # rendered dossiers of about 100 kB each, per worker
 
 
 # The « Bilan d'activité » (one row at most) is joined too: the dossier reads it with no query of its own.
@@ -35,15 +39,9 @@ import clas_local.models  # noqa: E402, F401
 LOAD_OPTIONS = (joinedload(Project.porteur), joinedload(Project.coordinator), joinedload(Project.activity_figures))
 
 
-def _dossier(slug: str, project_id: int) -> Dossier:
-    # Another committee, or a project the user may not see: 404 (load_project).
-    committee = load_committee(slug)
-    project = load_project(committee, project_id, options=LOAD_OPTIONS)
-    return load_dossier(project)
-
-
 def _versioned_project(slug: str, project_id: int):
-    """The committee, the project and its dossier's version: the permission checks' two queries."""
+    """The committee, the project and its dossier's version: the permission checks' two queries
+    (another committee, or a project the user may not see: 404, load_project)."""
     committee = load_committee(slug)
     project = load_project(committee, project_id, options=(*LOAD_OPTIONS, cache.stamp_option(committee, project_id)))
     return committee, project, cache.dossier_version(committee, project)
@@ -77,8 +75,20 @@ def _private(response: Response) -> Response:
 @bp.get(f"{PROJECT}/dossier")
 @login_required
 def page(slug: str, project_id: int):
-    dossier = _dossier(slug, project_id)
-    return _private(htmx.render("dossier/page.html", **_context(dossier, links=True)))
+    """The dossier as a page. Its content is kept, rendered, under the dossier's version (the
+    PDF's, read with the project before anything else) and what the reader may do (the next
+    actions are links for those who edit the project): a dossier read again unchanged is not
+    loaded again. Only the time it is read at is not part of it."""
+    committee, project, version = _versioned_project(slug, project_id)
+    can_act = permissions.can_edit_project(current_user, project)
+    store = kept("dossier-page", size=KEPT_PAGES)
+    content = store.get((project.id, version, can_act))
+    if content is None:
+        dossier = load_dossier(project)
+        content = Markup(render_template("dossier/_content.html", links=True, **_context(dossier, links=True)))
+        store.put((project.id, version, can_act), content)
+    return _private(htmx.render("dossier/page.html", committee=committee, project=project, content=content,
+                                generated_at=utcnow()))  # fmt: skip
 
 
 @bp.get(f"{PROJECT}/dossier.pdf")

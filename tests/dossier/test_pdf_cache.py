@@ -196,3 +196,62 @@ def test_a_meeting_of_today_is_a_completing_key_moment_once_it_has_ended(client,
     after = client.get(pdf)
     assert after.headers["ETag"] != before.headers["ETag"]
     assert "Lancement À compléter (présences, compte rendu)" in " ".join(pdf_text(after).split())
+
+
+def test_an_instance_de_concertation_held_is_in_the_next_download(client, login_as, committee, built):
+    """The porteur's presence at the territory's instances de concertation is part of the dossier
+    (as at the comités locaux): a new one held changes its version."""
+    from clas_local.meetings.models import MeetingKind
+
+    login_as("viewer")
+    page, pdf = urls(built["project"])[:2]
+    before = client.get(pdf)
+    assert "instance de concertation (" not in " ".join(pdf_text(before).split())
+    builders.meeting(committee, None, MeetingKind.INSTANCE, builders.utc(2027, 1, 14), present=(built["porteur"],),
+                     title="Comité de pilotage du PEDT")  # fmt: skip
+    db.session.commit()
+    after = client.get(pdf, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert "présent à 1 instance de concertation (" in " ".join(pdf_text(after).split())
+    assert "présent à 1 instance de concertation (" in client.get(page).get_data(as_text=True)
+
+
+def _main(response) -> str:
+    """The page's main content without the time it was read at."""
+    main = response.get_data(as_text=True).split("<main")[1]
+    return re.sub(r"Dossier généré le [^<]+", "", main)
+
+
+def test_the_dossier_page_is_kept_until_its_content_changes(client, login_as, built):
+    """The page's content is kept under the dossier's version: read again unchanged, the dossier
+    is not loaded again; an attendance changed shows at once."""
+    login_as("host")
+    page = urls(built["project"])[0]
+    with count_queries() as first:
+        before = client.get(page)
+    with count_queries() as second:
+        again = client.get(page)
+    assert _main(again) == _main(before)
+    assert "Dossier généré le" in again.get_data(as_text=True)
+    assert len(second) < len(first), (len(second), len(first))
+    diagnostic, champion = built["meetings"][0], built["schools"][1]
+    post(client, f"/c/{diagnostic.committee.slug}/meetings/{diagnostic.id}/attendance/partners/{champion.id}",
+         {"presence": "excused"}, htmx=True)  # fmt: skip
+    after = _main(client.get(page))
+    assert after != _main(before)
+    assert after.count("Excusé") == _main(before).count("Excusé") + 1
+
+
+def test_a_dossier_page_kept_for_an_editor_shows_a_viewer_no_action(client, login_as, built):
+    """What is kept depends on what the reader may do: the host's next actions are links, a
+    viewer reading the same version gets the page made for readers."""
+    login_as("host")
+    page = urls(built["project"])[0]
+    host = _main(client.get(page))
+    login_as("viewer")
+    viewer = _main(client.get(page))
+    def action_links(main: str) -> list[str]:
+        return re.findall(r'<p class="check-action">Prochaine action : <a href', main)
+
+    assert action_links(host) and not action_links(viewer)
+    assert "Prochaine action : " in viewer  # read, not a link
