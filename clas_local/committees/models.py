@@ -73,7 +73,6 @@ class Committee(TimestampMixin, Base):
         return siren or None
 
 
-
 class CommitteeRevision(Base):
     """How many times the database has written a row of the committee's data: the committee
     itself, its partners and contacts, projects and their links, collectifs, figures and
@@ -89,4 +88,3 @@ class CommitteeRevision(Base):
 
     committee_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     revision: Mapped[int] = mapped_column(Integer, default=0)
-
