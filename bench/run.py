@@ -455,7 +455,7 @@ def show_sql(app, client, page: Page, url: str, counter: QueryCounter) -> None:
         try:
             for statement, parameters in counter.statements:
                 print("\n" + statement.strip())
-                if statement.lstrip().upper().startswith("SELECT"):
+                if statement.lstrip().upper().startswith(("SELECT", "WITH")):
                     cursor = raw.cursor()
                     for row in cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters or ()):
                         print("   plan:", row[-1])

@@ -67,11 +67,13 @@ def _summary(*columns, where, join=None):
 def stamp_expression(committee_id: int, project_id: int):
     """SQL text that changes whenever anything the project's dossier shows changes, the end of
     one of its meetings included (a planned meeting over is « à compléter » from its end on)."""
-    meetings = select(Meeting.id).where(
+    # Read once (a common table expression), not once per table below.
+    found = select(Meeting.id).where(
         Meeting.committee_id == committee_id,
         or_(Meeting.project_id == project_id,
             and_(Meeting.project_id.is_(None), Meeting.kind.in_(CONCERTATION_KINDS))),
-    )  # fmt: skip
+    ).cte("dossier_meetings")  # fmt: skip
+    meetings = select(found.c.id)
     parts = [
         _summary(Meeting.id, Meeting.updated_at, where=Meeting.id.in_(meetings)),
         _summary(Meeting.id, where=and_(Meeting.id.in_(meetings), Meeting.ends_at <= utcnow())),
