@@ -85,6 +85,7 @@ def page(slug: str, project_id: int):
     content = store.get((project.id, version, can_act))
     if content is None:
         dossier = load_dossier(project)
+        # HTML the template made, every user text in it escaped (autoescape): inserted as it is.
         content = Markup(render_template("dossier/_content.html", links=True, **_context(dossier, links=True)))
         store.put((project.id, version, can_act), content)
     return _private(htmx.render("dossier/page.html", committee=committee, project=project, content=content,
