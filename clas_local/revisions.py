@@ -8,15 +8,12 @@ first, bounded: nothing to share between workers and nothing to invalidate.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from typing import Any, Hashable
-
 from flask import current_app
 from sqlalchemy import select
 
 from clas_local.committees.models import CommitteeRevision
 from clas_local.extensions import db
+from clas_local.lru import LRU
 
 KEPT_VALUES = 4096  # a few kilobytes each: a worker keeps every committee of a national instance
 
@@ -34,29 +31,6 @@ def committee_revisions(committee_ids: list[int]) -> dict[int, int]:
     return {committee_id: found.get(committee_id, 0) for committee_id in committee_ids}
 
 
-class Kept:
-    """A bounded map of the values most recently used (safe between a worker's threads)."""
-
-    def __init__(self, size: int = KEPT_VALUES):
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = size
-
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-
-
-def kept(name: str, size: int = KEPT_VALUES) -> Kept:
+def kept(name: str, size: int = KEPT_VALUES) -> LRU:
     """The application's values kept under `name` (one map per page or summary, of `size` values at most)."""
-    return current_app.extensions.setdefault(f"kept:{name}", Kept(size))
+    return current_app.extensions.setdefault(f"kept:{name}", LRU(size))

@@ -18,8 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 from typing import NamedTuple
@@ -28,6 +26,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from clas_local.calendar.ics import PRODID, ZONE_MARGIN_YEARS, _description, _summary, _utc, _vtimezone_ical, _zoned
+from clas_local.lru import LRU
 
 LINE_OCTETS = 75  # RFC 5545 §3.1, excluding the CRLF
 # Serialised events kept per process (about 2 KB each with their key): a department's
@@ -215,37 +214,7 @@ def event_key(meeting_id: int, sequence: int, updated_at, committee: CommitteeDa
     return (meeting_id, sequence, updated_at, committee, project, base_url)
 
 
-class EventCache:
-    """A process-local LRU of WrittenEvent by event_key (thread-safe; each process has its own)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict[tuple, WrittenEvent] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> WrittenEvent | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, event: WrittenEvent) -> None:
-        with self._lock:
-            self._entries[key] = event
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-cache = EventCache(EVENT_CACHE_SIZE)
+cache = LRU(EVENT_CACHE_SIZE)  # WrittenEvent by event_key
 
 
 def cached_event(data: EventData, key: tuple | None = None) -> WrittenEvent:

@@ -14,6 +14,7 @@ import pytest
 from clas_local.calendar import writer
 from clas_local.calendar.ics import FEED_REFRESH, build_calendar, meeting_event
 from clas_local.calendar.writer import cached_event, escape_text, event_data, fold, publish_calendar
+from clas_local.lru import LRU
 from clas_local.meetings.models import MeetingKind, MeetingStatus
 from tests.calendar.ical_tools import assert_both_parsers_read, icaljs_instants, strict_python_instants
 from tests.calendar.test_ics import ZONES, fake_meeting, local_starts
@@ -183,7 +184,7 @@ def test_written_events_are_cached_by_meeting_sequence_update_and_texts():
 
 
 def test_the_cache_forgets_the_least_recently_used():
-    small = writer.EventCache(2)
+    small = LRU(2)
     events = [writer.write_event(event_data(fake_meeting(n, datetime(2026, 12, n, 16, tzinfo=UTC)), BASE))
               for n in (1, 2, 3)]
     small.put("a", events[0])

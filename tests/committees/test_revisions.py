@@ -16,7 +16,7 @@ from clas_local.holidays.models import SchoolHolidayPeriod
 from clas_local.meetings.models import Minutes
 from clas_local.partners.models import PartnerKind
 from clas_local.projects.models import FinancingKind, ProjectFinancing
-from clas_local.revisions import Kept, committee_revisions
+from clas_local.revisions import committee_revisions
 
 # Children before their parents: the order the rows are deleted in below.
 TABLES = ("attendee", "attendance", "minutes", "invitation", "evidence_file", "collectif", "activity_figures",
@@ -89,12 +89,3 @@ def test_every_insert_update_and_delete_of_the_committees_rows_moves_its_revisio
 
 def test_a_committee_never_written_has_revision_zero(app):
     assert committee_revisions([123456]) == {123456: 0}
-
-
-def test_the_kept_values_are_bounded_and_the_most_recently_used_stay():
-    kept = Kept(size=2)
-    kept.put("a", 1)
-    kept.put("b", 2)
-    assert kept.get("a") == 1  # « a » used: « b » is now the oldest
-    kept.put("c", 3)
-    assert (kept.get("a"), kept.get("b"), kept.get("c")) == (1, None, 3)
