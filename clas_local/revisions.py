@@ -9,7 +9,7 @@ first, bounded: nothing to share between workers and nothing to invalidate.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clas_local.committees.models import CommitteeRevision
 from clas_local.extensions import db
@@ -29,6 +29,13 @@ def committee_revisions(committee_ids: list[int]) -> dict[int, int]:
         ).all()
     )
     return {committee_id: found.get(committee_id, 0) for committee_id in committee_ids}
+
+
+def revision_of(committee_id):
+    """The revision of the committee `committee_id` (a column or a value) as an expression, to
+    read in the same query as the data it stands for (`with_expression`): 0 when not yet counted."""
+    revision = select(CommitteeRevision.revision).where(CommitteeRevision.committee_id == committee_id)
+    return func.coalesce(revision.scalar_subquery(), 0)
 
 
 def kept(name: str, size: int = KEPT_VALUES) -> LRU:

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from flask import g
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import g, render_template
+from markupsafe import Markup
 
 from clas_local import permissions
 from clas_local.compliance.links import action_url, proof_url
-from clas_local.compliance.queries import project_checklist, project_page_files
-from clas_local.compliance.rules import AXES, CHECKLIST_TITLE, Checklist
+from clas_local.compliance.queries import project_checklist, project_page_files, true_until
+from clas_local.compliance.rules import AXES, CHECKLIST_TITLE, Checklist, ProjectFacts
+from clas_local.db import utcnow
+from clas_local.revisions import committee_revisions, kept
+from clas_local.school_year import committee_today
+
+
+@dataclass(frozen=True)
+class KeptChecklist:
+    facts: ProjectFacts
+    html: Markup
+    until: datetime | None  # see compliance.queries.true_until
 
 
 def checklist_view(checklist: Checklist, committee, project_id: int, *, can_act: bool) -> dict:
@@ -43,12 +57,31 @@ def checklist_view(checklist: Checklist, committee, project_id: int, *, can_act:
 
 
 def project_panel(project, user) -> dict | None:
+    """The checklist, rendered, kept under the committee's revision (read with the project or
+    before anything else the checklist reads), the day and whether the reader may act (the actions are links for those who
+    edit the project): the project page read again, unchanged, reads neither the facts nor the
+    files again. Like the dashboard's facts, it is read again when a planned meeting of the day
+    ends (it then reads « à compléter »)."""
     if not permissions.can_view_project(user, project):
         return None
-    # One query for the files both this checklist and the evidence panel read (see evidence.panels).
-    files = project_page_files(project)
-    g.setdefault("project_page_files", {})[project.id] = files
-    facts, checklist = project_checklist(project, evidence_files=files)
-    g.setdefault("project_facts", {})[project.id] = facts  # the activity panel reads its bilan meeting there
-    view = checklist_view(checklist, project.committee, project.id, can_act=permissions.can_edit_project(user, project))
-    return {"project": project, "committee": project.committee, "facts": facts, **view}
+    committee = project.committee
+    can_act = permissions.can_edit_project(user, project)
+    revision = project.committee_revision  # read with the project by its page, else now
+    if revision is None:
+        revision = committee_revisions([committee.id])[committee.id]
+    today = committee_today(committee)
+    store = kept("project-checklist")
+    key = (project.id, revision, today, can_act)
+    found = store.get(key)
+    if found is None or (found.until is not None and utcnow() >= found.until):
+        # One query for the files both this checklist and the evidence panel read (see evidence.panels).
+        files = project_page_files(project)
+        g.setdefault("project_page_files", {})[project.id] = files
+        facts, checklist = project_checklist(project, today=today, evidence_files=files)
+        view = checklist_view(checklist, committee, project.id, can_act=can_act)
+        # HTML the template made, every user text in it escaped (autoescape): inserted as it is.
+        html = Markup(render_template("compliance/_project_checklist.html", project=project, view=view))
+        found = KeptChecklist(facts, html, true_until([facts], today))
+        store.put(key, found)
+    g.setdefault("project_facts", {})[project.id] = found.facts  # the activity panel reads its bilan meeting there
+    return {"project": project, "facts": found.facts, "html": found.html}

@@ -8,6 +8,7 @@ collectifs, porteurs), then the pure rules of `rules.py` do the rest.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -311,14 +312,21 @@ def kept_facts(committee, projects: list[Project], revision: int) -> dict[int, P
     if found is not None and (found[1] is None or utcnow() < found[1]):
         return found[0]
     facts = load_facts(committee, projects, detail=False, today=today)
+    store.put(key, (facts, true_until(facts.values(), today)))
+    return facts
+
+
+def true_until(facts: Iterable[ProjectFacts], today: date) -> datetime | None:
+    """When facts read on `today` stop being true without any write: at the end of the first
+    planned meeting of the day still under way (it then reads « à compléter »). None: not
+    before the next day."""
     ending = [
         meeting.ends_at
-        for project_facts in facts.values()
+        for project_facts in facts
         for meeting in (*project_facts.meetings, *project_facts.comite_meetings)
         if meeting.planned and meeting.day == today and not meeting.finished
     ]  # fmt: skip
-    store.put(key, (facts, min(ending, default=None)))
-    return facts
+    return min(ending, default=None)
 
 
 def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, list[TerritoryFact]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 from sqlalchemy.orm import contains_eager, joinedload
 
 from clas_local.evidence.models import EvidenceFile
@@ -22,11 +22,19 @@ def meeting_files(meeting) -> list[EvidenceFile]:
 
 
 def project_files(project) -> tuple[list[EvidenceFile], list[EvidenceFile]]:
-    """The project's own files, and those filed on its meetings (with their meeting), in one query."""
+    """The project's own files, and those filed on its meetings (with their meeting), in one query.
+    The files' ids first, each side on evidence_file's own indexes (PostgreSQL scans every file
+    for « project OR meeting of the project »), then the files by primary key."""
+    ids = union(
+        select(EvidenceFile.id).where(EvidenceFile.project_id == project.id),
+        select(EvidenceFile.id)
+        .join(Meeting, EvidenceFile.meeting_id == Meeting.id)
+        .where(EvidenceFile.committee_id == project.committee_id, Meeting.project_id == project.id),
+    ).subquery()
     found = db.session.scalars(
         select(EvidenceFile)
+        .join(ids, EvidenceFile.id == ids.c.id)
         .outerjoin(Meeting, EvidenceFile.meeting_id == Meeting.id)
-        .where(or_(EvidenceFile.project_id == project.id, Meeting.project_id == project.id))
         .options(contains_eager(EvidenceFile.meeting), joinedload(EvidenceFile.uploaded_by))
         .order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, EvidenceFile.created_at, EvidenceFile.id)
     ).all()

@@ -73,6 +73,9 @@ class Project(TimestampMixin, Base):
     # Not a column: the version of the project's dossier, read with the project by the PDF
     # routes (dossier.cache.stamp_option); None otherwise.
     dossier_stamp: Mapped[str | None] = query_expression()
+    # Not a column either: the committee's revision (clas_local.revisions), read with the project
+    # by its page (projects.queries.DETAIL_OPTIONS); None otherwise.
+    committee_revision: Mapped[int | None] = query_expression()
 
     committee: Mapped["Committee"] = relationship()  # noqa: F821
     porteur: Mapped["Partner"] = relationship(foreign_keys=[porteur_id])  # noqa: F821

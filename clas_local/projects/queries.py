@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from clas_local.extensions import db
 from clas_local.holidays.queries import periods_of
 from clas_local.partners.models import COVERING_KINDS, SCHOOL_KINDS, TERRITORY_KINDS, Contact, Partner
 from clas_local.projects.models import Collectif, Project, ProjectPartner, ProjectSchool
 from clas_local.projects.rules import RuleResult, collectif_warnings, school_weeks_rule
+from clas_local.revisions import revision_of
 from clas_local.school_year import calendar_known, project_window, school_weeks, school_year_of, unknown_calendar_notice
 from clas_local.visibility import visible_projects
 
@@ -112,6 +113,8 @@ DETAIL_OPTIONS = (
     # cross product with the schools stays a few rows) rather than one more query.
     joinedload(Project.field_visits),
     joinedload(Project.activity_figures),  # one row at most: no cross product
+    # Read in the same query, so before the data its checklist is kept under (compliance.panels).
+    with_expression(Project.committee_revision, revision_of(Project.committee_id)),
 )
 
 

@@ -205,3 +205,71 @@ def test_many_suivis_show_on_the_timeline_not_in_the_obligations(client, login_a
     timeline = page.split('id="temps-forts"')[1].split("</section>")[0]
     assert timeline.count("jeudi 11 mars 2027") == 1
     assert "Réunion de suivi" not in page.split('id="conformite"')[1].split("</section>")[0]
+
+
+def test_the_checklist_read_again_unchanged_reads_no_facts_and_shows_every_write(client, login_as, committee):
+    """The checklist is kept under the committee's revision: read again unchanged, neither the
+    meetings, nor their invitations and attendance, nor the files are read; after a write (here
+    behind the pages' back, straight into the database), the next read shows it."""
+    built = builders.project_year(committee, with_bilan=False)
+    login_as("host")
+    url = f"/c/rennes/projects/{built['project'].id}"
+    with count_queries() as first:
+        assert "4 obligations de concertation respectées sur 5" in page_text(client.get(url))
+    with count_queries() as again:
+        page = page_text(client.get(url))
+    assert "4 obligations de concertation respectées sur 5" in page
+    assert "Aucune réunion de bilan n'est prévue ni tenue." in page
+    read = " ".join(again)
+    assert "FROM invitation" in " ".join(first) and "FROM invitation" not in read
+    assert len(first) <= 12 and len(again) == len(first) - 2
+
+    builders.meeting(committee, built["project"], MeetingKind.BILAN, builders.utc(2027, 6, 10),
+                     present=(built["porteur"], *built["schools"], built["education_nationale"]))  # fmt: skip
+    db.session.commit()
+    page = page_text(client.get(url))
+    assert "5 obligations de concertation respectées sur 5" in page
+    assert "Aucune réunion de bilan n'est prévue ni tenue." not in page
+
+
+def test_a_viewer_after_a_host_reads_the_next_actions_without_links(client, login_as, committee):
+    built = builders.project_year(committee, with_bilan=False)
+    url = f"/c/rennes/projects/{built['project'].id}"
+    login_as("host")
+    assert "/meetings/new?project=" in client.get(url).get_data(as_text=True)
+    login_as("viewer")
+    page = page_text(client.get(url))
+    assert "Planifier la réunion de bilan" in page
+    assert "meetings/new" not in page
+
+
+def test_the_checklist_is_read_again_when_a_meeting_of_the_day_ends(client, login_as, committee, monkeypatch):
+    """A planned diagnostic of today is « prévue » until its end, then « passée mais pas marquée
+    comme tenue »: the checklist kept before its end is not served after it (the clock is set)."""
+    from datetime import date, datetime, timezone
+
+    import clas_local.compliance.panels as panels
+    import clas_local.compliance.queries as compliance
+
+    built = builders.project_year(committee, with_bilan=False)
+    starts = datetime(2026, 11, 30, 16, tzinfo=timezone.utc)  # 17 h in Rennes
+    diagnostic = built["meetings"][0]
+    diagnostic.status, diagnostic.starts_at, diagnostic.ends_at = MeetingStatus.PLANNED, starts, starts + timedelta(hours=1)
+    built["project"].activity_start = date(2027, 1, 4)  # the diagnostic comes before it
+    db.session.commit()
+    now = [starts + timedelta(minutes=30)]
+    monkeypatch.setattr(panels, "committee_today", lambda _committee: date(2026, 11, 30))
+    monkeypatch.setattr(panels, "utcnow", lambda: now[0])
+    monkeypatch.setattr(compliance, "utcnow", lambda: now[0])
+    login_as("host")
+    url = f"/c/rennes/projects/{built['project'].id}"
+
+    def checklist() -> str:
+        return page_text(client.get(url)).split('id="conformite"')[1].split("</section>")[0]
+
+    prevue = "La réunion « Diagnostic » du lundi 30 novembre 2026 est prévue : elle n'a pas encore eu lieu."
+    passee = "La réunion « Diagnostic » du lundi 30 novembre 2026 est passée mais n'est pas marquée comme tenue."
+    assert prevue in checklist()
+    assert prevue in checklist()  # kept, under way
+    now[0] = starts + timedelta(hours=2)
+    assert passee in checklist()
