@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 from flask import render_template
 
+from clas_local import pdf
 from clas_local.attendance.queries import attendance_sheet
 from clas_local.meetings.models import Meeting
 
@@ -57,30 +57,13 @@ def render_html(meeting: Meeting) -> str:
     )
 
 
-def _weasyprint():
-    # Systems without libharfbuzz-subset get a DeprecationWarning at import (WeasyPrint 70 still
-    # works without it): silence that one warning so it does not turn into an error under pytest.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-        import weasyprint.urls
-    return weasyprint
-
-
 def document(meeting: Meeting):
     """The laid-out WeasyPrint document (its pages and text boxes are what the PDF prints)."""
-    weasyprint = _weasyprint()
-    CSS, HTML, URLFetcher = weasyprint.CSS, weasyprint.HTML, weasyprint.urls.URLFetcher
-
-    # Everything the sheet needs is inline: the renderer may fetch no URL at all.
-    no_fetch = URLFetcher(allowed_protocols=())
-    stylesheet = CSS(string=render_template("attendance/signin_sheet.css"), url_fetcher=no_fetch)
-    return HTML(string=render_html(meeting), url_fetcher=no_fetch).render(stylesheets=[stylesheet])
+    return pdf.document(render_html(meeting), render_template("attendance/signin_sheet.css"))
 
 
 def render_pdf(meeting: Meeting) -> bytes:
-    # PDF/UA-1: a structure tree, the language and the title, for screen readers (RGAA 13.3).
-    return document(meeting).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf.write(document(meeting))
 
 
 def filename(meeting: Meeting) -> str:
