@@ -57,11 +57,11 @@ def checklist_view(checklist: Checklist, committee, project_id: int, *, can_act:
 
 
 def project_panel(project, user) -> dict | None:
-    """The checklist, rendered, kept under the committee's revision (read with the project or
-    before anything else the checklist reads), the day and whether the reader may act (the actions are links for those who
-    edit the project): the project page read again, unchanged, reads neither the facts nor the
-    files again. Like the dashboard's facts, it is read again when a planned meeting of the day
-    ends (it then reads « à compléter »)."""
+    """The checklist, rendered, kept under the committee's revision (read with the project, so
+    before anything the checklist reads), the day, and whether the reader may act (the actions
+    are links for those who edit the project): the project page read again unchanged reads
+    neither the facts nor the files again. Like the dashboard's facts, it is read again when a
+    planned meeting of the day ends (it then reads « à compléter »)."""
     if not permissions.can_view_project(user, project):
         return None
     committee = project.committee
