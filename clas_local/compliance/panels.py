@@ -10,9 +10,8 @@ from markupsafe import Markup
 
 from clas_local import permissions
 from clas_local.compliance.links import action_url, proof_url
-from clas_local.compliance.queries import project_checklist, project_page_files, true_until
+from clas_local.compliance.queries import project_checklist, project_page_files, still_true, true_until
 from clas_local.compliance.rules import AXES, CHECKLIST_TITLE, Checklist, ProjectFacts
-from clas_local.db import utcnow
 from clas_local.revisions import committee_revisions, kept
 from clas_local.school_year import committee_today
 
@@ -73,7 +72,7 @@ def project_panel(project, user) -> dict | None:
     store = kept("project-checklist")
     key = (project.id, revision, today, can_act)
     found = store.get(key)
-    if found is None or (found.until is not None and utcnow() >= found.until):
+    if found is None or not still_true(found.until):
         # One query for the files both this checklist and the evidence panel read (see evidence.panels).
         files = project_page_files(project)
         g.setdefault("project_page_files", {})[project.id] = files

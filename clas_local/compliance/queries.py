@@ -309,7 +309,7 @@ def kept_facts(committee, projects: list[Project], revision: int) -> dict[int, P
     key = (committee.id, revision, today, tuple(project.id for project in projects))
     store = kept("dashboard-facts")
     found = store.get(key)
-    if found is not None and (found[1] is None or utcnow() < found[1]):
+    if found is not None and still_true(found[1]):
         return found[0]
     facts = load_facts(committee, projects, detail=False, today=today)
     store.put(key, (facts, true_until(facts.values(), today)))
@@ -327,6 +327,11 @@ def true_until(facts: Iterable[ProjectFacts], today: date) -> datetime | None:
         if meeting.planned and meeting.day == today and not meeting.finished
     ]  # fmt: skip
     return min(ending, default=None)
+
+
+def still_true(until: datetime | None) -> bool:
+    """Whether facts kept with `until` (true_until) still hold now."""
+    return until is None or utcnow() < until
 
 
 def _link_facts(ids: list[int]) -> tuple[dict[int, list[SchoolFact]], dict[int, list[TerritoryFact]]]:

@@ -259,7 +259,6 @@ def test_the_checklist_is_read_again_when_a_meeting_of_the_day_ends(client, logi
     db.session.commit()
     now = [starts + timedelta(minutes=30)]
     monkeypatch.setattr(panels, "committee_today", lambda _committee: date(2026, 11, 30))
-    monkeypatch.setattr(panels, "utcnow", lambda: now[0])
     monkeypatch.setattr(compliance, "utcnow", lambda: now[0])
     login_as("host")
     url = f"/c/rennes/projects/{built['project'].id}"
