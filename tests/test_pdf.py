@@ -1,60 +1,123 @@
-"""clas_local.pdf: how every PDF is made. The garbage collector's thresholds it changes for a
-build are the worker's again afterwards, whether the build succeeds or fails."""
+"""clas_local.pdf: how every PDF is made. Its HTML is read into data and typeset by a layout:
+whatever a user typed is printed as typed, never read as Typst markup, and the HTML's white
+space, hidden text and table spans are honoured as a browser would."""
 
 from __future__ import annotations
 
-import gc
+import io
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from clas_local import pdf
 
-
-def test_a_build_leaves_the_collector_as_it_found_it():
-    before = gc.get_threshold()
-    document = pdf.document('<html lang="fr"><title>Essai</title><h1>Réunion</h1></html>', "h1 { color: #123764; }")
-    assert gc.get_threshold() == before
-    assert pdf.write(document).startswith(b"%PDF-")
-    assert gc.get_threshold() == before
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_collector_is_restored_when_a_build_fails(monkeypatch):
-    before = gc.get_threshold()
-    during = []
-
-    def failing_render(self, *args, **kwargs):
-        during.append(gc.get_threshold())
-        raise RuntimeError("mise en page impossible")
-
-    weasyprint = pdf._weasyprint()
-    monkeypatch.setattr(weasyprint.HTML, "render", failing_render)
-    with pytest.raises(RuntimeError):
-        pdf.document("<p>Texte</p>", "")
-    assert during == [pdf.BUILD_THRESHOLDS]
-    assert gc.get_threshold() == before
+def page(body: str, title: str = "Essai") -> str:
+    return f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body>{body}</body></html>'
 
 
-def test_builds_in_two_threads_leave_the_collector_as_they_found_it():
-    """The first build to start sets the thresholds, the last to end restores them, whatever
-    the order (the development server and threaded workers build in parallel)."""
-    import threading
+def printed(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
-    before = gc.get_threshold()
-    first_started, second_ended = threading.Event(), threading.Event()
-    during = []
 
-    def first():
-        with pdf._fewer_collections():
-            first_started.set()
-            second_ended.wait(5)
-            during.append(gc.get_threshold())
+def render(body: str, **strings) -> bytes:
+    strings = {"project": "Projet", "generated": "Dossier généré le lundi 30 novembre 2026 à 9 h"} | strings
+    return pdf.render(page(body), "dossier", **strings)
 
-    thread = threading.Thread(target=first)
-    thread.start()
-    first_started.wait(5)
-    with pdf._fewer_collections():
-        pass  # the second build starts after the first and ends before it
-    second_ended.set()
-    thread.join(5)
-    assert during == [pdf.BUILD_THRESHOLDS]  # still raised for the build under way
-    assert gc.get_threshold() == before
+
+MARKUP = [
+    '#panic("non")',
+    '#import "@preview/cetz:0.3.0"',
+    "*gras* _penché_ `code`",
+    "$x^2$ et \\ et // commentaire",
+    "= Titre <étiquette> @renvoi",
+    "#read(\"/etc/passwd\")",
+    "[crochets] {accolades} ~ -- ---",
+]
+
+
+@pytest.mark.parametrize("typed", MARKUP)
+def test_what_a_user_typed_is_printed_as_typed(typed):
+    escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = printed(render(f"<h1>Dossier</h1><p>{escaped}</p><div class='minutes'>{escaped}</div>"))
+    assert text.count(typed) == 2, text
+    assert "root:" not in text
+
+
+def test_header_footer_and_title_come_from_the_layout_strings():
+    data = render("<h1>Dossier</h1>" + "<p>Ligne</p>" * 200, project="Clas du Blosne #1 *")
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == "Essai"
+    assert len(reader.pages) > 1
+    second = reader.pages[1].extract_text()
+    assert "Clas du Blosne #1 *" in second
+    assert f"Page 2 sur {len(reader.pages)}" in second
+    assert "Dossier généré le lundi 30 novembre 2026 à 9 h" in second
+    # The project's name runs in the header from the second page on (the first page shows it in full).
+    assert "Clas du Blosne #1 *" not in reader.pages[0].extract_text()
+
+
+def test_white_space_is_html_s_and_minutes_keep_their_lines():
+    tree = pdf.parse(page("<p>  Un\n   deux\t trois  <strong>gras</strong> fin </p><div class='minutes'>1. Un\n2.  Deux</div>")).body
+    paragraph, minutes = tree.children
+    assert paragraph.children[0] == "Un deux trois "
+    assert paragraph.children[2] == " fin"
+    assert [c if isinstance(c, str) else c.tag for c in minutes.children] == ["1. Un", "br", "2.  Deux"]
+    text = printed(render("<div class='minutes'>1. Un\n2. Deux</div>"))
+    assert "1. Un\n2. Deux" in text
+
+
+def test_hidden_text_head_and_scripts_are_not_printed():
+    text = printed(render(
+        '<h1>Visible</h1><span class="visually-hidden">caché</span><script>alert(1)</script>'
+        "<style>p{}</style><p>d&#39;accompagnement &amp; co</p>"
+    ))
+    assert "Visible" in text and "d'accompagnement & co" in text
+    assert "caché" not in text and "alert" not in text and "Essai" not in text
+
+
+def test_tables_keep_their_header_cells_and_spans():
+    html = page(
+        "<table><thead><tr><th>A</th><th>B</th></tr></thead>"
+        '<tbody><tr><td rowspan="2">x</td><td colspan="abc">y</td></tr><tr><td>z</td></tr></tbody></table>'
+    )
+    table = pdf.parse(html).body.children[0]
+    first_row = table.children[1].children[0]
+    assert first_row.children[0].attributes == {"rowspan": 2}
+    assert first_row.children[1].attributes == {}  # not a number: ignored, as a browser does
+    text = printed(pdf.render(html, "signin-sheet"))
+    assert all(cell in text for cell in "ABxyz")
+
+
+def test_a_word_longer_than_the_page_still_prints():
+    word = "a" * 2_000
+    assert word[:50] in printed(render(f"<h1>Long</h1><p>{word}</p><table><tr><td>{word}</td></tr></table>")).replace("\n", "")
+
+
+def test_a_failed_build_is_an_error_in_the_worker_not_a_silent_empty_pdf():
+    with pytest.raises(pdf.PdfError, match="not found|introuvable|No such|does not exist"):
+        pdf.render(page("<p>Texte</p>"), "no-such-layout")
+
+
+def test_without_fork_the_build_runs_in_process():
+    """In a process of its own: a process that compiled in-process must not fork a build after."""
+    script = (
+        "import os; del os.fork\n"
+        "from clas_local import pdf\n"
+        "data = pdf.render(%r, 'dossier', project='P', generated='G')\n"
+        "import sys; sys.stdout.buffer.write(data)\n" % page("<h1>Sans fork</h1>")
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120, cwd=ROOT, check=True)
+    assert "Sans fork" in printed(done.stdout)
+
+
+def test_a_build_that_never_ends_is_stopped(monkeypatch):
+    monkeypatch.setattr(pdf, "BUILD_TIMEOUT", 0.5)
+    with pytest.raises(pdf.PdfError, match="more than 0.5 s"):
+        pdf._in_a_child(time.sleep, 30)

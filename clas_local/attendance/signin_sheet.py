@@ -57,13 +57,8 @@ def render_html(meeting: Meeting) -> str:
     )
 
 
-def document(meeting: Meeting):
-    """The laid-out WeasyPrint document (its pages and text boxes are what the PDF prints)."""
-    return pdf.document(render_html(meeting), render_template("attendance/signin_sheet.css"))
-
-
 def render_pdf(meeting: Meeting) -> bytes:
-    return pdf.write(document(meeting))
+    return pdf.render(render_html(meeting), "signin-sheet")
 
 
 def filename(meeting: Meeting) -> str:

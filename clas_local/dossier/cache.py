@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.metadata
 import os
 import tempfile
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from clas_local.school_year import committee_today
 
 SOURCES = ("templates/dossier/pdf.html", "templates/dossier/_content.html",
            "templates/compliance/_checklist.html", "templates/activity/_figures.html", "templates/macros/ui.html",
-           "static/css/dossier-pdf.css")  # fmt: skip
+           "templates/pdf/dossier.typ", "templates/pdf/html.typ", "clas_local/pdf.py")  # fmt: skip
 ROOT = Path(__file__).resolve().parent.parent.parent
 _render_version: str | None = None
 
@@ -105,10 +106,11 @@ def stamp_option(committee, project_id: int):
 
 
 def render_version() -> str:
-    """The templates and stylesheet the PDF is made of: a deployment that changes them changes every version."""
+    """The templates, layouts and typesetter the PDF is made of: a deployment that changes them
+    changes every version."""
     global _render_version
     if _render_version is None:
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"typst {importlib.metadata.version('typst')}".encode())
         for source in SOURCES:
             path = ROOT / source
             digest.update(path.read_bytes() if path.is_file() else source.encode())

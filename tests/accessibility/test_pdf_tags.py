@@ -4,7 +4,7 @@ A tagged PDF declares itself marked, gives its language (/Lang fr) and its title
 the viewer), and carries a structure tree whose elements give the headings, the tables with
 their header cells and the paragraphs in reading order.
 
-Both are written with WeasyPrint's `pdf/ua-1` variant (clas_local/pdf.py).
+Both are written as PDF/UA-1 by Typst, which checks the standard while it writes (clas_local/pdf.py).
 """
 
 from __future__ import annotations
