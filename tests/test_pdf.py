@@ -121,3 +121,17 @@ def test_a_build_that_never_ends_is_stopped(monkeypatch):
     monkeypatch.setattr(pdf, "BUILD_TIMEOUT", 0.5)
     with pytest.raises(pdf.PdfError, match="more than 0.5 s"):
         pdf._in_a_child(time.sleep, 30)
+
+
+def test_a_table_of_labels_and_values_is_tagged_as_a_term_list():
+    """Typst tags no row header cell: a table whose rows are a label (th) and a value (td) is the
+    term list it means, its labels tagged as such; a table with column headers stays a table."""
+    from tests.accessibility.test_pdf_tags import structure_types
+
+    labels = pdf.render(page('<table class="reference"><tr><th scope="row">Date</th><td>jeudi</td></tr></table>'), "signin-sheet")
+    grid = pdf.render(page("<table><thead><tr><th>Date</th></tr></thead><tbody><tr><td>jeudi</td></tr></tbody></table>"), "signin-sheet")
+    label_types = structure_types(PdfReader(io.BytesIO(labels)).trailer["/Root"]["/StructTreeRoot"])
+    grid_types = structure_types(PdfReader(io.BytesIO(grid)).trailer["/Root"]["/StructTreeRoot"])
+    assert {"L", "Lbl", "LBody"} <= label_types and "Table" not in label_types
+    assert {"Table", "TH", "TD"} <= grid_types
+    assert "Date" in printed(labels) and "jeudi" in printed(labels)
