@@ -15,6 +15,7 @@ WeasyPrint took 2.5 to 3.6 seconds on the same machine (README, « Performances 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import select
@@ -25,8 +26,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 LAYOUTS = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 PDF_STANDARD = "ua-1"
+MISSING_GLYPH = "could not be displayed with font"  # Typst's PDF/UA-1 error for such a character
 BUILD_TIMEOUT = 60  # seconds: a dossier takes well under one
 
 # Elements laid out as blocks: whitespace next to them is not text. The rest are inline.
@@ -37,8 +40,10 @@ BLOCKS = frozenset(
 VOID = frozenset("br hr img meta link input col wbr".split())
 SKIPPED = frozenset("head script style template".split())
 SPANS = ("colspan", "rowspan")  # the only attributes the layouts read
+MAX_SPAN = 100
 PRE_WRAP_CLASSES = frozenset({"minutes"})  # white-space: pre-wrap on the page too
 SPACES = re.compile(r"[ \t\n\r\f]+")
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # shown by no browser, printable by no font
 
 
 @dataclass
@@ -54,6 +59,9 @@ class Element:
             data["c"] = self.classes
         data.update(self.attributes)
         return data
+
+    def text(self) -> str:
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
 
     def find(self, match) -> Element | None:
         for child in self.children:
@@ -92,7 +100,7 @@ class _TreeBuilder(HTMLParser):
         element = Element(
             tag,
             (attributes.get("class") or "").split(),
-            {name: int(attributes[name]) for name in SPANS if (attributes.get(name) or "").isdigit()},
+            {name: min(int(value), MAX_SPAN) for name in SPANS if (value := attributes.get(name) or "").isdigit() and int(value) > 0},
         )
         self.open[-1].children.append(element)
         if tag not in VOID:
@@ -116,6 +124,7 @@ class _TreeBuilder(HTMLParser):
                 return
 
     def handle_data(self, data):
+        data = CONTROLS.sub("", data)
         if self._in_title:
             self.title += data
         elif not self._skipping:
@@ -193,21 +202,29 @@ def render(html: str, layout: str, **strings: str) -> bytes:
     `strings`: the few words the layout prints outside the body (running headers, footers).
     """
     parsed = parse(html)
+    heading = parsed.body.find(lambda element: element.tag == "h1")
     document = {
-        "title": parsed.title,
+        # PDF/UA-1 requires a title: the page's, else its heading's.
+        "title": parsed.title or (heading and SPACES.sub(" ", heading.text()).strip()) or "Clas Local",
         "author": parsed.meta.get("author", ""),
-        "strings": strings,
+        "strings": {name: CONTROLS.sub("", value) for name, value in strings.items()},
         "body": parsed.body.as_data(),
     }
     import typst  # loaded on first use (only the PDF routes need it), in the worker before the fork
 
-    return _in_a_child(
-        typst.compile,
-        str(LAYOUTS / f"{layout}.typ"),
-        root=str(LAYOUTS),
-        sys_inputs={"document": json.dumps(document, ensure_ascii=False)},
-        pdf_standards=PDF_STANDARD,
-    )
+    source = str(LAYOUTS / f"{layout}.typ")
+    inputs = {"document": json.dumps(document, ensure_ascii=False)}
+    try:
+        return _in_a_child(typst.compile, source, root=str(LAYOUTS), sys_inputs=inputs, pdf_standards=PDF_STANDARD)
+    except PdfError as error:
+        if MISSING_GLYPH not in str(error):
+            raise
+        # A character no installed font has (a name in Chinese on a server without a Chinese
+        # font, say): PDF/UA-1 forbids printing it, and the dossier must still be made. The same
+        # tagged PDF, without claiming the standard, the character as an empty box (README: the
+        # font to install).
+        log.warning("PDF %s built without PDF/UA-1: %s", layout, error)
+        return _in_a_child(typst.compile, source, root=str(LAYOUTS), sys_inputs=inputs)
 
 
 def _in_a_child(build, *arguments, **options) -> bytes:

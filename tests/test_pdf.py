@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from clas_local import pdf
@@ -135,3 +137,42 @@ def test_a_table_of_labels_and_values_is_tagged_as_a_term_list():
     assert {"L", "Lbl", "LBody"} <= label_types and "Table" not in label_types
     assert {"Table", "TH", "TD"} <= grid_types
     assert "Date" in printed(labels) and "jeudi" in printed(labels)
+
+
+@given(st.text(max_size=300), st.sampled_from(["p", "td", "div class='minutes'", "dd", "li", "span class='badge'"]))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_text_in_any_element_makes_a_pdf(typed, element):
+    """Whatever a user typed (a name, minutes, a place) and wherever the page shows it."""
+    tag = element.split()[0]
+    escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    wrapped = f"<{element}>{escaped}</{tag}>"
+    body = {"td": f"<table><tr>{wrapped}</tr></table>", "dd": f"<dl><dt>Lieu</dt>{wrapped}</dl>",
+            "li": f"<ul>{wrapped}</ul>"}.get(tag, wrapped)  # fmt: skip
+    assert render(f"<h1>Essai</h1>{body}").startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("odd", [
+    "<table><tr></tr></table>", "<table></table>", "<dl><dd>sans terme</dd><dt>seul</dt></dl>",
+    "<ul></ul>", "<p></p>", "<h2></h2>", "<table><tr><td colspan='0'>x</td></tr></table>",
+    "<div><p>non fermé", "</p></div>texte", "<br/><br>",
+])
+def test_odd_html_still_makes_a_pdf(odd):
+    assert render(f"<h1>Essai</h1>{odd}").startswith(b"%PDF-")
+
+
+def test_a_character_no_font_has_still_makes_the_pdf(caplog):
+    """PDF/UA-1 forbids a glyph no font has: the dossier is still made, without the claim."""
+    data = render("<h1>Essai</h1><p>Association 中文 des parents</p>")
+    assert "Association" in printed(data) and "des parents" in printed(data)
+    assert "without PDF/UA-1" in caplog.text
+
+
+def test_control_characters_are_dropped_as_a_browser_does():
+    assert pdf.parse(page("<p>a\x1fb\x07c</p>")).body.children[0].children == ["abc"]
+    assert "abc" in printed(render("<h1>Essai</h1><p>a\x1fb\x07c</p>"))
+
+
+@pytest.mark.parametrize("title, expected", [("", "Essai"), ("Dossier", "Dossier")])
+def test_a_pdf_always_has_a_title(title, expected):
+    data = pdf.render(page("<h1>Essai</h1>", title=title), "dossier", project="P", generated="G")
+    assert PdfReader(io.BytesIO(data)).metadata.title == expected
