@@ -8,7 +8,7 @@ read as Typst markup, and nothing is fetched or read besides the layouts.
 
 Every PDF is PDF/UA-1 (Typst checks it while it writes): a structure tree with headings,
 lists and tables with their header cells, the language and the title, for screen readers
-(RGAA 13.3). Typst sets the bench's 24-meeting dossier in about a third of a second, where
+(RGAA 13.3). The one exception is a text with a character no installed font has (see `render`). Typst sets the bench's 24-meeting dossier in about a third of a second, where
 WeasyPrint took 2.5 to 3.6 seconds on the same machine (README, « Performances »).
 """
 
@@ -40,7 +40,7 @@ BLOCKS = frozenset(
 VOID = frozenset("br hr img meta link input col wbr".split())
 SKIPPED = frozenset("head script style template".split())
 SPANS = ("colspan", "rowspan")  # the only attributes the layouts read
-MAX_SPAN = 100
+MAX_SPAN = 100  # columns or rows a cell may span (the templates' tables have at most five columns)
 PRE_WRAP_CLASSES = frozenset({"minutes"})  # white-space: pre-wrap on the page too
 SPACES = re.compile(r"[ \t\n\r\f]+")
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # shown by no browser, printable by no font
