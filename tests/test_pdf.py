@@ -25,7 +25,7 @@ def page(body: str, title: str = "Essai") -> str:
 
 
 def printed(data: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return "\n".join(sheet.extract_text() or "" for sheet in PdfReader(io.BytesIO(data)).pages)
 
 
 def render(body: str, **strings) -> bytes:
@@ -84,7 +84,7 @@ def test_hidden_text_head_and_scripts_are_not_printed():
     assert "caché" not in text and "alert" not in text and "Essai" not in text
 
 
-def test_tables_keep_their_header_cells_and_spans():
+def test_table_spans_are_positive_numbers_and_every_cell_prints():
     html = page(
         "<table><thead><tr><th>A</th><th>B</th></tr></thead>"
         '<tbody><tr><td rowspan="2">x</td><td colspan="abc">y</td></tr><tr><td>z</td></tr></tbody></table>'
